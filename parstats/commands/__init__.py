@@ -1,0 +1,1 @@
+"""Sub-commands of the ``parstats`` command line, one module each (``register(subparsers)``)."""

@@ -1,0 +1,67 @@
+"""The project's own files install what it needs, and stay in step with each other."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+import tomllib
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower()
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    declared = {_name(r) for r in project["dependencies"]}
+    declared |= {_name(r) for r in project["optional-dependencies"]["test"]}
+    env_lines = (REPO / "environment.yml").read_text().splitlines()
+    listed = set()
+    for line in env_lines:
+        m = re.match(r"^\s+-\s+([A-Za-z0-9_.\-]+)", line)
+        if m and not line.strip().startswith("- -e") and m.group(1) not in {"python", "pip"}:
+            listed.add(m.group(1).lower())
+    assert listed == declared, (
+        f"only in environment.yml: {sorted(listed - declared)}; "
+        f"only in pyproject.toml: {sorted(declared - listed)}"
+    )
+    assert env_lines[-1].strip() == "- -e .[test]", "environment.yml must end with the editable install"
+
+
+def test_import_is_fast_and_side_effect_free():
+    code = (
+        "import sys, time; t=time.perf_counter(); import parstats; "
+        "dt=time.perf_counter()-t; heavy=[m for m in ('pandas','numpy','statsmodels','matplotlib') if m in sys.modules]; "
+        "print(dt, heavy)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    seconds, heavy = out.stdout.split(" ", 1)
+    assert heavy.strip() == "[]", f"importing parstats pulled in {heavy.strip()}"
+    assert float(seconds) < 0.5
+
+
+def test_cli_help_lists_the_commands():
+    out = subprocess.run(
+        [sys.executable, "-m", "parstats", "--help"], capture_output=True, text=True, check=True
+    )
+    assert "parstats" in out.stdout
+
+
+def test_raw_plans_match_their_manifest():
+    import csv
+    import hashlib
+
+    plans = REPO / "data" / "raw" / "plans"
+    with open(plans / "manifest.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows, "manifest.csv lists no plan"
+    listed = {r["file"] for r in rows}
+    on_disk = {p.name for p in plans.glob("*.txt")}
+    assert listed == on_disk
+    for r in rows:
+        assert hashlib.sha256((plans / r["file"]).read_bytes()).hexdigest() == r["sha256"], r["file"]
