@@ -27,7 +27,7 @@ _LAZY: dict[str, str] = {
     "load_targets": "parstats.build:load_targets",
     "load_documents": "parstats.build:load_documents",
     "evaluate": "parstats.evaluate:evaluate",
-    "load_indicators": "parstats.standardise:load_indicators",
+    "load_indicators": "parstats.catalogue:load_indicators",
     "provinces": "parstats.provinces",
     "indices": "parstats.indices",
     "ambition": "parstats.ambition",
