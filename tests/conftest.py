@@ -10,6 +10,25 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
+_ERROR_WARNINGS = (
+    "ChainedAssignmentError",
+    "SettingWithCopyWarning",
+    "DtypeWarning",
+    "Pandas4Warning",
+    "PandasFutureWarning",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Make pandas chained-assignment, dtype and deprecation warnings errors."""
+    import pandas.errors
+
+    for name in _ERROR_WARNINGS:
+        if hasattr(pandas.errors, name):
+            config.addinivalue_line("filterwarnings", f"error::pandas.errors.{name}")
+    config.addinivalue_line("filterwarnings", "error::FutureWarning:parstats")
+
+
 @pytest.fixture(scope="session")
 def repo() -> Path:
     """The repository checkout."""

@@ -20,17 +20,17 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     declared = {_name(r) for r in project["dependencies"]}
     declared |= {_name(r) for r in project["optional-dependencies"]["test"]}
-    env_lines = (REPO / "environment.yml").read_text().splitlines()
-    listed = set()
-    for line in env_lines:
-        m = re.match(r"^\s+-\s+([A-Za-z0-9_.\-]+)", line)
-        if m and not line.strip().startswith("- -e") and m.group(1) not in {"python", "pip"}:
-            listed.add(m.group(1).lower())
+    import yaml
+
+    env = yaml.safe_load((REPO / "environment.yml").read_text())
+    conda = [d for d in env["dependencies"] if isinstance(d, str)]
+    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
+    listed = {_name(d) for d in conda + pip if not d.startswith("-e")} - {"python", "pip"}
     assert listed == declared, (
         f"only in environment.yml: {sorted(listed - declared)}; "
         f"only in pyproject.toml: {sorted(declared - listed)}"
     )
-    assert env_lines[-1].strip() == "- -e .[test]", "environment.yml must end with the editable install"
+    assert pip[-1] == "-e .[test]", "environment.yml must end with the editable install"
 
 
 def test_import_is_fast_and_side_effect_free():
