@@ -1,0 +1,247 @@
+"""parstats.delivery: statuses, margins and trajectories against hand-worked cases."""
+
+from __future__ import annotations
+
+import sys
+import types
+
+import pandas as pd
+import pytest
+from test_ambition import gold_tables, make_targets
+
+from parstats import delivery as dl
+from parstats.errors import IncomparableScaleWarning
+
+TOL = 1e-9
+HY, DL = "33", "66"  # Hưng Yên, Đắk Lắk
+
+
+def make_indices(rows: list[tuple]) -> pd.DataFrame:
+    """An indices table like indices.load(): (index, code, year, measure, value[, origin])."""
+    names = {HY: "Hưng Yên", DL: "Đắk Lắk", None: "(63-province average)"}
+    frame = pd.DataFrame(
+        [
+            {
+                "index": r[0],
+                "province_code": r[1],
+                "province": names[r[1]],
+                "is_aggregate": r[1] is None,
+                "year": r[2],
+                "measure": r[3],
+                "value": r[4],
+                "origin": r[5] if len(r) > 5 else "published",
+                "sources": f"https://example.org/{r[0]}/{r[2]}",
+            }
+            for r in rows
+        ]
+    )
+    return frame.astype({"year": "Int64", "value": "Float64", "province_code": "string"})
+
+
+@pytest.fixture()
+def documents() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "doc": ["H", "D", "N"],
+            "province": ["Hưng Yên", "Đắk Lắk", "national"],
+            "province_code": [HY, DL, pd.NA],
+            "period_start": [2022, 2021, 2021],
+            "period_end": [2023, 2025, 2030],
+        }
+    )
+
+
+@pytest.fixture()
+def indices() -> pd.DataFrame:
+    return make_indices(
+        [
+            ("PAR", HY, 2023, "rank", 20),
+            ("PAR", HY, 2021, "score", 88.34),
+            ("PAR", HY, 2023, "score", 90.0),
+            ("PAR", HY, 2022, "rank", 25),
+            ("PAR", DL, 2023, "rank", 28),
+            ("PAR", None, 2024, "score", 88.37),  # an aggregate: never a province's value
+            ("PAPI", HY, 2023, "rank", 21),
+            ("PCI", HY, 2022, "rank", 30),
+            ("PCI", HY, 2023, "rank", 27),
+            ("PCI", DL, 2023, "rank", 40),
+            ("PCI", DL, 2023, "rank", 41),  # two sources disagree
+            ("SIPAS", HY, 2023, "score", 85.5),
+            ("SIPAS", HY, 2023, "rank", 9, "derived"),
+        ]
+    )
+
+
+def row(**kw) -> dict:
+    return {"doc": "H", "unit": "rank", "comparator": "le", "value": 20, "year": 2023,
+            "area": "overall", "indicator": "par_index_rank"} | kw  # fmt: skip
+
+
+@pytest.fixture()
+def targets() -> pd.DataFrame:
+    return make_targets(
+        [
+            row(),  # 1 PAR rank 20 <= 20: met, margin 0
+            row(indicator="papi_rank"),  # 2 PAPI rank 21: missed by 1
+            row(indicator="ict_index_rank"),  # 3 no ICT in the data: no_data
+            row(indicator="pci_rank_change", unit="rank_places", comparator="range",
+                value=2, value_high=5, direction="increase"),  # 4 30 -> 27: gained 3, met
+            row(indicator="satisfaction_administrative_services", unit="percent",
+                comparator="ge", value=90),  # 5 SIPAS 85.5 < 90: missed by 4.5
+            row(indicator="sipas_rank", value=10),  # 6 only a derived rank
+            row(indicator="satisfaction_procedures", unit="percent", comparator="ge",
+                value=90),  # 7 not observable: no row
+            row(doc="D", year=2025),  # 8 PAR 2025 after the data's last PAR year
+            row(doc="D", year=2023, level="commune"),  # 9 wrong level
+            row(doc="D", indicator="pci_rank", year=2023),  # 10 sources disagree
+            row(doc="D", year=2021),  # 11 PAR 2021 edition in the data, not for Đắk Lắk
+            row(doc="N"),  # 12 national: not a province, no row
+            row(kind="baseline", value=25, year=2022),  # 13 a baseline: no row
+        ]
+    )  # fmt: skip
+
+
+@pytest.fixture()
+def status(targets, documents, indices) -> pd.DataFrame:
+    return dl.build_frame(targets, documents, indices).set_index(["doc", "target_no"])
+
+
+@pytest.mark.parametrize(
+    ("observed", "value", "high", "comparator", "better", "met", "margin"),
+    [
+        (20, 20, None, "le", "lower", True, 0.0),  # "nhóm 20": rank 20 is in
+        (21, 20, None, "le", "lower", False, -1.0),
+        (19, 20, None, "lt", "lower", True, 1.0),
+        (20, 20, None, "lt", "lower", False, 0.0),
+        (92.5, 90, None, "ge", "higher", True, 2.5),
+        (90, 90, None, "gt", "higher", False, 0.0),
+        (95, 90, None, "eq", "higher", True, 5.0),  # "đạt 90%" is not failed by 95%
+        (3, 5, None, "eq", "lower", True, 2.0),
+        (3, 2, 5, "range", "higher", True, 1.0),  # gained 3 of "from 2 to 5 places"
+        (7, 2, 5, "range", "higher", True, 5.0),  # more than the range is still met
+        (1, 2, 5, "range", "higher", False, -1.0),
+        (12, 10, 20, "range", "lower", True, 8.0),  # ranks 10 to 20: bound 20
+    ],
+)
+def test_judge(observed, value, high, comparator, better, met, margin):
+    verdict = dl.judge(observed, value, high, comparator, better)
+    assert verdict.met is met and verdict.margin == pytest.approx(margin, abs=TOL)
+
+
+def test_judge_range_without_upper_end_on_a_rank():
+    assert dl.judge(12, 10, None, "range", "lower") is None
+
+
+def test_rows_are_every_observable_provincial_target(status):
+    # no row for the unobservable (7), the national (12) or the baseline (13)
+    assert list(status.index) == [("D", n) for n in (1, 2, 3, 4)] + [("H", n) for n in range(1, 7)]
+
+
+def test_rank_targets_met_and_missed(status):
+    par, papi = status.loc[("H", 1)], status.loc[("H", 2)]
+    assert (par["status"], par["observed_value"], par["margin"]) == ("met", 20.0, 0.0)
+    assert par["source"] == "https://example.org/PAR/2023" and not par["derived"]
+    assert (papi["status"], papi["margin"]) == ("missed", -1.0)
+
+
+def test_pci_rank_change_compares_year_before(status):
+    pci = status.loc[("H", 4)]
+    assert pci["observation"] == "change" and pci["status"] == "met"
+    assert (pci["base_year"], pci["base_value"], pci["observed_value"]) == (2022, 30.0, 3.0)
+    assert pci["margin"] == pytest.approx(1.0, abs=TOL)  # 3 gained against a floor of 2
+    assert pci["source"].splitlines() == [
+        "https://example.org/PCI/2022",
+        "https://example.org/PCI/2023",
+    ]
+
+
+def test_satisfaction_against_sipas_is_a_proxy(status):
+    sat = status.loc[("H", 5)]
+    assert (sat["index"], sat["measure"], sat["observation"]) == ("SIPAS", "score", "proxy")
+    assert sat["status"] == "missed" and sat["margin"] == pytest.approx(-4.5, abs=TOL)
+
+
+def test_derived_ranks_only_when_allowed_and_labelled(targets, documents, indices):
+    plain = dl.delivery_status(targets, documents, indices).set_index(["doc", "target_no"])
+    assert plain.loc[("H", 6), "status"] == "no_data"  # no published SIPAS rank at all
+    allowed = dl.delivery_status(targets, documents, indices, allow_derived=True)
+    sipas = allowed.set_index(["doc", "target_no"]).loc[("H", 6)]
+    assert sipas["status"] == "met" and bool(sipas["derived"])
+
+
+def test_not_yet_due_no_data_and_conflicting(status):
+    late, level, clash, absent = (status.loc[("D", n)] for n in (1, 2, 3, 4))
+    assert late["status"] == "not_yet_due" and late["index_last_year"] == 2023
+    assert (late["latest_year"], late["latest_value"]) == (2023, 28.0)  # where it stands
+    assert level["status"] == "no_data" and "level commune" in level["reason"]
+    assert clash["status"] == "conflicting" and pd.isna(clash["observed_value"])
+    assert absent["status"] == "no_data" and pd.isna(absent["observed_value"])
+    ict = status.loc[("H", 3)]
+    assert ict["status"] == "no_data" and pd.isna(ict["index_last_year"])
+
+
+def test_as_of_makes_published_editions_due(targets, documents, indices):
+    # PAR 2025 is published in 2026: with as_of=2026 a missing 2025 value is no_data
+    frame = dl.delivery_status(targets, documents, indices, as_of=2026)
+    assert frame.set_index(["doc", "target_no"]).loc[("D", 1), "status"] == "no_data"
+    frame = dl.delivery_status(targets, documents, indices, as_of=2025)
+    assert frame.set_index(["doc", "target_no"]).loc[("D", 1), "status"] == "not_yet_due"
+
+
+def test_trajectories(documents, indices):
+    with pytest.warns(IncomparableScaleWarning, match="1 plan"):
+        tr = dl.index_trajectories(documents, indices)
+    assert len(tr) == 2 * len(dl.TRAJECTORY_INDICES)  # no national rows
+    par = tr.set_index(["doc", "index"]).loc[("H", "PAR")]
+    assert (par["base_year"], par["end_year"]) == (2021, 2023)
+    # PAR 2021 and 2023 are on different criteria (2017 vs 2022): no score change
+    assert not par["score_comparable"] and pd.isna(par["score_change"])
+    pci = tr.set_index(["doc", "index"]).loc[("H", "PCI")]
+    assert pd.isna(pci["rank_gain"])  # PCI 2021 rank missing
+    dlk = tr.set_index(["doc", "index"]).loc[("D", "PAR")]
+    assert (dlk["latest_year"], dlk["rank_latest"]) == (2023, 28.0)
+
+
+def test_trajectory_rank_gain_and_score_change():
+    docs = pd.DataFrame({"doc": ["H"], "province": ["Hưng Yên"], "province_code": [HY],
+                         "period_start": [2023], "period_end": [2023]})  # fmt: skip
+    idx = make_indices(
+        [("PCI", HY, 2022, "rank", 30), ("PCI", HY, 2023, "rank", 27),
+         ("PCI", HY, 2022, "score", 63.5), ("PCI", HY, 2023, "score", 65.25)]
+    )  # fmt: skip
+    pci = dl.index_trajectories(docs, idx).set_index("index").loc["PCI"]
+    assert pci["rank_gain"] == 3.0 and pci["score_change"] == pytest.approx(1.75, abs=TOL)
+
+
+def test_schema_descriptions():
+    for schema in (dl.SCHEMA, dl.TRAJECTORY_SCHEMA):
+        assert all(c.description for c in schema.columns.values())
+
+
+def test_gold_stand_in_lists_every_observable_target():
+    from parstats.indices import load
+
+    t, d = gold_tables()
+    frame = dl.build_frame(t, d, load())
+    observable = {s.indicator for s in dl.OBSERVABLE}
+    expected = t.loc[(t["kind"] == "target") & t["indicator"].isin(observable)]
+    assert len(frame) == len(expected) == 11
+    assert set(frame["status"]) <= {"no_data", "not_yet_due"}  # the honest answer today
+    pci = frame.loc[frame["indicator"] == "pci_rank_change"].iloc[0]
+    assert pci["observation"] == "change"
+
+
+def test_analyse_command_writes_tables(tmp_path, monkeypatch, targets, documents, indices):
+    from parstats import cli
+
+    fake = types.ModuleType("parstats.build")
+    fake.load_targets = lambda: targets
+    fake.load_documents = lambda: documents
+    monkeypatch.setitem(sys.modules, "parstats.build", fake)
+    monkeypatch.setattr("parstats.indices.load", lambda: indices)
+    out = tmp_path / "delivery.csv"
+    assert cli.main(["analyse", "delivery", "--out", str(out), "--as-of", "2026"]) == 0
+    assert len(pd.read_csv(out)) == 10
+    out = tmp_path / "ambition.csv"
+    assert cli.main(["analyse", "ambition", "--table", "document", "--out", str(out)]) == 0
+    assert list(pd.read_csv(out)["doc"]) == ["D", "H", "N"]
