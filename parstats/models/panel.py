@@ -1,0 +1,389 @@
+"""Province × year frames from the tidy indices table, and the cross-index panel model.
+
+Input is the tidy indices frame (``parstats.indices.load()`` or the raw
+``observations.csv``): columns ``index``, ``year``, ``measure``, ``value`` and a
+province key, ``province_code`` (preferred) or ``province``. Aggregate rows
+(a missing code, or a name in brackets such as ``(63-province average)``) are left out.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from parstats.errors import DroppedRowsWarning, IncomparableScaleWarning, ModelError
+from parstats.models.ols import fit_ols
+from parstats.models.results import ModelResults
+from parstats.vocab import check
+
+#: Years from which an index's published scale or method changed (see SOURCES.md):
+#: PAPI went from 6 to 8 dimensions in 2018; PAR from points to percent in 2018 and
+#: revised its criteria in 2022 and 2024.
+SCALE_BREAKS: dict[str, tuple[int, ...]] = {"PAPI": (2018,), "PAR": (2018, 2022, 2024)}
+
+#: Published range of a measure, by index and measure prefix (case-insensitive). A value
+#: outside it (e.g. a PAPI total of 0 where the spreadsheet summed blank dimensions) is
+#: left out with a warning rather than fitted.
+VALID_RANGES: dict[tuple[str, str], tuple[float, float]] = {
+    ("PAPI", "total (file column"): (6.0, 60.0),
+    ("PAPI", "total (weighted"): (10.0, 80.0),
+    ("PAPI", "dimension:"): (1.0, 10.0),
+    ("PAPI", "rank"): (1.0, 63.0),
+    ("PCI", "score"): (0.0, 100.0),
+    ("PCI", "rank"): (1.0, 63.0),
+    ("PAR", "score"): (0.0, 100.0),
+    ("PAR", "rank"): (1.0, 63.0),
+    ("SIPAS", "score"): (0.0, 100.0),
+    ("SIPAS", "rank"): (1.0, 63.0),
+}
+
+Measure = tuple[str, str]
+
+
+def valid_range(index: str, measure: str) -> tuple[float, float] | None:
+    """Return the published range of ``(index, measure)``, or ``None`` if not known."""
+    for (idx, prefix), rng in VALID_RANGES.items():
+        if idx == index and measure.casefold().startswith(prefix.casefold()):
+            return rng
+    return None
+
+
+def column_name(index: str, measure: str) -> str:
+    """Return the column name used for ``(index, measure)``: ``"PAPI_dimension_Transparency"``.
+
+    Text in brackets is dropped (``"total (weighted ...)"`` → ``"total"``), other
+    non-alphanumeric runs become ``_``.
+    """
+    short = re.sub(r"\s*\(.*\)\s*", " ", measure).strip()
+    return re.sub(r"[^0-9A-Za-z]+", "_", f"{index} {short}").strip("_")
+
+
+def _unit_column(indices: pd.DataFrame, unit: str | None) -> str:
+    if unit is not None:
+        if unit not in indices.columns:
+            raise ModelError(f"unit column {unit!r} not in the indices frame")
+        return unit
+    for c in ("province_code", "province"):
+        if c in indices.columns:
+            return c
+    raise ModelError("the indices frame has neither a 'province_code' nor a 'province' column")
+
+
+def _select(indices: pd.DataFrame, index: str, measure: str) -> tuple[pd.DataFrame, list[str]]:
+    of_index = indices[indices["index"] == index]
+    if of_index.empty:
+        have = ", ".join(sorted(indices["index"].dropna().unique()))
+        raise ModelError(f"no data for index {index!r}; indices in the frame: {have}")
+    measures = of_index["measure"].astype(str)
+    exact = of_index[measures == measure]
+    if not exact.empty:
+        return exact, [measure]
+    folded = measures.str.casefold() == measure.casefold()
+    if folded.any():
+        return of_index[folded], sorted(measures[folded].unique())
+    near = sorted(m for m in measures.unique() if measure.casefold() in m.casefold())
+    listed = near or sorted(measures.unique())
+    raise ModelError(
+        f"no data for {index} measure {measure!r}; "
+        + ("measures containing it" if near else f"{index} measures")
+        + f": {'; '.join(listed[:20])}"
+        + (" ..." if len(listed) > 20 else "")
+    )
+
+
+def province_year_frame(
+    indices: pd.DataFrame,
+    measures: Sequence[Measure],
+    *,
+    years: Sequence[int] | None = None,
+    unit: str | None = None,
+    duplicates: str = "error",
+    min_coverage: float = 0.9,
+) -> pd.DataFrame:
+    """Merge index measures into one row per province and year.
+
+    Parameters
+    ----------
+    indices
+        Tidy indices frame (``index, year, measure, value`` and a province key).
+    measures
+        ``(index, measure)`` pairs, e.g.
+        ``[("PCI", "score"), ("PAPI", "dimension: Transparency")]``.
+        Measures are matched exactly, then ignoring case (case variants are pooled).
+    years
+        Years to keep. Default: the years in which every measure covers at least
+        ``min_coverage`` of the provinces it covers in its best year; the other years
+        (scattered announcements, a selected sample) are left out with a
+        :class:`~parstats.errors.DroppedRowsWarning`.
+    unit
+        Province key column; default ``province_code`` if present, else ``province``.
+    duplicates
+        Several rows for one province, year and measure with different values:
+        ``"error"`` (default), ``"mean"`` or ``"first"``. Identical repeats are collapsed.
+    min_coverage
+        See ``years``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``province`` (the key), ``year`` and one column per measure named by
+        :func:`column_name`; rows where at least one measure is observed.
+
+    Raises
+    ------
+    ModelError
+        Unknown index or measure, a requested year without data, conflicting duplicates.
+
+    Warns
+    -----
+    IncomparableScaleWarning
+        When the years span a change of an index's scale (:data:`SCALE_BREAKS`).
+    """
+    check(duplicates, ("error", "mean", "first"), "duplicates")
+    need = {"index", "year", "measure", "value"} - set(indices.columns)
+    if need:
+        raise ModelError(f"the indices frame lacks column(s) {', '.join(sorted(need))}")
+    if not measures:
+        raise ModelError("no measure requested")
+    key = _unit_column(indices, unit)
+    rows = indices[indices[key].notna()]
+    if "province" in rows.columns:
+        rows = rows[~rows["province"].astype(str).str.startswith("(")]
+    names, series = [], []
+    for index, measure in measures:
+        sel, matched = _select(rows, index, measure)
+        name = column_name(index, measure)
+        while name in names:
+            name += "_2"
+        names.append(name)
+        vals = pd.to_numeric(sel["value"], errors="coerce")
+        bad = int(vals.isna().sum())
+        if bad:
+            warnings.warn(
+                f"{index} {measure!r}: {bad} non-numeric values left out",
+                DroppedRowsWarning,
+                stacklevel=2,
+            )
+        tidy = pd.DataFrame(
+            {
+                "province": sel[key].to_numpy(),
+                "year": sel["year"].astype(int).to_numpy(),
+                "value": vals.to_numpy(),
+            }
+        ).dropna()
+        bounds = valid_range(index, measure)
+        if bounds is not None:
+            out = (tidy["value"] < bounds[0]) | (tidy["value"] > bounds[1])
+            if out.any():
+                shown = ", ".join(
+                    f"{p} {y}: {v:g}"
+                    for p, y, v in tidy.loc[out, ["province", "year", "value"]].itertuples(
+                        index=False, name=None
+                    )
+                )
+                warnings.warn(
+                    f"{index} {measure!r}: {int(out.sum())} values outside the published range "
+                    f"{bounds[0]:g}–{bounds[1]:g} left out ({shown})",
+                    DroppedRowsWarning,
+                    stacklevel=2,
+                )
+                tidy = tidy[~out]
+        spread = tidy.groupby(["province", "year"])["value"].agg(["min", "max", "size"])
+        conflicts = spread[spread["min"] != spread["max"]]
+        if len(conflicts) and duplicates == "error":
+            shown = ", ".join(f"{p} {y}" for p, y in conflicts.index[:5])
+            raise ModelError(
+                f"{index} {measure!r}: {len(conflicts)} province-years have different values "
+                f"from different sources ({shown}); choose duplicates='mean' or 'first', or "
+                "deduplicate the data"
+            )
+        how = "first" if duplicates == "first" else "mean"
+        s = tidy.groupby(["province", "year"])["value"].agg(how).rename(name)
+        series.append((index, measure, s))
+    wide = pd.concat([s for *_, s in series], axis=1)
+    counts = {name: wide[name].notna().groupby(level="year").sum() for name in names}
+    if years is None:
+        ok = None
+        for name in names:
+            c = counts[name]
+            good = set(c.index[c >= min_coverage * c.max()])
+            ok = good if ok is None else ok & good
+        all_years = sorted(set(wide.index.get_level_values("year")))
+        keep = sorted(ok)
+        left = [y for y in all_years if y not in ok]
+        if not keep:
+            raise ModelError(f"no year in which all of {', '.join(names)} cover most provinces")
+        if left:
+            warnings.warn(
+                f"years left out ({', '.join(map(str, left))}): fewer than {min_coverage:.0%} "
+                "of provinces observed for at least one measure (scattered announcements are a "
+                "selected sample); pass years= to include them",
+                DroppedRowsWarning,
+                stacklevel=2,
+            )
+    else:
+        keep = sorted(int(y) for y in years)
+        for name in names:
+            have = counts[name]
+            missing = [y for y in keep if have.get(y, 0) == 0]
+            if missing:
+                raise ModelError(
+                    f"{name}: no data for year(s) {', '.join(map(str, missing))}; years with "
+                    f"data: {', '.join(map(str, have.index[have > 0]))}"
+                )
+    for index, measure, _ in series:
+        for brk in SCALE_BREAKS.get(index, ()):
+            if min(keep) < brk <= max(keep):
+                warnings.warn(
+                    f"{index} {measure!r}: the years {min(keep)}–{max(keep)} span a change of "
+                    f"the index's scale or method in {brk}; values before and after are not "
+                    "comparable (year fixed effects absorb level shifts only)",
+                    IncomparableScaleWarning,
+                    stacklevel=2,
+                )
+    wide = wide[wide.index.get_level_values("year").isin(keep)]
+    return wide.reset_index().sort_values(["province", "year"], ignore_index=True)
+
+
+def cross_index_panel(
+    indices: pd.DataFrame,
+    y: Measure = ("PCI", "score"),
+    x: Sequence[Measure] = (
+        ("PAPI", "total (file column 'Un-weighted2015PAPI'; unweighted sum of 6 dimension scores)"),
+    ),
+    *,
+    years: Sequence[int] | None = None,
+    fe: Sequence[str] = ("province", "year"),
+    cluster: str | None = "province",
+    cov: str = "auto",
+    B: int = 9999,
+    seed: int = 0,
+    weights: str = "rademacher",
+    level: float = 0.95,
+    unit: str | None = None,
+    duplicates: str = "error",
+    min_coverage: float = 0.9,
+) -> ModelResults:
+    """Regress one index measure on others over the province × year panel.
+
+    The default is PCI score on the PAPI unweighted total (2011–2017, one scale),
+    with province and year fixed effects and province-clustered (CR1) standard
+    errors; with fewer than 30 clusters the wild cluster bootstrap is used.
+
+    Parameters
+    ----------
+    indices
+        Tidy indices frame; see :func:`province_year_frame`.
+    y, x
+        ``(index, measure)`` of the response and of the regressors.
+    years, unit, duplicates, min_coverage
+        See :func:`province_year_frame`.
+    fe, cluster, cov, B, seed, weights, level
+        See :func:`parstats.models.fit_ols`; ``"province"`` and ``"year"`` name the
+        panel's key columns.
+
+    Returns
+    -------
+    ModelResults
+        ``nobs`` is the number of province-years; ``n_clusters`` the provinces.
+    """
+    if isinstance(x, tuple) and len(x) == 2 and all(isinstance(v, str) for v in x):
+        x = [x]
+    frame = province_year_frame(
+        indices, [y, *x], years=years, unit=unit, duplicates=duplicates, min_coverage=min_coverage
+    )
+    names = [c for c in frame.columns if c not in ("province", "year")]
+    n_units = frame.dropna()["province"].nunique()
+    if n_units < 2:
+        raise ModelError(
+            f"cross-index panel: {n_units} province with complete data (N={len(frame.dropna())} "
+            "province-years); relations across provinces need at least two"
+        )
+    formula = f"{names[0]} ~ " + " + ".join(names[1:])
+    res = fit_ols(
+        frame,
+        formula,
+        fe=tuple(fe),
+        cluster=cluster,
+        cov=cov,
+        B=B,
+        seed=seed,
+        weights=weights,
+        level=level,
+    )
+    n_prov = frame.loc[res.index, "province"].nunique()
+    yrs = sorted(frame.loc[res.index, "year"].unique())
+    note = (
+        f"panel of {n_prov} provinces × years {yrs[0]}–{yrs[-1]} "
+        f"({len(yrs)} years), N={res.nobs} province-years"
+    )
+    return _with_note(res, note)
+
+
+def _with_note(res: ModelResults, note: str) -> ModelResults:
+    from dataclasses import replace
+
+    return replace(res, notes=(note, *res.notes))
+
+
+def index_change(
+    panel: pd.DataFrame,
+    plans: pd.DataFrame,
+    *,
+    unit: str = "province_code",
+    start: str = "period_start",
+    end: str = "period_end",
+) -> pd.DataFrame:
+    """Add each plan's change in an index over its period: ``value[end] - value[start]``.
+
+    Parameters
+    ----------
+    panel
+        Wide province × year frame (provinces as the index, integer years as columns).
+    plans
+        One row per plan with the province key and the period's first and last year.
+    unit, start, end
+        Column names in ``plans``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``plans`` with ``start_value``, ``end_value`` and ``change`` (NA where the panel
+        lacks the province or year; for ranks a negative change is an improvement).
+
+    Raises
+    ------
+    ModelError
+        A plan year that the panel has no data for at all.
+    """
+    for c in (unit, start, end):
+        if c not in plans.columns:
+            raise ModelError(f"column {c!r} not in plans; available: {', '.join(plans.columns)}")
+    have = {int(c) for c in panel.columns if panel[c].notna().any()}
+    wanted = set(plans[start].dropna().astype(int)) | set(plans[end].dropna().astype(int))
+    missing = sorted(wanted - have)
+    if missing:
+        raise ModelError(
+            f"the index panel has no data for year(s) {', '.join(map(str, missing))}; years "
+            f"with data: {', '.join(map(str, sorted(have)))}"
+        )
+    lookup = {(u, int(y)): v for (u, y), v in panel.stack().items()}
+
+    def value_at(col: str) -> np.ndarray:
+        return np.array(
+            [
+                lookup.get((u, int(y)), np.nan) if pd.notna(y) else np.nan
+                for u, y in zip(plans[unit], plans[col], strict=True)
+            ],
+            dtype=float,
+        )
+
+    out = plans.copy()
+    out["start_value"] = value_at(start)
+    out["end_value"] = value_at(end)
+    out["change"] = out["end_value"] - out["start_value"]
+    return out
