@@ -1,0 +1,922 @@
+r"""The research questions of issue 4, one call each, on the project's own data.
+
+Three questions, each answered by a thin function over :mod:`parstats.models`:
+
+1. **How do the indices relate across provinces and years?**
+   :func:`cross_index_models` fits PCI score on the PAPI total and on the PAPI
+   dimensions over the province × year panel, with province and year fixed
+   effects and province-clustered standard errors, and gives Spearman and
+   Kendall rank correlations year by year with bootstrap intervals.
+2. **Do more ambitious plans deliver more?** :func:`ambition_delivery_frame`
+   puts one row per plan (province and plan period) with its ambition summary
+   (:mod:`parstats.ambition`) next to each index's change over the plan period
+   (:func:`parstats.delivery.index_trajectories`); :func:`ambition_vs_indices`
+   regresses the change on ambition with permutation p-values and bootstrap
+   intervals, and fits an ordered model of rank tiers. With the handful of plans
+   there are today it says so (:class:`~parstats.errors.SmallSampleWarning` with
+   N) and, when no honest fit is possible, *refuses* with the reason — as a value
+   a report can show, not an exception.
+3. **How many plans are needed?** :func:`power_for_plans` simulates, from the
+   panel's own plan-length changes, the smallest effect of ambition that N plans
+   could detect.
+
+Scales are never mixed: which PAPI years share a scale comes from
+:func:`parstats.scales.scale_for` (the 6-dimension 2011-2017 segment is not
+pooled with the 8-dimension years from 2018).
+"""
+
+from __future__ import annotations
+
+import html
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from parstats.errors import (
+    DroppedRowsWarning,
+    IncomparableScaleWarning,
+    ModelError,
+    SmallSampleWarning,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from parstats.models import ModelResults, PowerResult
+
+__all__ = [
+    "TIER_CUTS",
+    "TIER_LABELS",
+    "AmbitionAnalysis",
+    "CrossIndexAnalysis",
+    "ModelOutcome",
+    "PlanPower",
+    "ambition_delivery_frame",
+    "ambition_vs_indices",
+    "cross_index_models",
+    "power_for_plans",
+    "rank_tier",
+]
+
+#: Upper rank of the top and of the middle third of the 63 pre-2025 provinces.
+TIER_CUTS: tuple[int, int] = (21, 42)
+#: Rank tiers, coded so that higher is better (as an ordered model expects).
+TIER_LABELS: dict[int, str] = {
+    3: "top third (ranks 1-21)",
+    2: "middle third (ranks 22-42)",
+    1: "bottom third (ranks 43-63)",
+}
+#: Ambition summary used as the regressor unless another column is named.
+DEFAULT_AMBITION = "median_peer_percentile"
+#: Outcome of :func:`ambition_vs_indices` unless another column is named.
+DEFAULT_OUTCOME = "PCI_rank_gain"
+_PCI_SCORE = ("PCI", "score")
+
+
+def _load_indices(indices: pd.DataFrame | None) -> pd.DataFrame:
+    """Return the indices table (``parstats.indices.load()`` by default), published rows only."""
+    if indices is None:
+        from parstats.indices import load
+
+        indices = load()
+    if "origin" in indices.columns:
+        indices = indices.loc[indices["origin"] == "published"]
+    return indices
+
+
+# --------------------------------------------------------------------------- cross-index panel
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """Years in which one PAPI measure is published on one scale for most provinces."""
+
+    measures: tuple[str, ...]
+    version: str
+    years: tuple[int, ...]
+
+
+def _versioned(rows: pd.DataFrame) -> pd.DataFrame:
+    """Add the scale version of every row from :func:`parstats.scales.scale_for`."""
+    from parstats.scales import scale_for
+
+    version = [
+        scale_for(i, int(y), m).version
+        for i, y, m in rows[["index", "year", "measure"]].itertuples(index=False, name=None)
+    ]
+    return rows.assign(_version=version)
+
+
+def _province_rows(indices: pd.DataFrame) -> pd.DataFrame:
+    """Rows of provinces (not aggregates) with a numeric value."""
+    import pandas as pd
+
+    key = "province_code" if "province_code" in indices.columns else "province"
+    rows = indices.loc[indices[key].notna()]
+    if "province" in rows.columns:
+        rows = rows.loc[~rows["province"].astype(str).str.startswith("(")]
+    value = pd.to_numeric(rows["value"], errors="coerce")
+    return rows.loc[value.notna()].assign(_unit=rows[key])
+
+
+def _covered_years(rows: pd.DataFrame, min_coverage: float) -> set[int]:
+    """Years in which ``rows`` cover at least ``min_coverage`` of their best year's provinces."""
+    n = rows.groupby("year")["_unit"].nunique()
+    return {int(y) for y in n.index[n >= min_coverage * n.max()]} if len(n) else set()
+
+
+def _papi_segments(indices: pd.DataFrame, kind: str, min_coverage: float) -> list[_Segment]:
+    """PAPI segments of measure kind ``kind`` (``total`` or ``dimension``), largest first.
+
+    A total segment is one measure label on one scale version; a dimension segment
+    is every dimension label well covered in all years of one scale version. Years
+    are those in which both the PAPI measure(s) and the PCI score cover at least
+    ``min_coverage`` of the provinces they cover in their best year.
+    """
+    from parstats.scales import measure_kind
+
+    rows = _province_rows(indices)
+    pci = rows.loc[(rows["index"] == "PCI") & (rows["measure"] == "score")]
+    pci_years = _covered_years(pci, min_coverage)
+    papi = rows.loc[rows["index"] == "PAPI"]
+    papi = papi.loc[[measure_kind(m) == kind for m in papi["measure"]]]
+    if papi.empty:
+        return []
+    papi = _versioned(papi)
+    out = []
+    if kind == "total":
+        for (measure, version), g in papi.groupby(["measure", "_version"], sort=True):
+            years = tuple(sorted(_covered_years(g, min_coverage) & pci_years))
+            if years:
+                out.append(_Segment((str(measure),), str(version), years))
+    else:
+        for version, g in papi.groupby("_version", sort=True):
+            best = g.groupby("year")["_unit"].nunique().max()
+            per = g.groupby(["measure", "year"])["_unit"].nunique().unstack("year")
+            years = sorted(pci_years & {int(y) for y in per.columns})
+            good = per[years] >= min_coverage * best if years else per.iloc[:, :0]
+            measures = tuple(sorted(m for m, ok in good.all(axis=1).items() if ok))
+            years = [y for y in years if good[y].any()] if measures else []
+            if measures and years:
+                out.append(_Segment(measures, str(version), tuple(years)))
+    return sorted(out, key=lambda s: (-len(s.years) * len(s.measures), -s.years[-1]))
+
+
+def _wide(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Province × year table of one column of a :func:`province_year_frame` result."""
+    wide = frame.pivot(index="province", columns="year", values=column)
+    wide.columns = [int(c) for c in wide.columns]
+    return wide
+
+
+@dataclass(frozen=True, eq=False)
+class CrossIndexAnalysis:
+    """PCI against PAPI over the province × year panel.
+
+    Attributes
+    ----------
+    total
+        ``PCI_score ~ PAPI_total`` with province and year fixed effects and
+        province-clustered (CR1) standard errors; ``total.nobs`` is its N
+        (province-years) and ``total.n_clusters`` its provinces.
+    dimensions
+        ``PCI_score ~`` the PAPI dimensions of one scale version, same fixed effects
+        and clustering.
+    comparison
+        :func:`parstats.models.compare` of the two fits (estimates, std errors, N).
+    rank_correlations
+        Spearman and Kendall correlation of PCI score and PAPI total, year by year:
+        ``year, method, n, estimate, conf_low, conf_high, p_value, papi_measure,
+        papi_scale``. Each year is on one scale, so years of different PAPI scales
+        may both appear (they are never pooled).
+    papi_total, papi_dimensions
+        The PAPI measure labels used.
+    papi_scale
+        Scale version of the PAPI measures in the two fits.
+    years_total, years_dimensions
+        Years of the two fits.
+    """
+
+    total: ModelResults
+    dimensions: ModelResults
+    comparison: pd.DataFrame
+    rank_correlations: pd.DataFrame
+    papi_total: str
+    papi_dimensions: tuple[str, ...]
+    papi_scale: str
+    years_total: tuple[int, ...]
+    years_dimensions: tuple[int, ...]
+
+    def summary_text(self) -> str:
+        """Return the comparison table and the rank correlations as plain text."""
+        corr = self.rank_correlations.drop(columns=["papi_measure"]).to_string(
+            index=False, float_format=lambda v: f"{v:.3f}"
+        )
+        return (
+            f"PCI score on PAPI ({self.papi_scale}); province and year fixed effects, "
+            f"province-clustered std errors\n\n{self.comparison.to_string()}\n\n"
+            f"Rank correlations of PCI score and PAPI total, by year\n{corr}"
+        )
+
+    def __repr__(self) -> str:
+        return self.summary_text()
+
+    def _repr_html_(self) -> str:
+        return (
+            '<div class="parstats-analysis">'
+            f"<p>PCI score on PAPI ({html.escape(self.papi_scale)})</p>"
+            + self.comparison.to_html()
+            + "<p>Rank correlations of PCI score and PAPI total, by year</p>"
+            + self.rank_correlations.to_html(index=False, float_format=lambda v: f"{v:.3f}")
+            + "</div>"
+        )
+
+
+def cross_index_models(
+    indices: pd.DataFrame | None = None,
+    *,
+    B: int = 9999,
+    seed: int = 0,
+    level: float = 0.95,
+    min_coverage: float = 0.9,
+) -> CrossIndexAnalysis:
+    r"""Relate PCI to PAPI across provinces and years: two panel fits and rank correlations.
+
+    Models, for province :math:`p` and year :math:`t` (one PAPI scale version):
+
+    .. math:: \mathrm{PCI}_{pt} = \beta\,\mathrm{PAPI}_{pt} + \alpha_p + \gamma_t + u_{pt}
+
+    with ``PAPI`` the total (6-60, unweighted sum of the six dimensions) or the
+    vector of dimension scores; CR1 standard errors clustered by province, *t*
+    with G-1 df (:func:`parstats.models.cross_index_panel`; with fewer than 30
+    provinces the wild cluster restricted bootstrap with ``B`` draws is used
+    instead). The PAPI segment is the (measure, scale version) with the most
+    province-years: today the unweighted total 2011-2017; the 2019 weighted
+    total (8-80) is a different scale and is not pooled with it.
+
+    Rank correlations: for every year in which PCI score and a PAPI total are both
+    published for most provinces, Spearman's :math:`\rho` and Kendall's
+    :math:`\tau_b` with percentile intervals from ``B`` province resamples
+    (:func:`parstats.models.rank_correlations`).
+
+    Parameters
+    ----------
+    indices
+        The ``indices`` table; :func:`parstats.indices.load` by default. Only
+        published rows are used. Needs PCI ``score`` and PAPI ``total (...)`` and
+        ``dimension: ...`` rows.
+    B, seed, level
+        Bootstrap draws, seed and interval level (deterministic given ``seed``).
+    min_coverage
+        A year enters when each measure covers at least this share of the
+        provinces it covers in its best year (scattered announcements of a few
+        provinces are a selected sample and are left out).
+
+    Returns
+    -------
+    CrossIndexAnalysis
+
+    Raises
+    ------
+    ModelError
+        No PAPI total or dimension segment overlapping the PCI years, or a model
+        that cannot be fitted (see :func:`parstats.models.fit_ols`).
+
+    Warns
+    -----
+    DroppedRowsWarning
+        Province-years left out (non-numeric or out-of-range values, e.g. PAPI 2014
+        totals published as blanks).
+    """
+    from parstats.models import compare, cross_index_panel, province_year_frame, rank_correlations
+
+    indices = _load_indices(indices)
+    totals = _papi_segments(indices, "total", min_coverage)
+    dims = _papi_segments(indices, "dimension", min_coverage)
+    if not totals or not dims:
+        raise ModelError(
+            "cross-index models need PCI scores and PAPI "
+            + ("totals" if not totals else "dimension scores")
+            + " published for most provinces in common years; none found"
+        )
+    tot, dim = totals[0], dims[0]
+    fit = {"B": B, "seed": seed, "level": level}
+    total = cross_index_panel(
+        indices, _PCI_SCORE, [("PAPI", tot.measures[0])], years=tot.years, **fit
+    )
+    dimensions = cross_index_panel(
+        indices, _PCI_SCORE, [("PAPI", m) for m in dim.measures], years=dim.years, **fit
+    )
+    comparison = compare(total, dimensions, names=["PAPI total", "PAPI dimensions"])
+    parts = []
+    for seg in sorted(totals, key=lambda s: s.years):
+        frame = province_year_frame(
+            indices, [_PCI_SCORE, ("PAPI", seg.measures[0])], years=seg.years
+        )
+        a, b = frame.columns[2], frame.columns[3]
+        corr = rank_correlations(_wide(frame, a), _wide(frame, b), B=B, seed=seed, level=level)
+        parts.append(corr.assign(papi_measure=seg.measures[0], papi_scale=seg.version))
+    import pandas as pd
+
+    correlations = pd.concat(parts, ignore_index=True).sort_values(
+        ["year", "method"], ignore_index=True
+    )
+    return CrossIndexAnalysis(
+        total=total,
+        dimensions=dimensions,
+        comparison=comparison,
+        rank_correlations=correlations,
+        papi_total=tot.measures[0],
+        papi_dimensions=dim.measures,
+        papi_scale=tot.version if tot.version == dim.version else f"{tot.version}; {dim.version}",
+        years_total=tot.years,
+        years_dimensions=dim.years,
+    )
+
+
+# --------------------------------------------------------------------------- ambition and delivery
+
+
+def rank_tier(rank: float | None) -> int | None:
+    """Return the tier of a rank among 63 provinces: 3 top, 2 middle, 1 bottom third.
+
+    ``None`` (or NaN) for a missing rank. See :data:`TIER_CUTS`.
+    """
+    if rank is None or rank != rank:
+        return None
+    top, middle = TIER_CUTS
+    return 3 if rank <= top else 2 if rank <= middle else 1
+
+
+_PER_INDEX = (
+    "score_base", "score_end", "score_change", "rank_base", "rank_end", "rank_gain",
+    "latest_year", "rank_latest",
+)  # fmt: skip
+
+
+def ambition_delivery_frame(
+    targets: pd.DataFrame | None = None,
+    documents: pd.DataFrame | None = None,
+    indices: pd.DataFrame | None = None,
+    *,
+    allow_derived: bool = False,
+) -> pd.DataFrame:
+    r"""Return one row per plan (province and plan period): ambition next to index changes.
+
+    For a plan of province :math:`p` covering years :math:`s` to :math:`e`
+    (documents of one province for the same period are pooled, as in
+    :func:`parstats.ambition.ambition_by_province_period`), with base year
+    :math:`b = s - 1`, and each index ``I`` of
+    :data:`parstats.delivery.TRAJECTORY_INDICES` (``PAR``, ``SIPAS``, ``PAPI``, ``PCI``):
+
+    * ``I_rank_gain`` :math:`= rank_b - rank_e` (places gained; positive is better);
+    * ``I_score_change`` :math:`= score_e - score_b`, NA when the two years are on
+      different scale versions;
+    * ``I_rank_gain_to_latest`` :math:`= rank_b - rank_l`, with :math:`l` the latest
+      year in :math:`(b, e]` with a published rank (``I_latest_year``) — a partial-period
+      change for plans whose end year is not published yet;
+    * ``I_tier_base``, ``I_tier_end``: :func:`rank_tier` of the base and end ranks
+      (3 = top third, 1 = bottom third; ``Int64``).
+
+    Ambition columns are those of :class:`parstats.ambition.GroupSummary`
+    (``median_peer_percentile``, ``median_peer_robust_z``, ``mean_gap_national_*``,
+    shares with deadline/level/baseline, copying shares ...). Everything that cannot
+    be computed is NA, never 0.
+
+    Parameters
+    ----------
+    targets, documents
+        The ``targets`` and ``documents`` tables; by default the processed tables
+        (:func:`parstats.build.load_targets`, :func:`parstats.build.load_documents`).
+    indices
+        The ``indices`` table; :func:`parstats.indices.load` by default.
+    allow_derived
+        Use ranks derived from scores where no published rank exists
+        (see :func:`parstats.delivery.index_trajectories`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Identification (``province, province_code, period_start, period_end, n_docs,
+        docs, base_year, end_year``), the ambition summary, then the per-index
+        columns. National documents are left out (they are not provincial plans).
+
+    Raises
+    ------
+    InputError
+        ``targets``/``documents`` not given and the processed tables not built yet
+        (run ``parstats build``).
+
+    Warns
+    -----
+    IncomparableScaleWarning
+        Plans whose base and end scores are on different scale versions (their
+        ``I_score_change`` is NA; ranks are still compared).
+    """
+    import pandas as pd
+
+    from parstats.ambition import ambition_by_province_period
+    from parstats.delivery import TRAJECTORY_INDICES, index_trajectories
+
+    if targets is None or documents is None:
+        from parstats.build import load_documents, load_targets
+
+        targets = load_targets() if targets is None else targets
+        documents = load_documents() if documents is None else documents
+    if indices is None:
+        from parstats.indices import load
+
+        indices = load()
+    keys = ["province", "period_start", "period_end"]
+    plans = ambition_by_province_period(targets, documents)
+    plans = plans.loc[(plans["province"] != "national").fillna(True)].reset_index(drop=True)
+    at = plans.columns.get_loc("docs") + 1
+    plans.insert(at, "base_year", (plans["period_start"] - 1).astype("Int64"))
+    plans.insert(at + 1, "end_year", plans["period_end"].astype("Int64"))
+    traj = index_trajectories(documents, indices, allow_derived=allow_derived)
+    traj = traj.drop_duplicates([*keys, "index"])
+    traj["rank_gain_to_latest"] = traj["rank_base"] - traj["rank_latest"]
+    cols = [*_PER_INDEX, "rank_gain_to_latest"]
+    for index in TRAJECTORY_INDICES:
+        mine = traj.loc[traj["index"] == index, [*keys, *cols]]
+        mine = mine.rename(columns={c: f"{index}_{c}" for c in cols})
+        plans = plans.merge(mine, on=keys, how="left")
+        for when in ("base", "end"):
+            ranks = plans[f"{index}_rank_{when}"].astype("Float64").to_numpy(float, na_value=None)
+            tiers = [rank_tier(None if r is None else float(r)) for r in ranks]
+            plans[f"{index}_tier_{when}"] = pd.array(tiers, dtype="Int64")
+    return plans
+
+
+@dataclass(frozen=True, eq=False)
+class ModelOutcome:
+    """One model of an analysis: its fit, or the reason it was refused.
+
+    Attributes
+    ----------
+    name
+        What the model is, e.g. ``"OLS, permutation p-values"``.
+    formula
+        The formula.
+    nobs
+        Observations (plans) with every variable observed.
+    results
+        The fit (``None`` when refused).
+    refusal
+        Why no honest fit is possible (``None`` when fitted).
+    """
+
+    name: str
+    formula: str
+    nobs: int
+    results: ModelResults | None = None
+    refusal: str | None = None
+
+    @property
+    def fitted(self) -> bool:
+        """Whether the model was fitted."""
+        return self.results is not None
+
+    @property
+    def status(self) -> str:
+        """``"fitted (N=..)"`` or ``"refused: <why>"``."""
+        return f"fitted (N={self.nobs})" if self.fitted else f"refused: {self.refusal}"
+
+    def summary_text(self) -> str:
+        """Return the fit's summary, or the refusal."""
+        body = self.results.summary_text() if self.results is not None else self.status
+        return f"{self.name}: {self.formula}\n{body}"
+
+    def __repr__(self) -> str:
+        return self.summary_text()
+
+
+@dataclass(frozen=True, eq=False)
+class AmbitionAnalysis:
+    """Ambition of plans against the change of an index over their period.
+
+    Attributes
+    ----------
+    outcome, ambition, controls, tiers
+        Columns used: the outcome, the ambition score, further regressors, and the
+        rank-tier column of the ordered model.
+    n_plans
+        Plans in the frame.
+    nobs
+        Plans with outcome, ambition and controls all observed.
+    ols
+        :func:`parstats.models.fit_small_sample` (OLS estimates, Freedman-Lane
+        permutation p-values, pairs-bootstrap intervals) or its refusal.
+    ordered
+        :func:`parstats.models.fit_ordered` (ordered logit of the tier) or its refusal.
+    data
+        The complete rows used.
+    notes
+        Plans left out and why; the small-sample caveat.
+    """
+
+    outcome: str
+    ambition: str
+    controls: tuple[str, ...]
+    tiers: str | None
+    n_plans: int
+    nobs: int
+    ols: ModelOutcome
+    ordered: ModelOutcome
+    data: pd.DataFrame
+    notes: tuple[str, ...] = ()
+
+    @property
+    def refused(self) -> bool:
+        """Whether every model was refused."""
+        return not (self.ols.fitted or self.ordered.fitted)
+
+    def summary_text(self) -> str:
+        """Return both models (or their refusals) and the notes as plain text."""
+        head = (
+            f"Ambition ({self.ambition}) against {self.outcome}: "
+            f"N={self.nobs} of {self.n_plans} plans"
+        )
+        notes = "".join(f"\nNote: {n}" for n in self.notes)
+        return f"{head}\n\n{self.ols.summary_text()}\n\n{self.ordered.summary_text()}{notes}"
+
+    def __repr__(self) -> str:
+        return self.summary_text()
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+
+        def part(m: ModelOutcome) -> str:
+            body = m.results._repr_html_() if m.results is not None else f"<p>{esc(m.status)}</p>"
+            return f"<h4>{esc(m.name)}: {esc(m.formula)}</h4>{body}"
+
+        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
+        return (
+            '<div class="parstats-analysis">'
+            f"<p>Ambition ({esc(self.ambition)}) against {esc(self.outcome)}: "
+            f"N={self.nobs} of {self.n_plans} plans</p>"
+            + part(self.ols)
+            + part(self.ordered)
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
+
+
+def _plan_label(row: pd.Series) -> str:
+    """``"Kiên Giang 2016-2020"``."""
+    import pandas as pd
+
+    start, end = row.get("period_start"), row.get("period_end")
+    period = "(period unknown)" if pd.isna(start) or pd.isna(end) else f"{start}-{end}"
+    return f"{row.get('province')} {period}"
+
+
+def _try(name: str, formula: str, nobs: int, context: str, fit) -> ModelOutcome:
+    """Run ``fit()``; a :class:`ModelError` becomes a refusal naming N and ``context``.
+
+    A numerical failure inside statsmodels (``ValueError``/``LinAlgError``, e.g. no
+    covariance when the tiers are perfectly separated by the regressors) is refused
+    the same way rather than crashing a report.
+    """
+    import numpy as np
+
+    try:
+        return ModelOutcome(name, formula, nobs, results=fit())
+    except ModelError as err:
+        return ModelOutcome(name, formula, nobs, refusal=f"N={nobs} {context}: {err}")
+    except (ValueError, np.linalg.LinAlgError) as err:
+        why = f"the estimation failed numerically ({err}); separation or too few observations"
+        return ModelOutcome(name, formula, nobs, refusal=f"N={nobs} {context}: {why}")
+
+
+def _default_tiers(outcome: str, frame: pd.DataFrame) -> str | None:
+    from parstats.vocab import INDEX_NAMES
+
+    index = outcome.split("_", 1)[0]
+    column = f"{index}_tier_end"
+    return column if index in INDEX_NAMES and column in frame.columns else None
+
+
+def ambition_vs_indices(
+    frame: pd.DataFrame | None = None,
+    *,
+    outcome: str = DEFAULT_OUTCOME,
+    ambition: str = DEFAULT_AMBITION,
+    controls: Sequence[str] = (),
+    tiers: str | None = None,
+    B: int = 9999,
+    seed: int = 0,
+    level: float = 0.95,
+) -> AmbitionAnalysis:
+    r"""Relate plans' ambition to the change of an index over their period, honestly.
+
+    Two models on the plans with every variable observed (one row per plan):
+
+    * OLS :math:`y_i = \alpha + \beta\,a_i + \gamma' c_i + u_i` (``y`` the outcome, e.g.
+      PCI places gained over the plan period; ``a`` the ambition score; ``c`` the
+      controls), with Freedman-Lane permutation p-values and pairs-bootstrap
+      percentile intervals (:func:`parstats.models.fit_small_sample`);
+    * ordered logit of the end-of-period rank tier (:func:`rank_tier`) on
+      :math:`a_i` and :math:`c_i` (:func:`parstats.models.fit_ordered`).
+
+    A model that cannot be fitted honestly — no plan with both variables, N no
+    larger than the number of parameters, a constant regressor, a single tier —
+    is *refused*: its :class:`ModelOutcome` holds ``refusal`` (the underlying
+    :class:`~parstats.errors.ModelError` message and N) instead of a fit. This
+    function does not raise for that, so a report can print ``status``.
+
+    Parameters
+    ----------
+    frame
+        :func:`ambition_delivery_frame`; built from the processed tables and
+        :func:`parstats.indices.load` if ``None`` (``parstats build`` must have run).
+    outcome
+        Outcome column; default ``PCI_rank_gain``. ``I_rank_gain_to_latest``
+        uses partial periods; ``I_score_change`` scores.
+    ambition
+        Ambition column; default ``median_peer_percentile`` (0-100; higher is more
+        ambitious than peers).
+    controls
+        Further regressors, e.g. ``("PCI_rank_base",)`` against regression to the mean.
+    tiers
+        Ordinal column of the ordered model; default ``<index>_tier_end`` of the
+        outcome's index (no ordered model when there is none).
+    B, seed, level
+        Permutations and bootstrap draws, their seed, and the interval level.
+
+    Returns
+    -------
+    AmbitionAnalysis
+
+    Raises
+    ------
+    ModelError
+        A named column is not in ``frame`` or not numeric (a usage error, not a data
+        limitation).
+
+    Warns
+    -----
+    SmallSampleWarning
+        Whenever fewer than 30 plans are usable, with N (and whether refused).
+    DroppedRowsWarning
+        Plans left out for a missing outcome, ambition or control.
+    """
+    from parstats.models import fit_ordered, fit_small_sample
+    from parstats.models._design import SMALL_N
+
+    frame = ambition_delivery_frame() if frame is None else frame
+    controls = tuple(controls)
+    tiers = _default_tiers(outcome, frame) if tiers is None else tiers
+    needed = [outcome, ambition, *controls]
+    absent = [c for c in (*needed, *([tiers] if tiers else [])) if c not in frame.columns]
+    if absent:
+        raise ModelError(
+            f"column(s) {', '.join(map(repr, absent))} not in the frame; "
+            f"available: {', '.join(map(str, frame.columns))}"
+        )
+    try:
+        numeric = frame[needed].astype("Float64").astype(float)
+    except (TypeError, ValueError) as err:
+        raise ModelError(f"{', '.join(needed)} must be numeric columns: {err}") from err
+    missing = numeric.isna()
+    keep = ~missing.any(axis=1)
+    data = frame.loc[keep].copy()
+    data[needed] = numeric.loc[keep]
+    n, total = int(keep.sum()), len(frame)
+    notes = []
+    if n < total:
+        detail = ", ".join(f"{c} ({int(k)})" for c, k in missing.sum().items() if k)
+        notes.append(
+            f"{total - n} of {total} plans left out for missing {detail}: "
+            + "; ".join(
+                _plan_label(frame.loc[i]) + f" ({', '.join(missing.columns[row])})"
+                for i, row in zip(frame.index, missing.to_numpy(), strict=True)
+                if row.any()
+            )
+        )
+        warnings.warn(f"ambition vs indices: {notes[-1]}", DroppedRowsWarning, stacklevel=2)
+    rhs = " + ".join([ambition, *controls])
+    ols_formula = f"{outcome} ~ {rhs}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallSampleWarning)
+        ols = _try(
+            "OLS, permutation p-values, bootstrap intervals",
+            ols_formula,
+            n,
+            f"of {total} plans with {' and '.join(needed)} observed",
+            lambda: fit_small_sample(data, ols_formula, B=B, seed=seed, level=level),
+        )
+        if tiers is None:
+            ordered = ModelOutcome(
+                "ordered logit of rank tier", "", n, refusal="no tier column for this outcome"
+            )
+        else:
+            tier_data = data.loc[data[tiers].notna()].copy()
+            tier_data[tiers] = tier_data[tiers].astype(float)
+            ordered_formula = f"{tiers} ~ {rhs}"
+            ordered = _try(
+                "ordered logit of rank tier",
+                ordered_formula,
+                len(tier_data),
+                f"of {total} plans with {' and '.join([tiers, *needed])} observed",
+                lambda: fit_ordered(tier_data, ordered_formula, level=level),
+            )
+    if n < SMALL_N:
+        refused = [m.name.split(",")[0] for m in (ols, ordered) if not m.fitted]
+        msg = f"ambition vs indices: N={n} of {total} plans with {outcome} and {ambition} observed"
+        msg += (
+            f"; refused: {', '.join(refused)}"
+            if refused
+            else "; OLS inference by permutation and bootstrap"
+        )
+        notes.append(msg)
+        warnings.warn(msg, SmallSampleWarning, stacklevel=2)
+    return AmbitionAnalysis(
+        outcome=outcome,
+        ambition=ambition,
+        controls=controls,
+        tiers=tiers,
+        n_plans=total,
+        nobs=n,
+        ols=ols,
+        ordered=ordered,
+        data=data,
+        notes=tuple(notes),
+    )
+
+
+# --------------------------------------------------------------------------- power
+
+
+@dataclass(frozen=True, eq=False)
+class PlanPower:
+    """How large an effect of ambition N plans could detect, from one index's own changes.
+
+    Attributes
+    ----------
+    index, measure, span
+        The outcome: change of ``index`` ``measure`` over ``span`` years.
+    years
+        Years of the panel the changes come from.
+    n_changes, n_provinces
+        Plan-length changes simulated from, and the provinces they cover.
+    power
+        :class:`parstats.models.PowerResult` (power table, ``mde``, ``mde_sd``).
+    notes
+        Scale segments and the outcome's sign convention.
+    """
+
+    index: str
+    measure: str
+    span: int
+    years: tuple[int, ...]
+    n_changes: int
+    n_provinces: int
+    power: PowerResult
+    notes: tuple[str, ...] = ()
+
+    @property
+    def mde(self) -> pd.Series:
+        """Minimal detectable effect per ``n_plans`` (outcome units per SD of ambition)."""
+        return self.power.mde
+
+    def table(self) -> pd.DataFrame:
+        """Return ``n_plans, mde, mde_sd`` (the MDE also in outcome standard deviations)."""
+        return (
+            self.power.mde.to_frame().join(self.power.mde_sd).reset_index().astype({"n_plans": int})
+        )
+
+    def plans_needed(self, effect: float) -> int | None:
+        """Smallest ``n_plans`` on the grid whose MDE is at most ``effect``, or ``None``."""
+        ok = self.mde[self.mde <= effect]
+        return int(ok.index.min()) if len(ok) else None
+
+    def summary_text(self) -> str:
+        """Return the MDE table with what it is about."""
+        head = (
+            f"Power of a slope test (alpha={self.power.alpha}, power {self.power.target_power:.0%},"
+            f" {self.power.n_sim} simulations, seed {self.power.seed}) for the change of "
+            f"{self.index} {self.measure} over {self.span} years; noise from {self.n_changes} "
+            f"changes of {self.n_provinces} provinces, {self.years[0]}-{self.years[-1]}"
+        )
+        table = self.table().to_string(index=False, float_format=lambda v: f"{v:.3g}")
+        return head + "\n" + table + "".join(f"\nNote: {n}" for n in self.notes)
+
+    def __repr__(self) -> str:
+        return self.summary_text()
+
+
+def power_for_plans(
+    indices: pd.DataFrame | None = None,
+    *,
+    index: str = "PCI",
+    measure: str = "rank",
+    span: int = 5,
+    n_plans: Sequence[int] = (5, 10, 20, 40, 63),
+    ambition: Sequence[float] | None = None,
+    effects: Sequence[float] | None = None,
+    alpha: float = 0.05,
+    target_power: float = 0.8,
+    n_sim: int = 2000,
+    seed: int = 0,
+    min_coverage: float = 0.9,
+) -> PlanPower:
+    r"""Simulate the smallest effect of ambition that ``n_plans`` plans could detect.
+
+    The noise is every observed change :math:`v_{p,t+span} - v_{p,t}` of the index
+    measure over a plan-length window (:func:`parstats.models.panel_changes`), so the
+    simulation uses the panel's own variance; the test is the OLS slope *t*-test of
+    the change on ambition (:func:`parstats.models.power_by_simulation`). Changes are
+    taken within one scale version only (:func:`parstats.scales.scale_for`); ranks are
+    comparable across versions (1 = best of 63). Rank changes here are
+    ``rank[t+span] - rank[t]``; their spread is that of places gained.
+
+    Parameters
+    ----------
+    indices
+        The ``indices`` table; :func:`parstats.indices.load` by default (published rows).
+    index, measure
+        The outcome's index and measure (``"rank"``, ``"score"``, ...).
+    span
+        Plan length in years (the window of the change).
+    n_plans
+        Numbers of plans to evaluate (each at least 3).
+    ambition
+        Observed ambition scores to draw the regressor from; standard normal if ``None``.
+    effects
+        Effect grid (outcome units per SD of ambition); default 0 to 3 outcome SDs.
+    alpha, target_power, n_sim, seed
+        Test level, power defining the MDE, simulations, seed (deterministic given it).
+    min_coverage
+        Years in which the measure covers fewer than this share of its best year's
+        provinces are left out (warned): scattered announcements are a selected sample.
+
+    Returns
+    -------
+    PlanPower
+
+    Raises
+    ------
+    ModelError
+        No data for the measure, no two well-covered years ``span`` apart on one
+        scale, or the errors of :func:`parstats.models.power_by_simulation`.
+    """
+    import pandas as pd
+
+    from parstats.models import panel_changes, power_by_simulation, province_year_frame
+    from parstats.scales import measure_kind, scale_for
+
+    indices = _load_indices(indices)
+    is_rank = measure_kind(measure) in ("rank", "dimension rank")
+    with warnings.catch_warnings():
+        # Changes are taken within one scale version below (ranks are comparable across).
+        warnings.simplefilter("ignore", IncomparableScaleWarning)
+        frame = province_year_frame(indices, [(index, measure)], min_coverage=min_coverage)
+    wide = _wide(frame, frame.columns[2])
+    years = sorted(wide.columns)
+    if is_rank:
+        segments = {"ranks": years}
+    else:
+        segments = {}
+        for y in years:
+            segments.setdefault(scale_for(index, y, measure).version, []).append(y)
+    parts, notes = [], []
+    for version, ys in segments.items():
+        try:
+            parts.append(panel_changes(wide[ys], span))
+        except ModelError:
+            notes.append(f"{version} ({ys[0]}-{ys[-1]}): no two years {span} apart")
+    if not parts:
+        raise ModelError(
+            f"power: no two well-covered years {span} apart on one scale for {index} "
+            f"{measure!r} (years {years}); " + "; ".join(notes)
+        )
+    changes = pd.concat(parts)
+    if len(segments) > 1:
+        notes.append(
+            "changes taken within scale versions only: "
+            + "; ".join(f"{v} {ys[0]}-{ys[-1]}" for v, ys in segments.items())
+        )
+    if is_rank:
+        notes.append("rank change = rank[t+span] - rank[t] (negative: places gained)")
+    power = power_by_simulation(
+        changes,
+        list(n_plans),
+        ambition=None if ambition is None else list(ambition),
+        effects=None if effects is None else list(effects),
+        alpha=alpha,
+        target_power=target_power,
+        n_sim=n_sim,
+        seed=seed,
+    )
+    return PlanPower(
+        index=index,
+        measure=measure,
+        span=span,
+        years=tuple(int(y) for y in years),
+        n_changes=len(changes),
+        n_provinces=int(changes.index.get_level_values("province").nunique()),
+        power=power,
+        notes=tuple(notes),
+    )
