@@ -1,0 +1,237 @@
+r"""Clean a plan's text for parsing, not for storage (*làm sạch để phân tích*).
+
+The stored text stays exactly as published (NFC). Parsing needs a calmer view
+of it: hard-wrapped lines joined back into paragraphs, table pipes and markdown
+emphasis gone, web-page footers dropped. :func:`parse_view` builds that view
+together with an offset map, so that every character of the view maps back to
+the exact character offset in the NFC text it came from.
+
+The view keeps one logical line (a paragraph or a heading) per ``"\\n"``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+__all__ = ["ParseView", "parse_view", "HEADING_MARKER"]
+
+# A line that opens a heading or a list item: "I.", "1.", "1.1.", "a)", "đ)", "-", "+".
+HEADING_MARKER = re.compile(
+    r"(?:[IVXL]{1,6}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.|\d{1,2}(?:\.\d{1,2}){1,3}"
+    r"|\d{1,2}\)|[a-zđ]\)|[-+•–*])(?=\s)"
+    r"|(?:Điều|Chương|Phần|Mục)\s+(?:\d{1,3}|[IVXL]{1,6})\b"
+)
+# Lines of a web page around the document, not part of it.
+_FOOTER = re.compile(
+    r"(?:Xem (?:nội dung )?(?:đầy đủ|chi tiết|toàn văn)|Tác giả\s*:|Ý kiến bạn đọc"
+    r"|Những tin (?:mới|cũ) hơn|Tin (?:liên quan|khác|cùng chuyên mục)|Chia sẻ(?: bài viết)?\s*:?$"
+    r"|Bình luận\s*$|Lượt xem\s*:|Tải về\s*$|In trang\s*$)",
+    re.IGNORECASE,
+)
+_FOOTER_INITIALS = frozenset("XxTtÝýNnCcBbLlIi*_")
+_EMPHASIS = re.compile(r"[*|]+|_{2,}")
+_YEAR_DASH = re.compile(r"[-–]\s*\d{4}\b")
+_CONTENT = re.compile(r"[,;\d%]")
+
+
+@dataclass(frozen=True)
+class ParseView:
+    """A cleaned view of a text with a map back to the NFC source offsets.
+
+    The map is stored as segments: view characters from ``view_starts[k]`` up to
+    the next segment start map one to one onto source characters from
+    ``source_starts[k]``. A character the cleaner inserted (a space joining two
+    wrapped lines, a line break) is a one-character segment mapped onto the
+    source character it replaces.
+
+    Attributes
+    ----------
+    text
+        The cleaned text: one logical line (paragraph or heading) per line.
+    view_starts, source_starts
+        Segment starts in the view and in the source, increasing.
+    source_length
+        Length of the source text.
+    """
+
+    text: str
+    view_starts: tuple[int, ...]
+    source_starts: tuple[int, ...]
+    source_length: int
+
+    def to_source(self, i: int) -> int:
+        """Return the source offset of view position ``i`` (``len(text)`` maps to the end)."""
+        if i >= len(self.text):
+            return self.source_length
+        k = bisect_right(self.view_starts, i) - 1
+        if k < 0:
+            return 0
+        return self.source_starts[k] + (i - self.view_starts[k])
+
+    def span_to_source(self, a: int, b: int) -> tuple[int, int]:
+        """Return the source span ``[start, end)`` covering view span ``[a, b)``."""
+        start = self.to_source(a)
+        if b <= a:
+            return start, start
+        return start, self.to_source(b - 1) + 1
+
+
+def _clean_line(text: str, start: int, end: int) -> list[tuple[str, int]]:
+    """Return the kept pieces of one source line as ``(piece, source_offset)``."""
+    pieces: list[tuple[str, int]] = []
+    pos = start
+    for m in _EMPHASIS.finditer(text, start, end):
+        if m.start() > pos:
+            pieces.append((text[pos : m.start()], pos))
+        if "|" in m.group(0):
+            pieces.append((" ", m.start()))
+        pos = m.end()
+    if pos < end:
+        pieces.append((text[pos:end], pos))
+    # Trim whitespace at both ends, collapsing inner runs is not needed for parsing.
+    while pieces and not pieces[0][0].strip():
+        pieces.pop(0)
+    while pieces and not pieces[-1][0].strip():
+        pieces.pop()
+    if not pieces:
+        return pieces
+    first, off = pieces[0]
+    stripped = first.lstrip()
+    pieces[0] = (stripped, off + len(first) - len(stripped))
+    last, off = pieces[-1]
+    pieces[-1] = (last.rstrip(), off)
+    return [p for p in pieces if p[0]]
+
+
+def _is_upper_line(line: str) -> bool:
+    """All letters upper case (and some letters): a title line such as "I. MỤC TIÊU"."""
+    return line.upper() == line and line.lower() != line
+
+
+@dataclass
+class _Logical:
+    """What the join decision needs to know about the logical line being built."""
+
+    head: str = ""  # its first physical line, up to 80 characters
+    length: int = 0
+    upper: bool = True
+    last: str = ""  # its last character
+
+    def start(self, line: str) -> None:
+        self.head = line[:80]
+        self.length = len(line)
+        self.upper = _is_upper_line(line)
+        self.last = line[-1:]
+
+    def extend(self, line: str) -> None:
+        self.length += 1 + len(line)
+        self.upper = self.upper and _is_upper_line(line)
+        self.last = line[-1:]
+
+
+def _marker(line: str) -> re.Match[str] | None:
+    """Match a heading marker at the start of ``line`` (cheap tests first: most lines have none)."""
+    head = line[0]
+    if head in "-+•–*":
+        return HEADING_MARKER.match(line) if line[1:2].isspace() else None
+    if head.isdigit() or head in _MARKER_INITIALS or line[1:2] == ")":
+        return HEADING_MARKER.match(line)
+    return None
+
+
+def _joins(prev: _Logical, nxt: str, gap_blank: bool) -> bool:
+    """Decide whether ``nxt`` continues the logical line ``prev`` (a hard wrap)."""
+    if _marker(nxt):
+        # "2021\n- 2025": a period broken before its dash, not a list item.
+        return bool(_YEAR_DASH.match(nxt)) and prev.last.isdigit()
+    if prev.last in ".:;!?":
+        return False
+    head = nxt[0]
+    if head.islower() or head.isdigit() or head in ",.;:)%":
+        return True
+    if gap_blank:
+        return False
+    if prev.upper:
+        return _is_upper_line(nxt)
+    marker = _marker(prev.head)
+    if marker and prev.length < 60 and not _CONTENT.search(prev.head, marker.end()):
+        # "11. Sở Khoa học và Công nghệ" then "Chủ trì, ...": a short title line.
+        # A line with a comma or a number is running text, wrapped early by its indent.
+        return False
+    return True
+
+
+_MARKER_INITIALS = frozenset("IVXLĐCPM")
+
+
+def parse_view(text: str) -> ParseView:
+    """Build the parse view of an NFC text.
+
+    Parameters
+    ----------
+    text
+        The document text, NFC-normalised.
+
+    Returns
+    -------
+    ParseView
+        Joined logical lines without table pipes, emphasis or page footers, with
+        the offset map back to ``text``.
+    """
+    parts: list[str] = []
+    view_starts: list[int] = []
+    source_starts: list[int] = []
+    length = 0
+    logical = _Logical()
+    have_line = False
+    gap_blank = False
+    hard_break = False
+    pos = 0
+    for raw in text.split("\n"):
+        end = pos + len(raw)
+        stripped = raw.strip()
+        if not stripped:
+            gap_blank = True
+        elif not stripped.strip("|-–_=*+ ") or (
+            len(stripped) < 80
+            and stripped[0] in _FOOTER_INITIALS
+            and _FOOTER.match(stripped.lstrip("*_ "))
+        ):
+            # Table pipes and rules on their own line, or a page footer: a break.
+            hard_break = True
+        else:
+            if "*" in raw or "|" in raw or "__" in raw:
+                pieces = _clean_line(text, pos, end)
+            else:
+                pieces = [(stripped, pos + len(raw) - len(raw.lstrip()))]
+            if pieces:
+                line = pieces[0][0] if len(pieces) == 1 else "".join(p for p, _ in pieces)
+                if have_line:
+                    joined = not hard_break and _joins(logical, line, gap_blank)
+                    parts.append(" " if joined else "\n")
+                    view_starts.append(length)
+                    source_starts.append(pos - 1)
+                    length += 1
+                    if joined:
+                        logical.extend(line)
+                    else:
+                        logical.start(line)
+                else:
+                    logical.start(line)
+                for piece, off in pieces:
+                    parts.append(piece)
+                    view_starts.append(length)
+                    source_starts.append(off)
+                    length += len(piece)
+                have_line = True
+            gap_blank = False
+            hard_break = False
+        pos = end + 1
+    return ParseView(
+        text="".join(parts),
+        view_starts=tuple(view_starts),
+        source_starts=tuple(source_starts),
+        source_length=len(text),
+    )

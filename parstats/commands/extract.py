@@ -1,0 +1,88 @@
+"""``parstats extract PATH... --out FILE``: targets of plan files, one row per target."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from parstats.errors import InputError
+
+OUTPUT_SUFFIXES = (".csv", ".parquet")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the ``extract`` sub-command."""
+    parser = subparsers.add_parser(
+        "extract",
+        help="extract the targets of plan files",
+        description=(
+            "Extract every target of the plans in PATH (files, or folders of *.txt) into one "
+            "table: document, character span, sentence and every field of docs/TARGETS.md. "
+            "Documents that fail are reported on stderr and the command exits with 1; the "
+            "others are still written. A manifest.csv next to the plans supplies metadata "
+            "their text lacks."
+        ),
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="plan files or folders")
+    parser.add_argument(
+        "--out", required=True, type=Path, metavar="FILE", help="targets table (.csv or .parquet)"
+    )
+    parser.add_argument(
+        "--docs-out", type=Path, metavar="FILE", help="also write the documents table here"
+    )
+    parser.add_argument(
+        "--workers", type=int, default=1, metavar="N", help="processes to use (default 1)"
+    )
+    parser.set_defaults(func=run)
+
+
+def _check_output(path: Path | None, option: str) -> None:
+    if path is not None and path.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise InputError(
+            f"{option} must end in .csv or .parquet", path=path, value=path.suffix or path.name
+        )
+
+
+def manifest_overrides(paths: list[str]) -> dict[str, dict[str, str]]:
+    """Return manifest metadata by file name, from a ``manifest.csv`` beside the given plans."""
+    from parstats.build import MANIFEST, read_manifest
+
+    folders = {Path(p) if Path(p).is_dir() else Path(p).parent for p in paths}
+    overrides: dict[str, dict[str, str]] = {}
+    for folder in sorted(folders):
+        if (folder / MANIFEST).is_file():
+            for row in read_manifest(folder / MANIFEST):
+                overrides.setdefault(row.file, dict(row.override))
+    return overrides
+
+
+def run(args: argparse.Namespace) -> int:
+    """Extract, write what succeeded, report what failed; return the exit code."""
+    from parstats.extract import extract_paths
+    from parstats.io import write_frame
+
+    _check_output(args.out, "--out")
+    _check_output(args.docs_out, "--docs-out")
+    if args.workers < 1:
+        raise InputError("--workers must be at least 1", value=args.workers)
+    result = extract_paths(
+        args.paths, workers=args.workers, overrides=manifest_overrides(args.paths)
+    )
+    for failure in result.failures:
+        print(f"parstats extract: {failure.path}: {failure.reason}", file=sys.stderr)
+    if result.docs:
+        write_frame(result.targets, args.out)
+        if args.docs_out is not None:
+            write_frame(result.documents, args.docs_out)
+        print(
+            f"wrote {len(result.targets)} targets from {len(result.docs)} document(s) "
+            f"to {args.out}"
+            + (f"; documents to {args.docs_out}" if args.docs_out is not None else "")
+        )
+    else:
+        print("parstats extract: no document extracted; nothing written", file=sys.stderr)
+    if result.failures:
+        print(f"parstats extract: {len(result.failures)} document(s) failed", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,290 @@
+"""The heading tree of a plan (*đề mục*): sections, items and their context.
+
+A plan is a nest of headings: ``I.``, ``1.``, ``1.1.``, ``a)``, ``-``, ``+``.
+Each node carries the reform area (*lĩnh vực cải cách*) its heading names,
+inherited down the tree (``overall`` at the root), and the deadline its heading
+sets ("- Đến năm 2025:", "Định hướng ... đến năm 2030"), also inherited.
+:func:`build_outline` reads the logical lines of a :class:`~parstats.clean.ParseView`.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from parstats.clean import HEADING_MARKER
+
+__all__ = ["Node", "Outline", "build_outline", "area_of_title", "title_year", "AREA_TITLES"]
+
+# Reform areas named by headings (docs/TARGETS.md "Reform areas"), most specific first.
+# Department headings of an implementation section ("5. Sở Tài chính") name the area
+# that department leads.
+AREA_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (area, re.compile(pattern))
+    for area, pattern in (
+        ("impact", r"tác động của (?:cải cách hành chính|cchc)"),
+        (
+            "direction",
+            r"chỉ đạo,? điều hành|(?:công tác|nội dung|đối tượng|kế hoạch|hình thức)\b.*\bkiểm tra"
+            r"|^kiểm tra (?:cải cách hành chính|cchc)",
+        ),
+        ("institutions", r"thể chế|^sở tư pháp$"),
+        ("procedures", r"thủ tục hành chính|\btthc\b|^văn phòng (?:ubnd|ủy ban nhân dân)"),
+        ("apparatus", r"tổ chức bộ máy|\bbộ máy hành chính"),
+        ("civil_service", r"chế độ công vụ|công chức, công vụ|đội ngũ cán bộ|cán bộ, công chức"),
+        ("public_finance", r"tài chính công|^sở tài chính$"),
+        (
+            "digital_government",
+            r"chính quyền điện tử|chính quyền số|chính phủ điện tử|chính phủ số"
+            r"|hiện đại hóa hành chính|hiện đại hoá hành chính"
+            r"|^sở thông tin và truyền thông$",
+        ),
+    )
+)
+# A literal "\n" first lets the regex engine skip quickly between lines.
+_LINE_MARKER = re.compile(rf"\n(?P<m>{HEADING_MARKER.pattern})")
+_NUMBER_TARGET = re.compile(r"\d+(?:[.,]\d+)?\s*%")
+_TITLE_MARKS = (". ", ": ", "; ", ".\t", ":\t")
+_MAX_SECTION_TITLE = 110
+_MAX_ITEM_LINE = 90
+_HEAD_CHARS = 200
+
+_YEAR_CUES = re.compile(
+    r"(?:(?:đến|tới|vào|trong|hết|đến hết)\s+năm|^năm)\s+((?:19|20)\d{2})\b"
+    r"|giai đoạn\s+(?:19|20)\d{2}\s*[-–]\s*((?:19|20)\d{2})\b",
+)
+
+
+@dataclass(frozen=True)
+class Node:
+    """One heading of the tree.
+
+    Attributes
+    ----------
+    marker
+        The heading marker as written (``"II."``, ``"1.1."``, ``"a)"``, ``"-"``).
+    kind
+        Marker family: ``roman``, ``num1``.. ``num4``, ``paren``, ``alpha``,
+        ``dash``, ``plus``, ``article`` or ``root``.
+    title
+        The heading's title: its text up to the first ``.``, ``:`` or ``;``.
+    start, end
+        Span of the heading's own logical line in the parse view.
+    parent
+        Index of the parent node (``-1`` for the root).
+    depth
+        Depth in the tree (root 0).
+    area
+        Reform area, named by this heading or inherited (``vocab.AREAS``).
+    year
+        Deadline year set by this heading or inherited, or ``None``.
+    """
+
+    marker: str
+    kind: str
+    title: str
+    start: int
+    end: int
+    parent: int
+    depth: int
+    area: str
+    year: int | None
+
+
+@dataclass(frozen=True)
+class Outline:
+    """The heading tree of one parse view.
+
+    Attributes
+    ----------
+    nodes
+        Nodes in document order; ``nodes[0]`` is the root.
+    starts
+        Start offsets of the nodes in the parse view, for lookup.
+    """
+
+    nodes: tuple[Node, ...]
+    starts: tuple[int, ...]
+
+    def node_at(self, pos: int) -> int:
+        """Return the index of the node whose section contains view position ``pos``."""
+        return max(bisect_right(self.starts, pos) - 1, 0)
+
+    def path(self, index: int) -> tuple[Node, ...]:
+        """Return the nodes from the top heading down to ``index`` (root excluded)."""
+        out: list[Node] = []
+        while index > 0:
+            node = self.nodes[index]
+            out.append(node)
+            index = node.parent
+        return tuple(reversed(out))
+
+    def heading(self, index: int, width: int = 60) -> str:
+        """Return the heading path as ``" > "``-joined short titles."""
+        parts = []
+        for node in self.path(index):
+            if not node.title:
+                continue  # an item that is itself the target ("+ 90% ...") adds nothing
+            label = f"{node.marker} {node.title}".strip()
+            if len(label) > width:
+                label = label[: width - 1].rstrip() + "…"
+            parts.append(label)
+        return " > ".join(parts)
+
+
+def _kind(marker: str) -> str:
+    if marker in ("-", "–", "•", "*"):
+        return "dash"
+    if marker == "+":
+        return "plus"
+    if marker[0].isalpha() and marker.endswith(")"):
+        return "alpha"
+    if marker.endswith(")"):
+        return "paren"
+    if marker[:1].isdigit():
+        return f"num{min(marker.rstrip('.').count('.') + 1, 4)}"
+    if marker.split()[0] in ("Điều", "Chương", "Phần", "Mục"):
+        return "article"
+    return "roman"
+
+
+def title_of(line: str) -> str:
+    """Return a heading's title: its text up to the first ``.``, ``:``, ``;`` or percentage."""
+    cut = len(line)
+    for mark in _TITLE_MARKS:
+        i = line.find(mark, 0, cut)
+        if i >= 0:
+            cut = i
+    if cut == len(line) and line[-1:] in ".:;":
+        cut -= 1
+    title = line[:cut]
+    if "%" in title:
+        # A wrapped heading may run into its first target: the title stops before it.
+        number = _NUMBER_TARGET.search(title)
+        if number:
+            title = title[: number.start()]
+    return title.strip()
+
+
+# Every area pattern contains one of these words: a cheap test before the regexes.
+_AREA_WORDS = (
+    "tác động",
+    "chỉ đạo",
+    "kiểm tra",
+    "thể chế",
+    "sở ",
+    "thủ tục",
+    "tthc",
+    "văn phòng",
+    "bộ máy",
+    "công vụ",
+    "cán bộ",
+    "tài chính",
+    "chính quyền",
+    "chính phủ",
+    "hiện đại",
+)
+_ANY_AREA = re.compile("|".join(f"(?P<{area}>{pattern.pattern})" for area, pattern in AREA_TITLES))
+
+
+def area_of_title(title: str) -> str | None:
+    """Return the one reform area a heading title names, or ``None``.
+
+    A title that names several areas (a list of all six) names none in particular.
+    """
+    title = title.lower()
+    if not any(word in title for word in _AREA_WORDS):
+        return None
+    found = {m.lastgroup for m in _ANY_AREA.finditer(title)}
+    if not found:
+        return None
+    if len(found) > 1:
+        # The combined scan stops at the first name; check each area on its own.
+        found = {area for area, pattern in AREA_TITLES if pattern.search(title)}
+    return found.pop() if len(found) == 1 else None
+
+
+def title_year(title: str) -> int | None:
+    """Return the one deadline year a heading title sets ("Đến năm 2025"), or ``None``."""
+    title = title.lower()
+    if "năm" not in title and "giai đoạn" not in title:
+        return None
+    years = {int(m.group(1) or m.group(2)) for m in _YEAR_CUES.finditer(title)}
+    return years.pop() if len(years) == 1 else None
+
+
+def build_outline(view_text: str) -> Outline:
+    """Build the heading tree of a parse view's text (one logical line per line).
+
+    Parameters
+    ----------
+    view_text
+        ``ParseView.text``.
+
+    Returns
+    -------
+    Outline
+        Nodes in document order, with areas and deadline years resolved.
+    """
+    root = Node("", "root", "", 0, 0, -1, 0, "overall", None)
+    nodes: list[Node] = [root]
+    stack: list[int] = [0]
+    kinds: list[str] = ["root"]  # the kinds of the nodes on the stack
+    n = len(view_text)
+    first = HEADING_MARKER.match(view_text)
+    found = [(0, first.group(0), first.end())] if first else []
+    found += [(m.start("m"), m.group("m"), m.end()) for m in _LINE_MARKER.finditer(view_text)]
+    for pos, marker, after in found:
+        end = view_text.find("\n", pos)
+        if end < 0:
+            end = n
+        kind = _kind(marker)
+        # Only a heading's start can hold its title; long item lines are not copied whole.
+        rest = view_text[after : min(end, after + _HEAD_CHARS)].strip()
+        if kind == "roman":
+            del stack[1:]
+            del kinds[1:]
+        elif kind in kinds:
+            k = kinds.index(kind)
+            del stack[k:]
+            del kinds[k:]
+        elif kind.startswith("num") and kind != "num1":
+            # "1.1." sits under the nearest "1.", whatever items came between.
+            upper = f"num{int(kind[3:]) - 1}"
+            if upper in kinds:
+                k = kinds.index(upper) + 1
+                del stack[k:]
+                del kinds[k:]
+        parent = nodes[stack[-1]]
+        title = title_of(rest)
+        is_section = kind in ("roman", "article") or kind.startswith("num")
+        named = None
+        if not title:
+            pass  # "d) 100% các quyết định ... được kiểm tra" is content, not a title
+        elif (
+            (is_section and len(title) <= _MAX_SECTION_TITLE)
+            or len(rest) <= _MAX_ITEM_LINE
+            or (rest[len(title) : len(title) + 1] == ":" and len(title) <= _MAX_ITEM_LINE)
+        ):
+            named = area_of_title(title)
+        area = named or parent.area
+        if kind == "roman" and named is None:
+            area = "overall"
+        year = title_year(title) if len(title) <= _MAX_SECTION_TITLE else None
+        nodes.append(
+            Node(
+                marker=marker,
+                kind=kind,
+                title=title,
+                start=pos,
+                end=end,
+                parent=stack[-1],
+                depth=len(stack),
+                area=area,
+                year=year if year is not None else parent.year,
+            )
+        )
+        stack.append(len(nodes) - 1)
+        kinds.append(kind)
+    return Outline(nodes=tuple(nodes), starts=tuple(node.start for node in nodes))

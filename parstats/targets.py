@@ -1,0 +1,738 @@
+"""Extract numeric targets (*chỉ tiêu*) from a plan's text.
+
+:func:`extract_targets` reads the text the way ``docs/TARGETS.md`` tells an
+annotator to: it finds every number that fixes a level the plan commits to (a
+share, a rank, a move in a ranking, a count that restates a cut), and records
+what the words around it say — comparator, direction, deadline, tier of
+government, reform area, kind and indicator.
+
+Every rule here is a general rule of Vietnamese plan-writing; nothing depends on
+a particular document. The work is done on a cleaned parse view
+(:mod:`parstats.clean`); spans are mapped back to the NFC text.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from parstats.clean import ParseView, parse_view
+from parstats.errors import ParstatsWarning
+from parstats.outline import Outline, build_outline
+from parstats.standardise import match_indicator, match_rank_indicators
+from parstats.vn import nfc, parse_number
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from parstats.metadata import DocumentMeta
+
+__all__ = ["Target", "extract_targets", "targets_frame", "TARGET_COLUMNS"]
+
+TARGET_COLUMNS: tuple[str, ...] = (
+    "doc",
+    "target_no",
+    "start",
+    "end",
+    "quote",
+    "sentence",
+    "value",
+    "value_high",
+    "unit",
+    "comparator",
+    "direction",
+    "year",
+    "level",
+    "area",
+    "kind",
+    "indicator",
+    "heading",
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target: a number the plan commits to, and what the text says about it.
+
+    Attributes
+    ----------
+    value, value_high
+        The number (``.`` decimal) and, for a range, its upper end.
+    unit
+        ``percent``, ``count``, ``rank`` or ``rank_places``.
+    comparator
+        ``ge``, ``gt``, ``eq``, ``le``, ``lt`` or ``range``.
+    direction
+        ``increase``, ``decrease`` or ``attain``.
+    year
+        Deadline year (for a baseline: the year it describes), or ``None``.
+    level
+        Tier of government (``vocab.LEVELS``).
+    area
+        Reform area of the heading the target sits under (``vocab.AREAS``).
+    kind
+        ``target``, ``baseline`` or ``equivalent``.
+    indicator
+        Indicator code of the catalogue, or ``None`` when no rule names one.
+    start, end
+        Span of the number expression in the NFC text (``text[start:end]``).
+    sentence
+        The sentence, whitespace collapsed.
+    quote
+        A short excerpt starting at the number, whitespace collapsed.
+    heading
+        The heading path, ``" > "`` joined.
+    """
+
+    value: float
+    value_high: float | None
+    unit: str
+    comparator: str
+    direction: str
+    year: int | None
+    level: str
+    area: str
+    kind: str
+    indicator: str | None
+    start: int
+    end: int
+    sentence: str
+    quote: str
+    heading: str
+
+
+# ---------------------------------------------------------------------------
+# Number expressions.
+_NUM = r"\d{1,3}(?:[.,]\d+)?"
+# A number expression led by its digits; the lookbehind after the first digit keeps
+# the engine's fast digit scan and refuses "19/6/2015", "9001:2015" and year ranges.
+_NUMBER_FIRST = re.compile(
+    r"(?P<n1>\d(?<![\d.,/:\-–]\d)(?:\d|[.,](?=\d))*)"
+    r"(?:\s*%?\s*(?:-|–|đến|tới)\s*(?P<n2>\d(?:\d|[.,](?=\d))*)\s*"
+    r"(?P<u2>%|phần trăm|bậc|hạng|vị trí|thứ hạng)"
+    r"|\s*(?P<u1>%|phần trăm)"
+    r"|\s+(?P<u3>bậc|hạng|vị trí|thứ hạng)\b"
+    r"|\s+(?P<noun>đơn vị|cơ quan|biên chế|người|viên chức|công chức|cán bộ)\b)"
+)
+# A rank led by its word: "nhóm 20", "thứ hạng 20".
+_RANK_FIRST = re.compile(
+    r"(?P<rword>nhóm|top|thứ hạng|xếp hạng|vị trí thứ|xếp thứ|đứng thứ|hạng)\s+(?:từ\s+)?"
+    r"(?P<rank>\d{1,2})(?:/\d{2}(?![\d/]))?(?![\d/.,:%])"
+)
+_RANK_HINT = re.compile(r"(?:nhóm|top|hạng|thứ)\s+(?:từ\s+)?\d")
+_PERCENT_UNITS = ("%", "phần trăm")
+# A cheap scan for lines worth reading: a digit that may start a target expression.
+_HINT = re.compile(
+    r"\d(?:(?<=nhóm \d)|(?<=top \d)|(?<=hạng \d)|(?<=thứ \d)|(?<=từ \d)|(?<=Nhóm \d)"
+    r"|[\d.,]*\s*(?:%|phần trăm|bậc|hạng|vị trí|thứ hạng|đơn vị|cơ quan|biên chế|người"
+    r"|viên chức|công chức|cán bộ))"
+)
+_RANK_CONTEXT = re.compile(r"^.{0,30}?(?:tỉnh|địa phương|dẫn đầu|cả nước|trở lên|toàn quốc)")
+_RANK_BEFORE = re.compile(r"(?:chỉ số|index|xếp hạng|\bpci\b|\bpapi\b|sipas)")
+
+# Words right before a number.
+_COMPARATOR_BEFORE = re.compile(
+    r"(?P<w>tối thiểu|ít nhất|không dưới|không thấp hơn|không ít hơn|trên|hơn|vượt|tối đa"
+    r"|không quá|không vượt quá|dưới|từ|khoảng)"
+    r"(?:\s+(?:bình quân|cả tỉnh|toàn tỉnh|đạt|mức|tỷ lệ|là|chung|mỗi năm|hằng năm|hàng năm))*\s*$",
+)
+_COMPARATOR_WORDS = {
+    "tối thiểu": "ge",
+    "ít nhất": "ge",
+    "không dưới": "ge",
+    "không thấp hơn": "ge",
+    "không ít hơn": "ge",
+    "trên": "gt",
+    "hơn": "gt",
+    "vượt": "gt",
+    "tối đa": "le",
+    "không quá": "le",
+    "không vượt quá": "le",
+    "dưới": "lt",
+}
+_AT_LEAST_AFTER = re.compile(r"^\s*(?:%\s*)?trở lên")
+_AT_MOST_AFTER = re.compile(r"^\s*(?:%\s*)?trở xuống")
+_RANK_IN_GROUP = re.compile(r"nhóm|top")
+# "X đạt N%": the subject comes before the number.
+_BACKWARD = re.compile(
+    r"(?:\bđạt|\blà|ở mức|\bchiếm)(?:\s+(?:tỷ lệ|mức|từ|tối thiểu|ít nhất|trên|khoảng|bình quân"
+    r"|tối đa|dưới|hơn))*\s*$",
+)
+_BACKWARD_WORDS = ("đạt", "là", "mức", "chiếm")
+_CLAUSE_BREAK = re.compile(r"[,;:()]")
+_DECREASE = re.compile(r"\b(?:cắt giảm|tinh giản|giảm)\b")
+_INCREASE = re.compile(r"\b(?:tăng|nâng)\b(?!\s+(?:cường|thêm|lên mức|cao))")
+_BASELINE = re.compile(
+    r"(?:hiện nay|hiện tại|hiện đang|hiện mới|hiện)\s*(?:là|đạt|mới đạt|chỉ đạt|ở mức|khoảng)?\s*$",
+)
+_EQUIVALENT = re.compile(r"tương ứng(?:\s+(?:với|khoảng|là))?\s*$")
+
+# Clause boundaries inside a sentence.
+_BOUNDARY = re.compile(r";|:\s|\btrong (?:số )?đó\b,?")
+_SENTENCE_END = re.compile(r"[.!?][^\S\n]+(?=\S)|\n")
+
+# Deadline cues.
+_YEAR = r"((?:19|20)\d{2})"
+_YEAR_AFTER = re.compile(rf"[^;.\d]{{0,40}}?\b(?:vào|đến|trong|tới)\s+năm\s+{_YEAR}\b")
+_YEAR_BEFORE = re.compile(
+    rf"(?<!từ năm \d{{4}} )(?<!từ năm \d{{4}})"
+    rf"\b(?:đến|tới|vào|trong|hết|từ nay đến)\s+năm\s+{_YEAR}\b"
+    rf"|(?:^|[;:]\s*|,\s*|[-+]\s*)năm\s+{_YEAR}\s*,"
+    rf"|giai đoạn\s+(?:19|20)\d{{2}}\s*[-–]\s*{_YEAR}\b",
+)
+
+# Tiers of government.
+# The lookahead lets the engine skip quickly to word starts that can begin a mention.
+_TIER = re.compile(
+    r"\b(?=[cmtsuhxủ])"
+    r"(?:(?P<all>cả (?:3|ba) cấp|các cấp chính quyền|từ tỉnh (?:đến|tới) cơ sở|từ cấp xã trở lên"
+    r"|toàn tỉnh|cả tỉnh|mọi cấp)"
+    r"|(?P<pd>(?:từ )?cấp tỉnh (?:đến|tới|và) (?:cấp )?huyện|cấp huyện trở lên)"
+    r"|(?P<dc>(?:từ )?cấp huyện (?:đến|tới|và) (?:cấp )?xã)"
+    r"|(?P<province>cấp tỉnh|cấp sở|(?:các )?sở, (?:ban, )?ngành|các sở\b"
+    r"|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|hđnd|hội đồng nhân dân) tỉnh\b)"
+    r"|(?P<district>cấp huyện|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?huyện"
+    r"|huyện, thị xã, thành phố)"
+    r"|(?P<commune>cấp xã|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?xã\b"
+    r"|xã, phường, thị trấn))",
+)
+_TIER_WORDS = ("cấp", "sở", "tỉnh", "huyện", "xã", "mọi")
+_TIER_SETS = {
+    "all": {"province", "district", "commune"},
+    "pd": {"province", "district"},
+    "dc": {"district", "commune"},
+    "province": {"province"},
+    "district": {"district"},
+    "commune": {"commune"},
+}
+_TIER_GAP_OK = re.compile(r"^[^.;:()\d]{0,40}$")
+_TIER_GAP_LINK = re.compile(r",|\bvà\b|\bhoặc\b")
+_TIER_GAP_BREAK = re.compile(r"\b(?:với|giữa|đến|của|thuộc|cho|tại)\b")
+
+_WINDOW = 300  # characters of context looked at on either side of a number
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A number expression found in a sentence (positions relative to the sentence)."""
+
+    start: int
+    end: int
+    value: float
+    value_high: float | None
+    unit: str
+    rank_word: str | None
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What the words around one candidate say, before inheritance."""
+
+    cand: _Candidate
+    comparator: str | None
+    direction: str | None
+    kind: str
+    backward: bool
+
+
+def _number(text: str) -> float | None:
+    try:
+        return parse_number(text)
+    except ValueError:
+        return None
+
+
+def _candidates(sentence: str) -> list[_Candidate]:
+    """Find the number expressions of one (lower-case) sentence that may be targets."""
+    out: list[_Candidate] = []
+    for m in _NUMBER_FIRST.finditer(sentence):
+        lo = _number(m.group("n1"))
+        if lo is None:
+            continue
+        if m.group("u2") is not None:
+            hi = _number(m.group("n2"))
+            if hi is None:
+                continue
+            unit = "percent" if m.group("u2") in _PERCENT_UNITS else "rank_places"
+            if unit == "rank_places" and (lo > 99 or hi > 99):
+                continue
+            if lo < hi:
+                out.append(_Candidate(m.start(), m.end(), lo, hi, unit, None))
+            else:
+                out.append(_Candidate(m.start("n2"), m.end(), hi, None, unit, None))
+        elif m.group("u1") is not None:
+            out.append(_Candidate(m.start(), m.end(), lo, None, "percent", None))
+        elif m.group("u3") is not None:
+            if lo <= 99:
+                out.append(_Candidate(m.start(), m.end(), lo, None, "rank_places", None))
+        elif lo > 0 and len(m.group("n1")) <= 9:
+            out.append(_Candidate(m.start(), m.end(), lo, None, "count", None))
+    if _RANK_HINT.search(sentence):
+        starts = [c.start for c in out]
+        for m in _RANK_FIRST.finditer(sentence):
+            k = bisect_left(starts, m.end())
+            if k > 0 and out[k - 1].end > m.start():
+                continue  # overlaps a number expression already found
+            after = sentence[m.end() : m.end() + 40]
+            before = sentence[max(0, m.start() - _WINDOW) : m.start()]
+            if _RANK_CONTEXT.search(after) or _RANK_BEFORE.search(before):
+                out.append(
+                    _Candidate(
+                        m.start(), m.end(), float(m.group("rank")), None, "rank", m.group("rword")
+                    )
+                )
+        out.sort(key=lambda c: c.start)
+    return out
+
+
+def _read(sentence: str, cand: _Candidate, prev_end: int) -> _Reading:
+    """Read comparator, direction, kind and orientation from the words around a number."""
+    pre = sentence[max(prev_end, cand.start - 60) : cand.start]
+    tail = pre[-40:]  # the words that qualify a number stand right before it
+    after = sentence[cand.end : cand.end + 20]
+    comparator = None
+    if cand.value_high is not None:
+        comparator = "range"
+    elif cand.unit == "rank":
+        if _RANK_IN_GROUP.match(cand.rank_word or "") or _AT_LEAST_AFTER.match(after):
+            comparator = "le"
+        else:
+            comparator = "eq"
+    elif _AT_LEAST_AFTER.match(after):
+        comparator = "ge"
+    elif _AT_MOST_AFTER.match(after):
+        comparator = "le"
+    else:
+        m = _COMPARATOR_BEFORE.search(tail)
+        if m is not None:
+            comparator = _COMPARATOR_WORDS.get(m.group("w"))
+    clause = _CLAUSE_BREAK.split(pre)[-1] if pre else ""
+    direction = None
+    if "giảm" in clause or "tinh giản" in clause or "tăng" in clause or "nâng" in clause:
+        last_dec = [d.end() for d in _DECREASE.finditer(clause)]
+        last_inc = [d.end() for d in _INCREASE.finditer(clause)]
+        if last_dec or last_inc:
+            later_dec = max(last_dec, default=-1) > max(last_inc, default=-1)
+            direction = "decrease" if later_dec else "increase"
+    kind = "target"
+    if "hiện" in tail and _BASELINE.search(tail):
+        kind = "baseline"
+    elif "tương ứng" in tail and _EQUIVALENT.search(tail):
+        kind = "equivalent"
+    backward = any(w in tail for w in _BACKWARD_WORDS) and bool(_BACKWARD.search(tail))
+    return _Reading(cand, comparator, direction, kind, backward)
+
+
+def _tiers(scope: str, backward: bool) -> str | None:
+    """Return the level named in ``scope``: the mention nearest the number and its coordinates."""
+    if not any(word in scope for word in _TIER_WORDS):
+        return None
+    mentions = [(m.start(), m.end(), m.lastgroup) for m in _TIER.finditer(scope)]
+    if not mentions:
+        return None
+    if backward:
+        mentions.reverse()
+    chosen = [mentions[0]]
+    for mention in mentions[1:]:
+        last = chosen[-1]
+        gap = scope[last[1] : mention[0]] if not backward else scope[mention[1] : last[0]]
+        if (
+            _TIER_GAP_OK.match(gap)
+            and _TIER_GAP_LINK.search(gap)
+            and not _TIER_GAP_BREAK.search(gap)
+        ):
+            chosen.append(mention)
+        else:
+            break
+    tiers: set[str] = set()
+    for _, _, group in chosen:
+        tiers |= _TIER_SETS[group or "all"]
+    if len(tiers) >= 3:
+        return "all"
+    order = [t for t in ("province", "district", "commune") if t in tiers]
+    return "+".join(order)
+
+
+def _year_before(text: str) -> int | None:
+    if "năm" not in text and "giai đoạn" not in text:
+        return None
+    year = None
+    for m in _YEAR_BEFORE.finditer(text):
+        year = int(next(g for g in m.groups() if g))
+    return year
+
+
+def _issued_year(meta: DocumentMeta | None) -> int | None:
+    if meta is None or not meta.issued:
+        return None
+    m = re.match(r"\d{4}", str(meta.issued))
+    return int(m.group(0)) if m else None
+
+
+def _default_year(meta: DocumentMeta | None) -> int | None:
+    if meta is not None and meta.period_end is not None:
+        return int(meta.period_end)
+    return _issued_year(meta)
+
+
+def _sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
+    """Split ``text[lo:hi]`` (one logical line) into sentence spans."""
+    spans: list[tuple[int, int]] = []
+    pos = lo
+    for m in _SENTENCE_END.finditer(text, lo, hi):
+        if m.group(0) != "\n":
+            nxt = text[m.end()]
+            if nxt.islower() or nxt in ",;:)":
+                continue  # "... năm 2021. theo" is not a sentence end
+        end = m.end() if m.group(0) != "\n" else m.start()
+        if end > pos:
+            spans.append((pos, end))
+        pos = m.end()
+    if pos < hi:
+        spans.append((pos, hi))
+    return spans
+
+
+def _split_point(sentence: str, left: _Reading, right: _Reading) -> int:
+    """Where the words of ``left`` end and those of ``right`` begin (between the two numbers)."""
+    a, b = left.cand.end, right.cand.start
+    between = sentence[a:b]
+    last = None
+    for m in _BOUNDARY.finditer(between):
+        last = m
+    if last is not None:
+        return a + last.start()
+    if right.backward and not left.backward:
+        comma = between.find(",")
+        if comma >= 0:
+            return a + comma
+    return b if not right.backward else a
+
+
+def _scopes(sentence: str, readings: list[_Reading], i: int) -> tuple[str, str, str]:
+    """Return the own (primary), other-side and extended words of reading ``i``."""
+    r = readings[i]
+    c = r.cand
+    lo = max(0, c.start - _WINDOW)
+    hi = min(len(sentence), c.end + _WINDOW)
+    back_start = lo
+    for m in _BOUNDARY.finditer(sentence, lo, c.start):
+        back_start = m.end()
+    fwd_end = hi
+    m = _BOUNDARY.search(sentence, c.end, hi)
+    if m:
+        fwd_end = m.start()
+    clause_end = fwd_end
+    if i > 0:
+        split = _split_point(sentence, readings[i - 1], r)
+        back_start = max(back_start, split if split < c.start else readings[i - 1].cand.end)
+    if i + 1 < len(readings):
+        split = _split_point(sentence, r, readings[i + 1])
+        fwd_end = min(fwd_end, max(split, c.end) if split > c.end else readings[i + 1].cand.start)
+    backward_words = sentence[back_start : c.start]
+    forward_words = sentence[c.end : fwd_end]
+    extended = sentence[c.end : clause_end]
+    if r.backward:
+        return backward_words, forward_words, extended
+    return forward_words, backward_words, extended
+
+
+def _indicator_of(
+    sentence: str,
+    reading: _Reading,
+    scopes: tuple[str, str, str],
+    direction: str | None,
+    previous: Target | None,
+) -> str | None:
+    """Name the indicator of a share or count from its words.
+
+    The target's own words come first, then the words on its other side. Then,
+    for "X đạt N" (subject before the number) an elided subject is the previous
+    target's ("... tại cấp huyện đạt 100% và cấp xã đạt 90%"); for "N X ..." a
+    predicate shared with the numbers that follow ("100% TTHC cấp tỉnh và 70% TTHC
+    cấp xã được chuẩn hóa") is read to the end of the clause.
+    """
+    primary, secondary, extended = scopes
+    inherited = previous.indicator if previous is not None else None
+    for words in (primary, secondary):
+        code = match_indicator(words, sentence=sentence, direction=direction or "attain")
+        if code is not None:
+            return code
+    if reading.backward and inherited is not None:
+        return inherited
+    code = match_indicator(extended, sentence=sentence, direction=direction or "attain")
+    return code if code is not None else inherited
+
+
+def _lower(text: str) -> str:
+    """Lower-case ``text`` keeping every character's position (rules are written lower case)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _resolve_sentence(
+    sentence: str,
+    offset: int,
+    view: ParseView,
+    outline: Outline,
+    meta: DocumentMeta | None,
+    headings: dict[int, str],
+) -> list[Target]:
+    """Extract the targets of one sentence (``offset`` is its start in the view).
+
+    ``headings`` caches heading paths by node across the sentences of a document.
+    """
+    original = sentence
+    sentence = _lower(sentence)
+    cands = _candidates(sentence)
+    if not cands:
+        return []
+    readings: list[_Reading] = []
+    prev_end = 0
+    for cand in cands:
+        readings.append(_read(sentence, cand, prev_end))
+        prev_end = cand.end
+    # Drop counts and rank moves that no commitment word governs.
+    kept: list[_Reading] = []
+    for r in readings:
+        if (
+            r.cand.unit == "count"
+            and r.kind != "equivalent"
+            and r.comparator is None
+            and r.direction is None
+        ):
+            continue
+        if r.cand.unit == "rank_places" and r.direction is None:
+            continue
+        kept.append(r)
+    readings = kept
+    if not readings:
+        return []
+    node = outline.node_at(offset)
+    node_info = outline.nodes[node]
+    heading = headings.get(node)
+    if heading is None:
+        heading = headings[node] = outline.heading(node)
+    sentence_text = _collapse(original)
+    out: list[Target] = []
+    parent: Target | None = None
+    previous: Target | None = None
+    governing: _Reading | None = None
+    for i, r in enumerate(readings):
+        c = r.cand
+        primary, secondary, extended = _scopes(sentence, readings, i)
+        comparator, direction = r.comparator, r.direction
+        # "giảm tối thiểu a%; b% và c%": the verb governs the numbers that follow it.
+        between_prev = sentence[readings[i - 1].cand.end : c.start] if i > 0 else ""
+        if (
+            comparator is None
+            and direction is None
+            and governing is not None
+            and r.kind == "target"
+            and not r.backward
+            and len(between_prev) <= 80
+        ):
+            comparator, direction = governing.comparator, governing.direction
+        if r.direction is not None and r.kind == "target":
+            governing = r
+        start, end = view.span_to_source(offset + c.start, offset + c.end)
+        quote = _collapse(original[c.start : c.end + 60])
+        if r.kind in ("equivalent", "baseline") and parent is not None:
+            if r.kind == "equivalent":
+                comparator, direction = parent.comparator, parent.direction
+                year = parent.year
+            else:
+                comparator, direction = "eq", "attain"
+                year = _issued_year(meta) or parent.year
+            unit = c.unit if c.unit != "rank_places" else parent.unit
+            out.append(
+                replace(
+                    parent,
+                    value=c.value,
+                    value_high=c.value_high,
+                    unit=unit,
+                    comparator=comparator or "eq",
+                    direction=direction or "attain",
+                    year=year,
+                    kind=r.kind,
+                    start=start,
+                    end=end,
+                    quote=quote,
+                )
+            )
+            continue
+        # A baseline with no target before it in the sentence ("hiện nay đạt 30%") still
+        # states the current level, not a commitment.
+        kind = "baseline" if r.kind == "baseline" else "target"
+        if kind == "baseline":
+            comparator, direction = "eq", "attain"
+        # Deadline: a cue right after the number, then the nearest before it in the
+        # sentence, then the heading's, then the plan's own period.
+        year = _issued_year(meta) if kind == "baseline" else None
+        if year is None and "năm" in sentence[c.end : c.end + 60]:
+            m = _YEAR_AFTER.match(sentence, c.end, min(len(sentence), c.end + 60))
+            if m:
+                year = int(m.group(1))
+        if year is None:
+            year = _year_before(sentence[max(0, c.start - _WINDOW) : c.start])
+        if year is None:
+            year = node_info.year if node_info.year is not None else _default_year(meta)
+        level = _tiers(primary, r.backward) or "all"
+        if c.unit in ("rank", "rank_places"):
+            # The indices named in the number's own clause, else anywhere before it.
+            codes = match_rank_indicators(primary if r.backward else secondary, unit=c.unit)
+            codes = codes or match_rank_indicators(
+                sentence[max(0, c.start - _WINDOW) : c.start], unit=c.unit
+            )
+            codes = codes or match_rank_indicators(sentence, unit=c.unit)
+            codes = codes or (
+                (previous.indicator,) if previous and previous.unit == c.unit else (None,)
+            )
+        else:
+            codes = (
+                _indicator_of(sentence, r, (primary, secondary, extended), direction, previous),
+            )
+        for code in codes:
+            target = Target(
+                value=c.value,
+                value_high=c.value_high,
+                unit=c.unit,
+                comparator=comparator or "eq",
+                direction=direction or "attain",
+                year=year,
+                level=level,
+                area=node_info.area,
+                kind=kind,
+                indicator=code,
+                start=start,
+                end=end,
+                sentence=sentence_text,
+                quote=quote,
+                heading=heading,
+            )
+            out.append(target)
+        parent = previous = out[-1]
+    return out
+
+
+def _metadata_or_none(text: str) -> DocumentMeta | None:
+    """Read the plan's metadata; on failure, warn and go on without default years."""
+    from parstats.metadata import extract_metadata
+
+    try:
+        return extract_metadata(text)
+    except Exception as exc:  # noqa: BLE001 - targets must not depend on metadata succeeding
+        warnings.warn(
+            f"metadata could not be read ({type(exc).__name__}: {exc}); targets get no "
+            "default deadline",
+            ParstatsWarning,
+            stacklevel=3,
+        )
+        return None
+
+
+def extract_targets(text: str, *, meta: DocumentMeta | None = None) -> list[Target]:
+    """Extract the targets of a plan.
+
+    Parameters
+    ----------
+    text
+        The plan's text (normalised to NFC here if it is not already).
+    meta
+        The plan's metadata; its ``period_end`` is the default deadline and the
+        year of ``issued`` dates "hiện nay" baselines. When ``None``, it is read
+        from the text with :func:`parstats.metadata.extract_metadata`.
+
+    Returns
+    -------
+    list of Target
+        In document order; one number that sets several indicators gives one
+        target per indicator, on the same span.
+    """
+    text = nfc(text)
+    if meta is None:
+        meta = _metadata_or_none(text)
+    view = parse_view(text)
+    outline = build_outline(view.text)
+    vtext = view.text
+    out: list[Target] = []
+    headings: dict[int, str] = {}
+    line_end = -1
+    # Only the logical lines that hold a candidate number are read closely.
+    for m in _HINT.finditer(vtext):
+        if m.start() < line_end:
+            continue
+        line_start = vtext.rfind("\n", 0, m.start()) + 1
+        line_end = vtext.find("\n", m.end())
+        if line_end < 0:
+            line_end = len(vtext)
+        for a, b in _sentences(vtext, line_start, line_end):
+            out.extend(_resolve_sentence(vtext[a:b], a, view, outline, meta, headings))
+    return out
+
+
+def targets_frame(doc: str, targets: Sequence[Target]) -> pd.DataFrame:
+    """Return targets as a table with the columns of ``ARCHITECTURE.md`` (``TARGET_COLUMNS``).
+
+    Parameters
+    ----------
+    doc
+        The document's file stem.
+    targets
+        Targets of that document, in document order.
+    """
+    import pandas as pd
+
+    rows = [
+        {
+            "doc": doc,
+            "target_no": i,
+            "start": t.start,
+            "end": t.end,
+            "quote": t.quote,
+            "sentence": t.sentence,
+            "value": t.value,
+            "value_high": t.value_high,
+            "unit": t.unit,
+            "comparator": t.comparator,
+            "direction": t.direction,
+            "year": t.year,
+            "level": t.level,
+            "area": t.area,
+            "kind": t.kind,
+            "indicator": t.indicator,
+            "heading": t.heading,
+        }
+        for i, t in enumerate(targets, start=1)
+    ]
+    frame = pd.DataFrame(rows, columns=list(TARGET_COLUMNS))
+    dtypes = {
+        "doc": "string",
+        "target_no": "Int64",
+        "start": "Int64",
+        "end": "Int64",
+        "quote": "string",
+        "sentence": "string",
+        "value": "Float64",
+        "value_high": "Float64",
+        "unit": "string",
+        "comparator": "string",
+        "direction": "string",
+        "year": "Int64",
+        "level": "string",
+        "area": "string",
+        "kind": "string",
+        "indicator": "string",
+        "heading": "string",
+    }
+    return frame.astype(dtypes)

@@ -1,0 +1,91 @@
+"""The heading tree: kinds, nesting, reform areas and deadline years."""
+
+from __future__ import annotations
+
+import pytest
+
+from parstats.clean import parse_view
+from parstats.outline import area_of_title, build_outline, title_year
+
+TEXT = """CHƯƠNG TRÌNH CẢI CÁCH HÀNH CHÍNH
+I. MỤC TIÊU CHUNG
+Đến năm 2025, Chỉ số cải cách hành chính nằm trong nhóm 20.
+II. NỘI DUNG, MỤC TIÊU, NHIỆM VỤ
+1. Cải cách thủ tục hành chính
+a) Mục tiêu:
+- Đến năm 2025:
++ 90% TTHC nội bộ được công bố.
+- Đến năm 2030:
++ 100% TTHC có nghĩa vụ tài chính.
+b) Nhiệm vụ:
+1.1. Hiện đại hóa hành chính
+2. Định hướng cải cách hành chính đến năm 2030
+2.1. 100% các TTHC được thực hiện liên thông.
+III. TỔ CHỨC THỰC HIỆN
+1. Sở Tài chính
+a) 100% đơn vị sự nghiệp được giao tự chủ.
+2. Sở Nội vụ
+"""
+
+
+def test_tree() -> None:
+    outline = build_outline(parse_view(TEXT).text)
+    rows = [(n.marker, n.depth, n.area, n.year) for n in outline.nodes[1:]]
+    assert rows == [
+        ("I.", 1, "overall", None),
+        ("II.", 1, "overall", None),
+        ("1.", 2, "procedures", None),
+        ("a)", 3, "procedures", None),
+        ("-", 4, "procedures", 2025),
+        ("+", 5, "procedures", 2025),
+        ("-", 4, "procedures", 2030),
+        ("+", 5, "procedures", 2030),
+        ("b)", 3, "procedures", None),  # "b)" replaces "a)" at the same depth
+        ("1.1.", 3, "digital_government", None),  # under "1.", not under "b)"
+        ("2.", 2, "overall", 2030),
+        ("2.1.", 3, "overall", 2030),
+        ("III.", 1, "overall", None),
+        ("1.", 2, "public_finance", None),
+        ("a)", 3, "public_finance", None),
+        ("2.", 2, "overall", None),
+    ]
+    view = parse_view(TEXT).text
+    node = outline.node_at(view.index("90% TTHC"))
+    assert outline.heading(node).startswith("II. NỘI DUNG")
+    assert outline.heading(node).endswith("> - Đến năm 2025")
+
+
+@pytest.mark.parametrize(
+    ("title", "area"),
+    [
+        ("Cải cách thể chế", "institutions"),
+        ("Cải cách TTHC", "procedures"),
+        ("Cải cách tổ chức bộ máy hành chính nhà nước", "apparatus"),
+        ("Cải cách chế độ công vụ", "civil_service"),
+        ("Xây dựng và nâng cao chất lượng đội ngũ cán bộ, công chức", "civil_service"),
+        ("Cải cách tài chính công", "public_finance"),
+        ("Xây dựng và phát triển Chính quyền điện tử, Chính quyền số", "digital_government"),
+        ("Hiện đại hóa hành chính", "digital_government"),
+        ("Công tác chỉ đạo, điều hành", "direction"),
+        ("ĐỐI TƯỢNG, HÌNH THỨC KIỂM TRA", "direction"),
+        ("Tác động của cải cách hành chính đến phát triển kinh tế - xã hội", "impact"),
+        ("Mục tiêu cụ thể", None),
+        ("Cải cách thể chế; Cải cách TTHC; Cải cách tài chính công", None),
+    ],
+)
+def test_area_of_title(title: str, area: str | None) -> None:
+    assert area_of_title(title) == area
+
+
+@pytest.mark.parametrize(
+    ("title", "year"),
+    [
+        ("Đến năm 2025", 2025),
+        ("Định hướng cải cách hành chính đến năm 2030", 2030),
+        ("Nhiệm vụ trọng tâm giai đoạn 2016-2020", 2020),
+        ("NHIỆM VỤ GIAI ĐOẠN 2016-2020 VÀ ĐỊNH HƯỚNG ĐẾN NĂM 2030", None),
+        ("Mục tiêu", None),
+    ],
+)
+def test_title_year(title: str, year: int | None) -> None:
+    assert title_year(title) == year

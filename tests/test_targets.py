@@ -1,0 +1,522 @@
+"""Spec cases of docs/TARGETS.md and ANNOTATION_NOTES.md: sentences in, fields out."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parstats.metadata import DocumentMeta
+from parstats.targets import TARGET_COLUMNS, Target, extract_targets, targets_frame
+from parstats.vocab import AREAS, COMPARATORS, DIRECTIONS, KINDS, LEVELS, UNITS
+
+META_2025 = DocumentMeta(issued="2021-12-10", period_start=2021, period_end=2025)
+META_2020 = DocumentMeta(issued="2016-06-03", period_start=2016, period_end=2020)
+META_2023 = DocumentMeta(issued="2022-12-23", period_start=2023, period_end=2023)
+
+# (text, meta, expected rows as {field: value}, in order; only the fields given are checked)
+CASES = [
+    pytest.param(
+        "Tối thiểu 80% hồ sơ giải quyết TTHC được luân chuyển bằng phương thức điện tử.",
+        META_2025,
+        [
+            dict(
+                value=80,
+                unit="percent",
+                comparator="ge",
+                direction="attain",
+                year=2025,
+                level="all",
+                kind="target",
+                indicator="internal_procedure_files_electronic_share",
+            )
+        ],
+        id="toi-thieu-ge",
+    ),
+    pytest.param(
+        "Trên 95% số hồ sơ TTHC được trả kết quả giải quyết đúng hạn; phấn đấu 80% hồ sơ TTHC "
+        "trả kết quả trước hạn.",
+        META_2023,
+        [
+            dict(value=95, comparator="gt", indicator="on_time_procedure_files_share", year=2023),
+            dict(value=80, comparator="eq", indicator="early_procedure_files_share"),
+        ],
+        id="tren-gt-and-phan-dau-eq",
+    ),
+    pytest.param(
+        "Mức độ hài lòng của người dân, doanh nghiệp về giải quyết TTHC đạt tối thiểu 90%.",
+        META_2025,
+        [dict(value=90, comparator="ge", indicator="satisfaction_procedures")],
+        id="dat-toi-thieu",
+    ),
+    pytest.param(
+        "Từ 90% trở lên hồ sơ công việc tại cấp tỉnh; 80% trở lên hồ sơ công việc tại cấp huyện "
+        "và 60% trở lên hồ sơ công việc tại cấp xã được xử lý trên môi trường mạng.",
+        META_2025,
+        [
+            dict(value=90, comparator="ge", level="province", indicator="work_files_online_share"),
+            dict(value=80, comparator="ge", level="district", indicator="work_files_online_share"),
+            dict(value=60, comparator="ge", level="commune", indicator="work_files_online_share"),
+        ],
+        id="levels-per-number",
+    ),
+    pytest.param(
+        "Giảm tối thiểu 2,5% số lượng đơn vị sự nghiệp công lập (tương ứng 15 đơn vị); 0,5% "
+        "biên chế sự nghiệp hưởng lương từ ngân sách nhà nước (tương ứng với 100 viên chức) và "
+        "1,38% biên chế công chức (tương ứng 23 biên chế) so với năm 2021.",
+        META_2023,
+        [
+            dict(
+                value=2.5,
+                comparator="ge",
+                direction="decrease",
+                kind="target",
+                indicator="public_service_units_reduction",
+                year=2023,
+            ),
+            dict(
+                value=15,
+                unit="count",
+                comparator="ge",
+                direction="decrease",
+                kind="equivalent",
+                indicator="public_service_units_reduction",
+            ),
+            dict(
+                value=0.5,
+                comparator="ge",
+                direction="decrease",
+                indicator="public_service_staff_reduction",
+            ),
+            dict(
+                value=100,
+                unit="count",
+                kind="equivalent",
+                indicator="public_service_staff_reduction",
+            ),
+            dict(
+                value=1.38,
+                comparator="ge",
+                direction="decrease",
+                indicator="civil_servant_staffing_reduction",
+            ),
+            dict(
+                value=23,
+                unit="count",
+                kind="equivalent",
+                indicator="civil_servant_staffing_reduction",
+            ),
+        ],
+        id="cut-list-and-equivalents",
+    ),
+    pytest.param(
+        "Tiếp tục giảm bình quân 10% biên chế sự nghiệp hưởng lương từ ngân sách nhà nước.",
+        META_2025,
+        [
+            dict(
+                value=10,
+                comparator="eq",
+                direction="decrease",
+                indicator="public_service_staff_reduction",
+            )
+        ],
+        id="giam-binh-quan-eq",
+    ),
+    pytest.param(
+        "Kết quả Chỉ số CCHC (PAR INDEX), Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh "
+        "(PAPI), Chỉ số sẵn sàng cho phát triển và ứng dụng công nghệ thông tin (ICT INDEX) nằm "
+        "trong nhóm 20 địa phương dẫn đầu cả nước. Vị trí xếp hạng Chỉ số PCI của tỉnh tăng từ 2 "
+        "đến 5 bậc.",
+        META_2023,
+        [
+            dict(
+                value=20, unit="rank", comparator="le", indicator="par_index_rank", area="overall"
+            ),
+            dict(value=20, unit="rank", comparator="le", indicator="papi_rank"),
+            dict(value=20, unit="rank", comparator="le", indicator="ict_index_rank"),
+            dict(
+                value=2,
+                value_high=5,
+                unit="rank_places",
+                comparator="range",
+                direction="increase",
+                indicator="pci_rank_change",
+            ),
+        ],
+        id="ranks-one-number-three-indicators",
+    ),
+    pytest.param(
+        "Phấn đấu đạt chỉ số CCHC của tỉnh hàng năm ở mức từ thứ hạng 20 trở lên.",
+        META_2020,
+        [dict(value=20, unit="rank", comparator="le", indicator="par_index_rank", year=2020)],
+        id="thu-hang-tro-len-le",
+    ),
+    pytest.param(
+        "Đầu tư xây dựng Bộ phận tiếp nhận và trả kết quả đến năm 2020 cấp tỉnh đạt 70% "
+        "(hiện nay 41,17%); cấp huyện đạt 100% (hiện nay 80%).",
+        META_2020,
+        [
+            dict(
+                value=70,
+                kind="target",
+                level="province",
+                year=2020,
+                indicator="one_stop_desk_facilities_standard_share",
+            ),
+            dict(
+                value=41.17,
+                kind="baseline",
+                level="province",
+                year=2016,
+                comparator="eq",
+                indicator="one_stop_desk_facilities_standard_share",
+            ),
+            dict(value=100, kind="target", level="district"),
+            dict(value=80, kind="baseline", level="district", year=2016),
+        ],
+        id="baselines-hien-nay",
+    ),
+    pytest.param(
+        "25% - 35% số lãnh đạo, quản lý cấp sở, ngành, UBND cấp huyện và tương đương; trên 30% số "
+        "lãnh đạo, quản lý cấp phòng, 80% số lãnh đạo, quản lý doanh nghiệp nhà nước có đủ khả "
+        "năng làm việc trong môi trường quốc tế.",
+        META_2025,
+        [
+            dict(
+                value=25,
+                value_high=35,
+                comparator="range",
+                level="province+district",
+                indicator="dept_leaders_international_capability_share",
+            ),
+            dict(
+                value=30,
+                comparator="gt",
+                indicator="division_leaders_international_capability_share",
+            ),
+            dict(
+                value=80,
+                comparator="eq",
+                level="all",
+                indicator="soe_managers_international_capability_share",
+            ),
+        ],
+        id="range-and-shared-predicate",
+    ),
+    pytest.param(
+        "Tiến hành kiểm tra từ 30% trở lên đối với UBND cấp huyện và tiến hành kiểm tra thực tế "
+        "từ 15-20% UBND cấp xã.",
+        META_2020,
+        [
+            dict(
+                value=30, comparator="ge", level="district", indicator="inspection_coverage_share"
+            ),
+            dict(value=15, value_high=20, comparator="range", level="commune"),
+        ],
+        id="tu-15-20-range",
+    ),
+    pytest.param(
+        "Đảm bảo giai đoạn 2022-2026 thực hiện cắt giảm 5% biên chế công chức, 10% số lượng người "
+        "làm việc hưởng lương từ ngân sách nhà nước.",
+        META_2023,
+        [
+            dict(
+                value=5,
+                comparator="eq",
+                direction="decrease",
+                year=2026,
+                indicator="civil_servant_staffing_reduction",
+            ),
+            dict(
+                value=10,
+                comparator="eq",
+                direction="decrease",
+                year=2026,
+                indicator="public_service_staff_reduction",
+            ),
+        ],
+        id="giai-doan-sets-year",
+    ),
+    pytest.param(
+        "Bảo đảm sự hài lòng đối với sự phục vụ của cơ quan hành chính nhà nước đạt trên 80% vào "
+        "năm 2020 và ít nhất 90% vào năm 2030.",
+        META_2020,
+        [
+            dict(
+                value=80,
+                comparator="gt",
+                year=2020,
+                indicator="satisfaction_administrative_services",
+            ),
+            dict(
+                value=90,
+                comparator="ge",
+                year=2030,
+                indicator="satisfaction_administrative_services",
+            ),
+        ],
+        id="vao-nam-after-number",
+    ),
+    pytest.param(
+        "Năm 2022, hoàn thành việc số hóa kết quả giải quyết TTHC còn hiệu lực tương ứng 50% đối "
+        "với kết quả thuộc thẩm quyền của cấp tỉnh và 40% đối với kết quả thuộc thẩm quyền của cấp "
+        "huyện và cấp xã; giai đoạn 2023 - 2025, mỗi năm tăng tối thiểu 20% đối với mỗi cấp hành "
+        "chính cho đến khi đạt tỷ lệ 100%.",
+        META_2025,
+        [
+            dict(
+                value=50,
+                kind="target",
+                year=2022,
+                level="province",
+                indicator="digitized_procedure_results_share",
+            ),
+            dict(value=40, year=2022, level="district+commune"),
+            dict(value=20, comparator="ge", direction="increase", year=2025),
+            dict(
+                value=100,
+                comparator="eq",
+                direction="attain",
+                year=2025,
+                indicator="digitized_procedure_results_share",
+            ),
+        ],
+        id="nam-2022-and-tuong-ung-target",
+    ),
+    pytest.param(
+        "100% TTHC cấp tỉnh, cấp huyện và 70% TTHC cấp xã được chuẩn hóa theo quy trình ISO "
+        "9001:2015.",
+        META_2020,
+        [
+            dict(
+                value=100, level="province+district", indicator="iso_standardized_procedures_share"
+            ),
+            dict(value=70, level="commune", indicator="iso_standardized_procedures_share"),
+        ],
+        id="iso-number-is-not-a-target",
+    ),
+    pytest.param(
+        "Cung cấp dịch vụ công trực tuyến mức độ 3 đạt 45% và mức độ 4 đạt 25%; tỷ lệ hồ sơ giải "
+        "quyết trực tuyến mức độ 3 và 4 trên tổng số hồ sơ đạt tối thiểu 50%.",
+        META_2020,
+        [
+            dict(value=45, indicator="online_procedures_level3_share"),
+            dict(value=25, indicator="full_online_procedures_share"),
+            dict(value=50, comparator="ge", indicator="online_procedure_files_share"),
+        ],
+        id="service-levels-decide-indicator",
+    ),
+    pytest.param(
+        "100% cơ quan hành chính nhà nước cấp tỉnh và huyện quản lý cán bộ bằng phần mềm; 100% "
+        "Ủy ban nhân dân cấp xã được triển khai phần mềm một cửa điện tử liên thông giữa cấp xã "
+        "với cấp huyện.",
+        META_2020,
+        [
+            dict(value=100, level="province+district", indicator="staff_management_software_share"),
+            dict(value=100, level="commune", indicator="e_one_stop_software_share"),
+        ],
+        id="tier-coordination-stops-at-voi",
+    ),
+    pytest.param(
+        "100% các hệ thống thông tin dùng chung của tỉnh được giám sát và bảo vệ theo mô hình 4 "
+        "lớp; 100% các quyết định của UBND tỉnh được kiểm tra ngay sau khi ban hành.",
+        META_2023,
+        [
+            dict(value=100, level="all", indicator="shared_systems_protected_share"),
+            dict(value=100, level="province", indicator="legal_documents_checked_share"),
+        ],
+        id="cua-tinh-vs-ubnd-tinh",
+    ),
+    pytest.param(
+        "Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng hiện nay đạt 30%, phấn đấu đạt "
+        "tối thiểu 60%.",
+        META_2023,
+        [
+            dict(
+                value=30,
+                kind="baseline",
+                comparator="eq",
+                year=2022,
+                indicator="work_files_online_share",
+            ),
+            dict(
+                value=60,
+                kind="target",
+                comparator="ge",
+                year=2023,
+                indicator="work_files_online_share",
+            ),
+        ],
+        id="baseline-before-its-target",
+    ),
+    pytest.param(
+        "Chỉ số SIPAS đạt trên 85%; Chỉ số PAR INDEX xếp thứ 15/63 tỉnh, thành phố; Chỉ số PCI "
+        "tăng ít nhất 3 bậc.",
+        META_2023,
+        [
+            dict(
+                value=85,
+                unit="percent",
+                comparator="gt",
+                indicator="satisfaction_administrative_services",
+            ),
+            dict(value=15, unit="rank", comparator="eq", indicator="par_index_rank"),
+            dict(
+                value=3,
+                unit="rank_places",
+                comparator="ge",
+                direction="increase",
+                indicator="pci_rank_change",
+            ),
+        ],
+        id="rank-forms",
+    ),
+    pytest.param(
+        "Phấn đấu Chỉ số cải cách hành chính của tỉnh thuộc top 10 cả nước; PAPI trong nhóm 15 "
+        "tỉnh dẫn đầu.",
+        META_2023,
+        [
+            dict(value=10, unit="rank", comparator="le", indicator="par_index_rank"),
+            dict(value=15, unit="rank", comparator="le", indicator="papi_rank"),
+        ],
+        id="rank-indices-from-own-clause",
+    ),
+    pytest.param(
+        "Căn cứ Nghị định số 130/2005/NĐ-CP ngày 17 tháng 10 năm 2005; giai đoạn 2021-2025 tập "
+        "trung vào 6 nội dung, 3 khâu đột phá, cả 3 cấp, mức độ 3 và 4, ISO 9001:2015, Đề án 468. "
+        "Tổng cộng: 12 cơ quan. Số hóa kết quả từ năm 2006 đến năm 2021.",
+        META_2025,
+        [],
+        id="not-targets",
+    ),
+]
+
+
+def _check(rows: list[Target], expected: list[dict]) -> None:
+    assert len(rows) == len(expected), [(t.value, t.indicator) for t in rows]
+    for got, want in zip(rows, expected, strict=True):
+        for field, value in want.items():
+            assert getattr(got, field) == value, (field, got)
+
+
+@pytest.mark.parametrize(("text", "meta", "expected"), CASES)
+def test_spec_cases(text: str, meta: DocumentMeta, expected: list[dict]) -> None:
+    rows = extract_targets(text, meta=meta)
+    _check(rows, expected)
+    for t in rows:
+        assert (
+            str(int(t.value)) in text[t.start : t.end]
+            or f"{t.value:g}".replace(".", ",") in (text[t.start : t.end])
+        )
+
+
+OUTLINE_TEXT = """I. MỤC TIÊU CHUNG
+Đến năm 2025, Chỉ số cải cách hành chính tỉnh (PAR Index) nằm trong nhóm 20 tỉnh dẫn đầu.
+II. NỘI DUNG
+1. Cải cách tổ chức bộ máy
+hành chính nhà nước
+- Đến năm 2025:
++ Mức độ hài lòng của người dân đối với sự phục vụ của cơ quan hành chính nhà nước đạt tối
+thiểu 90%.
+- Đến năm 2030:
++ Mức độ hài lòng của người dân đối với sự phục vụ của cơ quan hành chính nhà nước đạt tối
+thiểu 95%.
+|
+2. Xây dựng và phát triển Chính
+quyền điện tử, Chính quyền số
+**100%** văn bản trao đổi giữa các cơ quan được ký số.
+"""
+
+
+def test_heading_context_sets_area_and_year() -> None:
+    rows = extract_targets(OUTLINE_TEXT, meta=META_2025)
+    got = [(t.value, t.area, t.year) for t in rows]
+    assert got == [
+        (20, "overall", 2025),
+        (90, "apparatus", 2025),
+        (95, "apparatus", 2030),
+        (100, "digital_government", 2025),
+    ]
+    assert rows[1].comparator == "ge"  # "tối\nthiểu" joined across the hard wrap
+    assert rows[3].indicator == "electronic_documents_share"
+    assert "Cải cách tổ chức bộ máy hành chính nhà nước" in rows[1].heading
+
+
+def test_meta_defaults_to_extracted_metadata() -> None:
+    text = "KẾ HOẠCH\nCải cách hành chính năm 2023\n1. Mục tiêu\n100% hồ sơ công việc tại cấp xã."
+    rows = extract_targets(text)
+    assert [t.value for t in rows] == [100]
+
+
+def test_targets_frame_columns_and_types() -> None:
+    rows = extract_targets(OUTLINE_TEXT, meta=META_2025)
+    frame = targets_frame("doc", rows)
+    assert tuple(frame.columns) == TARGET_COLUMNS
+    assert list(frame["target_no"]) == [1, 2, 3, 4]
+    assert frame["value_high"].isna().all()
+    assert str(frame["year"].dtype) == "Int64"
+    empty = targets_frame("doc", [])
+    assert tuple(empty.columns) == TARGET_COLUMNS and len(empty) == 0
+
+
+_ALPHABET = st.sampled_from(
+    list("0123456789%.,;:()-–+|* \n\tabcđ")
+    + [
+        "tối thiểu ",
+        "trên ",
+        "đạt ",
+        "nhóm ",
+        "thứ hạng ",
+        "bậc",
+        "giảm ",
+        "tăng ",
+        "hiện nay ",
+        "tương ứng ",
+        "cấp tỉnh",
+        "cấp xã",
+        "năm 2025",
+        "I. ",
+        "a) ",
+        "- Đến năm 2030:",
+        "hài lòng",
+        "đơn vị",
+        "phần trăm",
+        "Ủy ban nhân dân tỉnh",
+        "İ",
+        "ẞ",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_ALPHABET, max_size=80).map("".join))
+def test_never_crashes_and_spans_hold_the_value(text: str) -> None:
+    rows = extract_targets(text, meta=META_2025)
+    for t in rows:
+        assert 0 <= t.start < t.end <= len(text)
+        digits = text[t.start : t.end]
+        assert any(ch.isdigit() for ch in digits)
+        assert t.unit in UNITS and t.comparator in COMPARATORS and t.direction in DIRECTIONS
+        assert t.kind in KINDS and t.level in LEVELS and t.area in AREAS
+
+
+def test_linear_on_a_long_text() -> None:
+    unit = (
+        "+ Tối thiểu 80% hồ sơ TTHC cấp tỉnh được xử lý trực tuyến, 50% cấp huyện và nhóm 20 tỉnh "
+        "dẫn đầu; giảm 10% biên chế (tương ứng 15 biên chế) " * 3 + "\n"
+    )
+    small, large = unit * 100, unit * 1000
+    start = time.process_time()
+    n_small = len(extract_targets(small, meta=META_2025))
+    t_small = time.process_time() - start
+    start = time.process_time()
+    n_large = len(extract_targets(large, meta=META_2025))
+    t_large = time.process_time() - start
+    assert n_large == 10 * n_small
+    assert t_large < 25 * max(t_small, 1e-3)  # linear, with room for a noisy machine
+    one_line = "số liệu 5% " + "x" * 500_000
+    start = time.process_time()
+    extract_targets(one_line, meta=META_2025)
+    assert time.process_time() - start < 5
