@@ -15,7 +15,9 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-# Public name -> "module:attribute". Resolved on first access (PEP 562) so that
+# Public name -> "module:attribute". Function names never equal a submodule's
+# name: importing ``parstats.build`` would otherwise replace the function.
+# Resolved on first access (PEP 562) so that
 # ``import parstats`` stays fast and side-effect free.
 _LAZY: dict[str, str] = {
     "read_text": "parstats.text:read_text",
@@ -23,14 +25,15 @@ _LAZY: dict[str, str] = {
     "extract_metadata": "parstats.metadata:extract_metadata",
     "extract_document": "parstats.extract:extract_document",
     "extract_paths": "parstats.extract:extract_paths",
-    "build": "parstats.build:build",
+    "build_dataset": "parstats.build:build",
     "load_targets": "parstats.build:load_targets",
     "load_documents": "parstats.build:load_documents",
-    "evaluate": "parstats.evaluate:evaluate",
+    "evaluate_targets": "parstats.evaluate:evaluate",
     "load_indicators": "parstats.catalogue:load_indicators",
     "provinces": "parstats.provinces",
     "indices": "parstats.indices",
     "ambition": "parstats.ambition",
+    "analysis": "parstats.analysis",
     "delivery": "parstats.delivery",
     "models": "parstats.models",
     "reports": "parstats.reports",

@@ -70,9 +70,61 @@ def _targets(context: BuildContext) -> pd.DataFrame:
     return context.extraction.targets
 
 
+def _provinces(context: BuildContext) -> pd.DataFrame:
+    from parstats.provinces import registry_frame
+
+    return registry_frame()
+
+
+def _indices(context: BuildContext) -> pd.DataFrame:
+    from parstats.indices import build_frame
+
+    return build_frame(context.root / "data" / "raw" / "indices")
+
+
+def _ambition(context: BuildContext) -> pd.DataFrame:
+    from parstats.ambition import build_frame
+
+    return build_frame(context.tables["targets"], context.tables["documents"])
+
+
+def delivery_as_of(indices: pd.DataFrame) -> int:
+    """Return the year delivery is judged as of: the newest survey year in the data, plus one.
+
+    An index edition for year ``Y`` is published in ``Y + 1``; the newest edition
+    in ``data/raw/indices`` therefore dates the snapshot. A target whose deadline
+    edition should be out by then but is absent is ``no_data``; a later one is
+    ``not_yet_due``. Derived from the data, so a re-build is byte-identical.
+    """
+    return int(indices["year"].max()) + 1
+
+
+def _delivery(context: BuildContext) -> pd.DataFrame:
+    from parstats.delivery import build_frame
+
+    indices = context.tables["indices"]
+    return build_frame(
+        context.tables["targets"],
+        context.tables["documents"],
+        indices,
+        as_of=delivery_as_of(indices),
+    )
+
+
+def _trajectories(context: BuildContext) -> pd.DataFrame:
+    from parstats.delivery import index_trajectories
+
+    return index_trajectories(context.tables["documents"], context.tables["indices"])
+
+
 TABLES: list[TableSpec] = [
     TableSpec("documents", "parstats.schema:DOCUMENTS_SCHEMA", _documents),
     TableSpec("targets", "parstats.schema:TARGETS_SCHEMA", _targets),
+    TableSpec("provinces", "parstats.provinces:SCHEMA", _provinces),
+    TableSpec("indices", "parstats.indices:SCHEMA", _indices),
+    TableSpec("ambition", "parstats.ambition:SCHEMA", _ambition),
+    TableSpec("delivery", "parstats.delivery:SCHEMA", _delivery),
+    TableSpec("trajectories", "parstats.delivery:TRAJECTORY_SCHEMA", _trajectories),
 ]
 """Tables of the processed package, built in this order. Append a
 ``TableSpec(name, "module:SCHEMA", producer)`` to add one (indices, provinces,
@@ -281,6 +333,12 @@ def _sources(root: Path, plans_dir: Path, rows: Sequence[ManifestRow]) -> list[S
     out += [
         Source(relative(plans_dir / row.file), row.sha256, row.bytes, row.source)
         for row in rows
+    ]
+    indices_dir = root / "data" / "raw" / "indices"
+    out += [
+        Source(relative(path), sha256_file(path), path.stat().st_size, "published index figures")
+        for path in sorted(indices_dir.glob("*"))
+        if path.is_file() and path.suffix.lower() in {".csv", ".xlsx", ".xls"}
     ]
     for name in PACKAGE_INPUTS:
         path = package_data(name)

@@ -65,3 +65,16 @@ def test_raw_plans_match_their_manifest():
     assert listed == on_disk
     for r in rows:
         assert hashlib.sha256((plans / r["file"]).read_bytes()).hexdigest() == r["sha256"], r["file"]
+
+
+def test_every_public_name_resolves_and_survives_submodule_imports():
+    import importlib
+
+    import parstats
+
+    for name in parstats.__all__:
+        assert getattr(parstats, name) is not None, name
+    # Importing a submodule must not shadow a public function of the same name.
+    for module in ("parstats.build", "parstats.evaluate", "parstats.extract"):
+        importlib.import_module(module)
+    assert callable(parstats.build_dataset) and callable(parstats.extract_targets)
