@@ -24,7 +24,7 @@ def register(subparsers: Any) -> None:
             "Import a table with a province column and a score and/or rank column "
             "(Vietnamese or English headers, header row detected). It is checked, "
             "written to a new file in data/raw/indices (existing files are never "
-            "changed), and data/processed/indices.parquet is rebuilt."
+            "changed), and the whole of data/processed is rebuilt."
         ),
     )
     imp.add_argument("file", help="the .csv or .xlsx file")
@@ -35,7 +35,7 @@ def register(subparsers: Any) -> None:
     )
     imp.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
     imp.add_argument(
-        "--no-rebuild", action="store_true", help="do not rebuild data/processed/indices.parquet"
+        "--no-rebuild", action="store_true", help="do not rebuild data/processed (run `parstats build` later)"
     )
     imp.set_defaults(func=run_import)
 
@@ -47,7 +47,7 @@ def register(subparsers: Any) -> None:
     show.set_defaults(func=run_show)
 
     build = sub.add_parser(
-        "build", help="rebuild data/processed/indices.parquet from data/raw/indices"
+        "build", help="rebuild data/processed (the same as `parstats build`)"
     )
     build.set_defaults(func=run_build)
 
@@ -62,7 +62,7 @@ def run_import(args: argparse.Namespace) -> int:
         year=args.year,
         source=args.source,
         sheet=args.sheet,
-        rebuild=not args.no_rebuild,
+        rebuild=False,
     )
     print(
         f"imported {result.n_figures} figures ({result.n_provinces} provinces, "
@@ -71,9 +71,18 @@ def run_import(args: argparse.Namespace) -> int:
     )
     if result.blank_rows:
         print(f"  empty rows not imported: {', '.join(map(str, result.blank_rows))}")
-    if result.processed is not None:
-        print(f"rebuilt {result.processed}")
+    if not args.no_rebuild:
+        _rebuild_package()
     return 0
+
+
+def _rebuild_package() -> None:
+    """Rebuild the whole processed package, so indices, delivery and datapackage.json agree."""
+    from parstats.build import build
+
+    result = build()
+    tables = ", ".join(f"{t.name} {t.rows}" for t in result.tables)
+    print(f"rebuilt data/processed ({tables})")
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -98,8 +107,5 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     """Run ``parstats indices build``."""
-    from parstats.indices import write_processed
-
-    path = write_processed()
-    print(f"wrote {path}")
+    _rebuild_package()
     return 0
