@@ -37,7 +37,7 @@ exists, and the row's ``derived`` column says so.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -529,6 +529,7 @@ _TRAJECTORY = {
     "score_end": "Float64",
     "score_change": "Float64",
     "score_comparable": "boolean",
+    "score_measure": "string",
     "rank_base": "Float64",
     "rank_end": "Float64",
     "rank_gain": "Float64",
@@ -538,6 +539,72 @@ _TRAJECTORY = {
     "source": "string",
     "note": "string",
 }
+
+
+SCORE_MEASURE = "score"
+"""The measure a trajectory reads first; a ``total (...)`` measure stands in for it."""
+
+
+@dataclass(frozen=True)
+class ScoreReading:
+    """A province's overall index score in one year, and the measure it was read from.
+
+    Attributes
+    ----------
+    reading
+        The :class:`Reading`; its value is ``None`` when absent, when sources
+        disagree, or when several different totals are published that year.
+    measure
+        ``score``, the ``total (...)`` measure used in its place, or ``None``.
+    note
+        Why no value was taken from several totals, else ``None``.
+    """
+
+    reading: Reading
+    measure: str | None
+    note: str | None = None
+
+
+def _is_total(measure: str) -> bool:
+    from parstats.scales import measure_kind
+
+    try:
+        return measure_kind(measure) == "total"
+    except InputError:
+        return False
+
+
+def read_score(rows: pd.DataFrame, year: int) -> ScoreReading:
+    """Return one province's overall score in ``year`` from its rows of one index.
+
+    The ``score`` measure when the year has one; otherwise the year's published
+    ``total (...)`` measure (PAPI 2011-2017 and 2019 totals are stored that way).
+    A year with a ``score`` row is never completed from a total, and a year with
+    several different total measures (weighted and unweighted, say) gives no value.
+    """
+    in_year = rows.loc[rows["year"] == year]
+    score = in_year.loc[in_year["measure"] == SCORE_MEASURE]
+    if not score.empty:
+        return ScoreReading(read(score, year), SCORE_MEASURE)
+    totals = in_year.loc[in_year["measure"].astype(str).map(_is_total)]
+    labels = sorted(set(totals["measure"].astype(str)))
+    if len(labels) == 1:
+        return ScoreReading(read(totals, year), labels[0])
+    empty = read(in_year.iloc[0:0], year)
+    if not labels:
+        return ScoreReading(empty, None)
+    return ScoreReading(empty, None, f"score {year}: several totals ({' | '.join(labels)})")
+
+
+def _score_measure_label(used: dict[int, str]) -> str | None:
+    """Return the one measure behind a row's scores, or ``YEAR: measure`` lines if they differ."""
+    from parstats.indices import SEP
+
+    if not used:
+        return None
+    if len(set(used.values())) == 1:
+        return next(iter(used.values()))
+    return SEP.join(f"{y}: {m}" for y, m in sorted(used.items()))
 
 
 def index_trajectories(
@@ -552,10 +619,15 @@ def index_trajectories(
     .. math:: \Delta_{score} = score_e - score_b, \qquad
               gain_{rank} = rank_b - rank_e
 
-    (positive ``rank_gain``: places gained). ``score_change`` is NA when either
-    score is missing or the two years are on different scale versions
-    (:func:`parstats.scales.scale_for`; e.g. PAPI 2017 and 2019, PAR 2021 and
-    2023): ``score_comparable`` is then false and an
+    (positive ``rank_gain``: places gained). A year's score is its ``score``
+    measure or, when it has none, its published ``total (...)`` measure
+    (:func:`read_score`: PAPI publishes totals, not a ``score``, for 2011-2017 and
+    2019); ``score_measure`` says which was used. ``score_change`` is NA when
+    either score is missing or the two values are on different scales
+    (:func:`parstats.scales.scale_for` gives them a different version, unit,
+    bounds or description; e.g. PAPI 2017 and 2019, PAR 2021 and 2023, or a PAPI
+    2019 weighted total and a 2020 score of unstated weighting):
+    ``score_comparable`` is then false and an
     :class:`~parstats.errors.IncomparableScaleWarning` says how many. Ranks are
     always comparable (1 = best of 63). ``latest_year``, ``score_latest``,
     ``rank_latest`` give the latest year in ``(b, e]`` with a score or rank,
@@ -578,26 +650,39 @@ def index_trajectories(
         b, e = int(d["period_start"]) - 1, int(d["period_end"])
         for index in TRAJECTORY_INDICES:
             mine = _province_rows(obs.loc[obs["index"] == index], d["province_code"], d["province"])
-            score = mine.loc[mine["measure"] == "score"]
             rank = mine.loc[mine["measure"] == "rank"]
-            readings = {
-                (m, y): read(f, y) for m, f in (("score", score), ("rank", rank)) for y in (b, e)
-            }
+            scores = {y: read_score(mine, y) for y in (b, e)}
+            readings = {("score", y): sr.reading for y, sr in scores.items()}
+            readings |= {("rank", y): read(rank, y) for y in (b, e)}
             notes = [
                 f"{m} {y}: sources disagree" for (m, y), r in readings.items() if r.conflicting
             ]
-            comparable = (
-                scale_for(index, b, "score").version == scale_for(index, e, "score").version
-            )
-            sb, se = readings[("score", b)].value, readings[("score", e)].value
+            notes += [sr.note for sr in scores.values() if sr.note]
+            # A missing side is taken on the other side's measure: the years decide.
+            mb = scores[b].measure or scores[e].measure or SCORE_MEASURE
+            me = scores[e].measure or mb
+            scale_b, scale_e = scale_for(index, b, mb), scale_for(index, e, me)
+            comparable = replace(scale_b, kind=scale_e.kind) == scale_e
+            sb, se = scores[b].reading.value, scores[e].reading.value
             rb, re_ = readings[("rank", b)].value, readings[("rank", e)].value
             change = None if sb is None or se is None or not comparable else se - sb
             if sb is not None and se is not None and not comparable:
                 withheld += 1
-                notes.append("score change withheld: scale versions differ")
-            window = pd.concat([score, rank])
-            window = window.loc[(window["year"] > b) & (window["year"] <= e)]
+                notes.append(
+                    f"score change withheld: {b} {scale_b.label} [{scale_b.note}] vs "
+                    f"{e} {scale_e.label} [{scale_e.note}]"
+                )
+            window = mine.loc[(mine["year"] > b) & (mine["year"] <= e)]
+            window = window.loc[
+                window["measure"]
+                .astype(str)
+                .map(lambda m: m in (SCORE_MEASURE, "rank") or _is_total(m))
+            ]
             ly = None if window.empty else int(window["year"].max())
+            latest = None if ly is None else read_score(mine, ly)
+            used = {y: sr.measure for y, sr in scores.items() if sr.reading.value is not None}
+            if latest is not None and latest.reading.value is not None:
+                used[ly] = latest.measure
             rows.append(
                 {
                     "doc": d["doc"],
@@ -612,11 +697,12 @@ def index_trajectories(
                     "score_end": se,
                     "score_change": change,
                     "score_comparable": comparable,
+                    "score_measure": _score_measure_label(used),
                     "rank_base": rb,
                     "rank_end": re_,
                     "rank_gain": None if rb is None or re_ is None else rb - re_,
                     "latest_year": ly,
-                    "score_latest": None if ly is None else read(score, ly).value,
+                    "score_latest": None if latest is None else latest.reading.value,
                     "rank_latest": None if ly is None else read(rank, ly).value,
                     "source": _join_sources(r.source for r in readings.values() if r.source),
                     "note": "; ".join(notes) if notes else None,
@@ -624,7 +710,7 @@ def index_trajectories(
             )
     if withheld:
         warnings.warn(
-            f"{withheld} plan trajectories have scores on two scale versions; "
+            f"{withheld} plan trajectories have scores on two scales; "
             "their score_change is NA (ranks are still compared)",
             IncomparableScaleWarning,
             stacklevel=2,
@@ -725,10 +811,13 @@ _TRAJECTORY_DESCRIPTIONS = {
     "index": "PAR, SIPAS, PAPI or PCI",
     "base_year": "period_start - 1: the year before the plan",
     "end_year": "period_end",
-    "score_base": "Published score in base_year",
-    "score_end": "Published score in end_year",
-    "score_change": "score_end - score_base; NA if either is missing or the scale versions differ",
-    "score_comparable": "Whether base_year and end_year scores share one scale version",
+    "score_base": "Published score in base_year (the score measure, else the year's total)",
+    "score_end": "Published score in end_year (the score measure, else the year's total)",
+    "score_change": "score_end - score_base; NA if either is missing or the scales differ",
+    "score_comparable": "Whether the base_year and end_year scores share one scale "
+    "(parstats.scales: version, unit, bounds and description)",
+    "score_measure": "Index measure the scores were read from: score, or a total (...) where "
+    "the year has no score; 'YEAR: measure' lines when the years differ",
     "rank_base": "Published rank in base_year (1 = best)",
     "rank_end": "Published rank in end_year",
     "rank_gain": "rank_base - rank_end: places gained over the plan",

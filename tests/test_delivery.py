@@ -245,3 +245,76 @@ def test_analyse_command_writes_tables(tmp_path, monkeypatch, targets, documents
     out = tmp_path / "ambition.csv"
     assert cli.main(["analyse", "ambition", "--table", "document", "--out", str(out)]) == 0
     assert list(pd.read_csv(out)["doc"]) == ["D", "H", "N"]
+
+
+# --- PAPI trajectories read the published totals where there is no ``score`` ---------------
+
+PAPI_6 = "total (file column 'Un-weighted2015PAPI'; unweighted sum of 6 dimension scores)"
+PAPI_W = "total (weighted PAPI score, 10-80 scale)"
+
+
+def papi_plan(start: int, end: int, rows: list[tuple]) -> pd.Series:
+    docs = pd.DataFrame({"doc": ["H"], "province": ["Hưng Yên"], "province_code": [HY],
+                         "period_start": [start], "period_end": [end]})  # fmt: skip
+    idx = make_indices([("PAPI", HY, *r) for r in rows])
+    return dl.index_trajectories(docs, idx).set_index("index").loc["PAPI"]
+
+
+def test_papi_totals_stand_in_for_the_missing_score():
+    papi = papi_plan(2016, 2017, [(2015, PAPI_6, 36.25), (2017, PAPI_6, 37.5)])
+    assert (papi["score_base"], papi["score_end"]) == (36.25, 37.5)
+    assert papi["score_change"] == pytest.approx(1.25, abs=TOL)
+    assert papi["score_comparable"] and papi["score_measure"] == PAPI_6
+
+
+def test_papi_score_is_preferred_to_the_total_of_the_same_year():
+    papi = papi_plan(2016, 2016, [(2015, PAPI_6, 36.0), (2016, PAPI_6, 38.4),
+                                  (2016, "score", 38.37)])  # fmt: skip
+    assert papi["score_end"] == 38.37
+    assert papi["score_change"] == pytest.approx(2.37, abs=TOL)  # both 6-60, unweighted
+    assert papi["score_measure"].splitlines() == [f"2015: {PAPI_6}", "2016: score"]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "rows", "years"),
+    [
+        (2018, 2019, [(2017, PAPI_6, 37.0), (2019, PAPI_W, 45.0)], ("2017", "2019")),  # 6 vs 8 dims
+        (2020, 2020, [(2019, PAPI_W, 45.0), (2020, "score", 44.0)], ("2019", "2020")),  # weighting
+    ],
+)
+def test_papi_scores_on_two_scales_are_not_differenced(start, end, rows, years):
+    with pytest.warns(IncomparableScaleWarning, match="1 plan trajectories have scores on two"):
+        papi = papi_plan(start, end, rows)
+    assert not papi["score_comparable"] and pd.isna(papi["score_change"])
+    assert pd.notna(papi["score_base"]) and pd.notna(papi["score_end"])
+    assert all(f"{y} points" in papi["note"] for y in years)
+    why = "weighting not stated" if "2020" in years else "sum of 6 dimension scores"
+    assert why in papi["note"]
+
+
+def test_papi_year_with_two_different_totals_gives_no_score():
+    papi = papi_plan(2020, 2020, [(2019, PAPI_W, 45.0), (2019, "total (unweighted, 8-80)", 44.0)])
+    assert pd.isna(papi["score_base"]) and "score 2019: several totals" in papi["note"]
+
+
+def test_papi_latest_score_reads_the_total():
+    papi = papi_plan(2016, 2020, [(2015, PAPI_6, 36.0), (2017, PAPI_6, 37.0)])
+    assert (papi["latest_year"], papi["score_latest"]) == (2017, 37.0)
+    assert papi["score_measure"] == PAPI_6
+
+
+def test_real_papi_totals_give_every_province_a_2016_2017_trajectory():
+    from parstats.indices import load
+
+    indices = load()
+    papi = indices.loc[(indices["index"] == "PAPI") & (indices["measure"] == PAPI_6)]
+    codes = sorted(papi.loc[papi["year"] == 2015, "province_code"].dropna().unique())
+    docs = pd.DataFrame({"doc": [f"plan_{c}" for c in codes], "province_code": codes,
+                         "province": [f"P{c}" for c in codes],
+                         "period_start": 2016, "period_end": 2017})  # fmt: skip
+    tr = dl.index_trajectories(docs, indices)
+    got = tr.loc[tr["index"] == "PAPI"]
+    assert len(codes) == 63
+    # before the fix every PAPI score here was NA (no "score" measure before 2016)
+    assert got["score_change"].notna().all()
+    assert (got["score_measure"] == PAPI_6).all()

@@ -21,8 +21,10 @@ from parstats.models import (
     compare,
     draw_weights,
     fit_ols,
+    fit_ordered,
     wild_cluster_bootstrap,
 )
+from parstats.models.ordered import separating_direction
 
 
 def make_panel(G=8, T=6, seed=1) -> pd.DataFrame:
@@ -339,3 +341,139 @@ def test_single_cluster_is_refused_before_anything_else():
     df = make_panel(G=1, T=12)
     with pytest.raises(ModelError, match=r"only one cluster in 'g' \(N=12\)"):
         fit_ols(df, "y ~ x", fe=("g",), cluster="g")
+
+
+# --- ordered logit: separation and statsmodels failures are refusals, not fake fits ---------
+
+# The review's reproduction: tier 1 has a < 30, tier 2 a in 56-73, tier 3 a = 81.4, so
+# ``a`` orders the tiers perfectly; statsmodels returned no covariance (a raw ValueError
+# from ``cov_params``) or, on other versions, standard errors in the thousands.
+SEPARATED = pd.DataFrame(
+    {
+        "tier": [1, 1, 3, 1, 2, 2, 1, 1, 1, 2, 2, 1],
+        "a": [26.16, 29.85, 81.42, 9.19, 60.01, 72.86, 18.79, 5.51, 27.50, 65.74, 56.23, 15.01],
+        "b": np.linspace(10, 60, 12),
+    }
+)
+
+
+def ordered_tiers(n=60, seed=4) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    latent = 1.2 * x + rng.logistic(size=n)
+    return pd.DataFrame({"x": x, "tier": np.digitize(latent, [-1.0, 1.0]) + 1})
+
+
+@pytest.mark.parametrize(
+    ("tier", "x", "named"),
+    [
+        ([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3], range(12), "'x'"),  # complete
+        ([1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3], [0, 1, 2, 3, 3, 4, 5, 6, 7, 8, 9, 10], "'x'"),  # tie
+        ([3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 1], range(12), "'x'"),  # decreasing
+        ([1] * 6 + [2] * 6, range(12), "'x'"),  # two tiers
+    ],
+)
+def test_separated_tiers_are_refused_with_n(tier, x, named):
+    df = pd.DataFrame({"tier": tier, "x": np.asarray(x, float)})
+    with pytest.raises(ModelError, match=rf"separated by {named} \(N=12\).*does not exist"):
+        quiet(fit_ordered, df, "tier ~ x")
+
+
+def test_review_reproduction_is_a_model_error_naming_the_regressor():
+    expected = r"\(quasi-\)complete separation: the tiers of 'tier' are separated by 'a' \(N=12\)"
+    with pytest.raises(ModelError, match=expected):
+        quiet(fit_ordered, SEPARATED, "tier ~ a + b")
+
+
+def test_separation_by_a_combination_is_named_as_such():
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=30)
+    b = rng.normal(size=30)
+    df = pd.DataFrame({"a": a, "b": b, "tier": np.where(a + b > 0, 2, 1)})
+    with pytest.raises(ModelError, match=r"separated by a combination of 'a', 'b' \(N=30\)"):
+        quiet(fit_ordered, df, "tier ~ a + b")
+
+
+def brute_force_separated(x: np.ndarray, tier: np.ndarray) -> bool:
+    """One regressor: separated iff every cumulative cut is weakly ordered, one way."""
+    cuts = np.unique(tier)[:-1]
+    up = all(x[tier <= j].max() <= x[tier > j].min() for j in cuts)
+    down = all(x[tier <= j].min() >= x[tier > j].max() for j in cuts)
+    return bool(np.ptp(x) > 0 and (up or down))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_separating_direction_matches_brute_force_for_one_regressor(seed):
+    rng = np.random.default_rng(seed)
+    J = 2 + seed % 3
+    tier = np.concatenate([np.arange(J), rng.integers(0, J, size=6)])
+    x = np.sort(rng.integers(0, 6, size=len(tier))).astype(float)
+    if seed % 2:  # half the draws nearly sorted by tier (often separated), half shuffled
+        x = rng.permutation(x)
+    else:
+        tier = np.sort(tier)
+    found = separating_direction(x[:, None], tier) is not None
+    assert found == brute_force_separated(x, tier)
+
+
+def test_overlapping_middle_tier_is_fitted():
+    # tier 2 sits between tiers 1 and 3 on no single cut: the estimate exists
+    df = pd.DataFrame({"tier": [1, 1, 2, 2, 3, 3, 1, 2, 3, 1, 2, 3], "x": np.arange(12.0)})
+    assert separating_direction(df[["x"]].to_numpy(), df["tier"].to_numpy() - 1) is None
+    res = quiet(fit_ordered, df, "tier ~ x")
+    assert np.isfinite(res.std_errors).all() and res.nobs == 12
+
+
+def test_missing_covariance_from_statsmodels_is_a_model_error(monkeypatch):
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    original = OrderedModel.fit
+
+    def fit_without_cov(self, *args, **kwargs):
+        res = original(self, *args, **kwargs)
+
+        def cov_params():
+            raise ValueError("need covariance of parameters for computing (unnormalized)")
+
+        res.cov_params = cov_params
+        return res
+
+    monkeypatch.setattr(OrderedModel, "fit", fit_without_cov)
+    with pytest.raises(ModelError, match=r"covariance of the estimates is not identified \(N=60"):
+        fit_ordered(ordered_tiers(), "tier ~ x")
+
+
+def test_statsmodels_layer_refuses_when_the_pre_check_is_bypassed(monkeypatch):
+    # With the separation check switched off, statsmodels (0.14-0.15) returns no covariance
+    # for these separated data; that used to escape as a raw ValueError.
+    import parstats.models.ordered as ordered
+
+    monkeypatch.setattr(ordered, "separating_direction", lambda X, y: None)
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"tier": [1] * 6 + [2] * 6, "x": np.arange(12.0), "z": rng.normal(size=12)})
+    with pytest.raises(ModelError, match=r"(not identified|did not converge) \(N=12"):
+        quiet(fit_ordered, df, "tier ~ x + z")
+
+
+def test_non_convergence_is_refused(monkeypatch):
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    original = OrderedModel.fit
+    monkeypatch.setattr(
+        OrderedModel, "fit", lambda self, *a, **kw: original(self, *a, **{**kw, "maxiter": 1})
+    )
+    with pytest.raises(ModelError, match=r"did not converge \(N=60, 1 slopes \+ 2 thresholds\)"):
+        fit_ordered(ordered_tiers(), "tier ~ x")
+
+
+def test_converged_ordered_fit_keeps_statsmodels_numbers():
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+
+    df = ordered_tiers()
+    res = fit_ordered(df, "tier ~ x")
+    ref = OrderedModel(
+        pd.Series(pd.Categorical(df["tier"], ordered=True)), df[["x"]], distr="logit"
+    ).fit(method="bfgs", disp=False, maxiter=2000)
+    np.testing.assert_allclose(res.std_errors.to_numpy(), np.asarray(ref.bse), rtol=1e-10)
+    np.testing.assert_allclose(res.cov.to_numpy(), np.asarray(ref.cov_params()), rtol=1e-10)
+    assert not any("did not converge" in n for n in res.notes)

@@ -160,3 +160,77 @@ def test_real_data_cross_index_model_runs_on_all_provinces(observations):
     assert res.cov_type == "cluster"
     assert "63 provinces × years 2011–2017" in res.notes[0]
     assert np.isfinite(res.tidy()[["estimate", "std_error", "p_value"]].to_numpy()).all()
+
+
+# --- comparability and bounds come from parstats.scales, not a table of their own ----------
+
+
+def par_scores(years) -> pd.DataFrame:
+    rows = [
+        ("PAR", f"{p:02d}", f"P{p:02d}", y, "score", 70.0 + p / 10 + (y - 2015))
+        for p in range(1, 31)
+        for y in years
+    ]
+    return pd.DataFrame(
+        rows, columns=["index", "province_code", "province", "year", "measure", "value"]
+    )
+
+
+def test_scale_breaks_are_derived_from_parstats_scales():
+    from parstats.models import SCALE_BREAKS
+    from parstats.scales import scale_for
+
+    # PAR starts new criteria in 2017 (still points) and moves to percent in 2018.
+    assert SCALE_BREAKS == {"PAR": (2017, 2018, 2022, 2024), "PAPI": (2018,)}
+    for index, breaks in SCALE_BREAKS.items():
+        for year in breaks:
+            assert (
+                scale_for(index, year - 1, "score").version
+                != scale_for(index, year, "score").version
+            )
+
+
+def test_par_2016_to_2017_warns_with_the_segments():
+    # The duplicate table listed PAR breaks 2018, 2022, 2024 only: 2016-2017 passed silently.
+    with pytest.warns(IncomparableScaleWarning, match=r"PAR 'score'.* 2016–2017 .* in 2017") as w:
+        frame = province_year_frame(par_scores([2016, 2017]), [("PAR", "score")])
+    message = str(w[0].message)
+    assert "PAR before the 2017 criteria" in message and "PAR 2017 criteria, points" in message
+    assert len(frame) == 60
+
+
+@pytest.mark.parametrize(
+    ("years", "breaks"),
+    [([2018, 2019, 2020, 2021], None), ([2017, 2018], "2018"), ([2021, 2022, 2024], "2022, 2024")],
+)
+def test_par_years_warn_only_across_a_scale_version(years, breaks):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        province_year_frame(par_scores(years), [("PAR", "score")])
+    found = [str(w.message) for w in caught if issubclass(w.category, IncomparableScaleWarning)]
+    if breaks is None:
+        assert found == []
+    else:
+        assert len(found) == 1 and f"method in {breaks};" in found[0]
+
+
+def test_range_check_uses_the_scale_of_each_year():
+    from parstats.scales import scale_for
+
+    df = tidy_indices(years=range(2018, 2020))
+    df = df[df["measure"] == "dimension: Transparency"].copy()
+    df.loc[(df["province_code"] == "05") & (df["year"] == 2019), "value"] = 0.5
+    bounds = scale_for("PAPI", 2019, "dimension: Transparency")
+    with pytest.warns(
+        DroppedRowsWarning,
+        match=rf"1 values outside the published range {bounds.low:g}–{bounds.high:g} left out "
+        r"\(05 2019: 0.5\)",
+    ):
+        frame = province_year_frame(df, [("PAPI", "dimension: Transparency")])
+    assert len(frame) == 2 * 40 - 1
+
+
+def test_unknown_measure_label_has_no_scale_and_is_refused():
+    df = tidy_indices().assign(measure=lambda d: d["measure"].replace("score", "headline"))
+    with pytest.raises(ModelError, match=r"PCI 'headline': no scale known for it"):
+        province_year_frame(df, [("PCI", "headline")])

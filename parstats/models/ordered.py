@@ -8,6 +8,19 @@ with :math:`F` logistic or standard normal. There is no intercept (the threshold
 :math:`\kappa_j` play its part). statsmodels parameterises the thresholds as
 :math:`\kappa_1` and the logs of the increments :math:`\log(\kappa_{j}-\kappa_{j-1})`;
 the tidy table reports them that way, named ``"a/b"``.
+
+The maximum-likelihood estimate does not exist when the tiers are (quasi-)separated:
+when some direction :math:`(d_\beta, d_\kappa) \ne 0` with :math:`d_\kappa`
+non-decreasing orders every observation weakly,
+
+.. math:: d_{\kappa, y_i - 1} \le x_i'd_\beta \le d_{\kappa, y_i} \quad \text{for all } i,
+
+strictly for at least one (the ordinal form of Albert & Anderson's condition for the
+binary logit; one :math:`d_\beta` for all cuts). The likelihood then keeps rising along
+that direction: the optimiser stops somewhere arbitrary, the covariance is missing or
+enormous, and any table would be a fake fit. :func:`fit_ordered` looks for such a
+direction with a linear programme before fitting (:func:`separating_direction`) and
+refuses.
 """
 
 from __future__ import annotations
@@ -23,6 +36,73 @@ from parstats.errors import ModelError
 from parstats.models._design import build_design, complete_rows, parse_formula, warn_small
 from parstats.models.results import ModelResults
 from parstats.vocab import check
+
+
+def separating_direction(X: np.ndarray, y: np.ndarray, *, tol: float = 1e-7) -> np.ndarray | None:
+    r"""Return a slope direction that (quasi-)separates ordered categories, or ``None``.
+
+    Solves the linear programme
+
+    .. math:: \max_{d} \sum_i \big[(d_{\kappa,y_i} - x_i'd_\beta)
+              + (x_i'd_\beta - d_{\kappa,y_i-1})\big]
+
+    subject to every bracket :math:`\ge 0`, :math:`d_\kappa` non-decreasing and
+    :math:`|d_\beta| \le 1`,
+
+    on standardised columns (a reparameterisation that leaves separation unchanged;
+    brackets with :math:`\kappa_0 = -\infty` or :math:`\kappa_J = \infty` are left out).
+    A positive optimum is a direction along which the likelihood increases without bound.
+
+    Parameters
+    ----------
+    X
+        Design matrix without intercept, one row per observation.
+    y
+        Category codes ``0, ..., J-1``, every one observed.
+    tol
+        Optimum at or below which the data count as overlapping.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        :math:`d_\beta` on the standardised columns (entries of order 1 name the
+        separating regressors), or ``None`` when the categories overlap.
+    """
+    from scipy.optimize import linprog
+
+    X = np.asarray(X, float)
+    y = np.asarray(y, int)
+    n, k = X.shape
+    J = int(y.max()) + 1
+    sd = X.std(axis=0)
+    Z = (X - X.mean(axis=0)) / np.where(sd > 0, sd, 1.0)
+    # Rows a @ (d_beta, d_kappa) >= 0: the gap to the upper and to the lower threshold.
+    rows = []
+    for i in range(n):
+        if y[i] < J - 1:
+            upper = np.zeros(k + J - 1)
+            upper[:k] = -Z[i]
+            upper[k + y[i]] = 1.0
+            rows.append(upper)
+        if y[i] > 0:
+            lower = np.zeros(k + J - 1)
+            lower[:k] = Z[i]
+            lower[k + y[i] - 1] = -1.0
+            rows.append(lower)
+    gaps = np.array(rows)
+    order = np.zeros((J - 2, k + J - 1))
+    for j in range(J - 2):
+        order[j, k + j], order[j, k + j + 1] = 1.0, -1.0
+    sol = linprog(
+        c=-gaps.sum(axis=0),
+        A_ub=np.vstack([-gaps, order]),
+        b_ub=np.zeros(len(gaps) + J - 2),
+        bounds=[(-1.0, 1.0)] * k + [(None, None)] * (J - 1),
+        method="highs",
+    )
+    if sol.status != 0 or -sol.fun <= tol * n:
+        return None
+    return np.asarray(sol.x[:k])
 
 
 def fit_ordered(
@@ -55,7 +135,16 @@ def fit_ordered(
     ------
     ModelError
         A single observed category, no residual degrees of freedom
-        (:math:`N \le k + J - 1`), or the errors of :func:`parstats.models.fit_ols`.
+        (:math:`N \le k + J - 1`), tiers (quasi-)separated by the regressors (the
+        estimate does not exist; see :func:`separating_direction`), a maximisation that
+        did not converge, a covariance that is missing or not finite (not identified),
+        or the errors of :func:`parstats.models.fit_ols`. These are refusals: no
+        results are returned rather than estimates that are not maximum-likelihood ones.
+
+    Notes
+    -----
+    Numerical warnings raised on the way to a converged optimum (overflow in ``exp``,
+    say) are kept as a note of the results.
     """
     from statsmodels.miscmodels.ordinal_model import OrderedModel
     from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
@@ -97,27 +186,62 @@ def fit_ordered(
     small = warn_small("ordered model", n, advice="maximum-likelihood inference is unreliable")
     if small:
         notes.append(small)
+    tier = np.searchsorted(used, design.y)
+    if separating_direction(design.X, tier) is not None:
+        alone = [
+            repr(nm)
+            for j, nm in enumerate(design.names)
+            if separating_direction(design.X[:, [j]], tier) is not None
+        ]
+        by = (
+            " and by ".join(alone)
+            if alone
+            else "a combination of " + ", ".join(repr(nm) for nm in design.names)
+        )
+        raise ModelError(
+            f"ordered model: (quasi-)complete separation: the tiers of {f.response!r} are "
+            f"separated by {by} (N={n}), so the maximum-likelihood estimate does not exist "
+            "and its covariance is not identified; merge tiers, drop or combine regressors, "
+            "or use a penalised model"
+        )
     endog = pd.Series(pd.Categorical(design.y, categories=used, ordered=True))
     exog = pd.DataFrame(design.X, columns=list(design.names))
     model = OrderedModel(endog, exog, distr=distr)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = model.fit(method="bfgs", disp=False, maxiter=2000)
-    msgs = {
-        str(w.message)
-        for w in caught
-        if issubclass(w.category, (ConvergenceWarning, HessianInversionWarning, RuntimeWarning))
+    by_kind = {
+        kind: sorted({str(w.message) for w in caught if issubclass(w.category, kind)})
+        for kind in (ConvergenceWarning, HessianInversionWarning, RuntimeWarning)
     }
     converged = bool(res.mle_retvals.get("converged", True))
-    if not converged or msgs:
+    if not converged or by_kind[ConvergenceWarning]:
+        raise ModelError(
+            f"ordered model: the likelihood maximisation did not converge (N={n}, "
+            f"{k} slopes + {J - 1} thresholds): "
+            + ("; ".join(by_kind[ConvergenceWarning]) or "statsmodels reports no convergence")
+            + "; near-separated tiers or badly scaled regressors?"
+        )
+    try:
+        cov = np.asarray(res.cov_params(), float)
+    except (ValueError, np.linalg.LinAlgError) as err:
+        cov = None
+        why = str(err)
+    else:
+        why = "; ".join(by_kind[HessianInversionWarning]) or "non-finite variances"
+    if cov is None or by_kind[HessianInversionWarning] or not np.isfinite(np.diag(cov)).all():
+        raise ModelError(
+            f"ordered model: the covariance of the estimates is not identified (N={n}; the "
+            f"Hessian of the log-likelihood cannot be inverted: {why}); near-separated tiers "
+            "or too few observations per tier"
+        )
+    if by_kind[RuntimeWarning]:
         notes.append(
-            "the likelihood maximisation did not converge cleanly (separation or too "
-            "few observations per category?): " + "; ".join(sorted(msgs))
-            if msgs
-            else "the likelihood maximisation did not converge (separation?)"
+            "numerical warnings during the maximisation (it converged): "
+            + "; ".join(by_kind[RuntimeWarning])
         )
     params = np.asarray(res.params, float)
-    bse = np.asarray(res.bse, float)
+    bse = np.sqrt(np.diag(cov))
     cut_names = [f"{label_of[used[i]]}/{label_of[used[i + 1]]}" for i in range(J - 1)]
     names = [*design.names, *cut_names]
     z = params / bse
@@ -142,6 +266,6 @@ def fit_ordered(
         df_inference=None,
         level=level,
         notes=tuple(notes),
-        cov=pd.DataFrame(np.asarray(res.cov_params()), index=idx, columns=idx),
+        cov=pd.DataFrame(cov, index=idx, columns=idx),
         index=design.index,
     )

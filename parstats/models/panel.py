@@ -15,41 +15,46 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from parstats.errors import DroppedRowsWarning, IncomparableScaleWarning, ModelError
+from parstats.errors import DroppedRowsWarning, IncomparableScaleWarning, InputError, ModelError
 from parstats.models.ols import fit_ols
 from parstats.models.results import ModelResults
-from parstats.vocab import check
+from parstats.scales import LAST_PRE2025_YEAR, Scale, comparable_segments, scale_for
+from parstats.vocab import INDEX_NAMES, check
 
-#: Years from which an index's published scale or method changed (see SOURCES.md):
-#: PAPI went from 6 to 8 dimensions in 2018; PAR from points to percent in 2018 and
-#: revised its criteria in 2022 and 2024.
-SCALE_BREAKS: dict[str, tuple[int, ...]] = {"PAPI": (2018,), "PAR": (2018, 2022, 2024)}
 
-#: Published range of a measure, by index and measure prefix (case-insensitive). A value
-#: outside it (e.g. a PAPI total of 0 where the spreadsheet summed blank dimensions) is
-#: left out with a warning rather than fitted.
-VALID_RANGES: dict[tuple[str, str], tuple[float, float]] = {
-    ("PAPI", "total (file column"): (6.0, 60.0),
-    ("PAPI", "total (weighted"): (10.0, 80.0),
-    ("PAPI", "dimension:"): (1.0, 10.0),
-    ("PAPI", "rank"): (1.0, 63.0),
-    ("PCI", "score"): (0.0, 100.0),
-    ("PCI", "rank"): (1.0, 63.0),
-    ("PAR", "score"): (0.0, 100.0),
-    ("PAR", "rank"): (1.0, 63.0),
-    ("SIPAS", "score"): (0.0, 100.0),
-    ("SIPAS", "rank"): (1.0, 63.0),
-}
+def _scale_breaks() -> dict[str, tuple[int, ...]]:
+    # The first PCI edition (2005) to the last pre-2025 index year.
+    years = range(2005, LAST_PRE2025_YEAR + 1)
+    out = {}
+    for index in INDEX_NAMES:
+        versions = [scale_for(index, y, "score").version for y in years]
+        breaks = tuple(
+            y
+            for y, before, now in zip(years[1:], versions[:-1], versions[1:], strict=True)
+            if before != now
+        )
+        if breaks:
+            out[index] = breaks
+    return out
+
+
+#: Years in which an index starts a new scale version, derived from
+#: :func:`parstats.scales.scale_for` (the one record of the breaks; PAPI 2018, PAR 2017,
+#: 2018, 2022, 2024). For display only: :func:`province_year_frame` checks each measure's
+#: years against ``scale_for`` itself.
+SCALE_BREAKS: dict[str, tuple[int, ...]] = _scale_breaks()
 
 Measure = tuple[str, str]
 
 
-def valid_range(index: str, measure: str) -> tuple[float, float] | None:
-    """Return the published range of ``(index, measure)``, or ``None`` if not known."""
-    for (idx, prefix), rng in VALID_RANGES.items():
-        if idx == index and measure.casefold().startswith(prefix.casefold()):
-            return rng
-    return None
+def _scale(index: str, year: int, measure: str) -> Scale:
+    try:
+        return scale_for(index, int(year), measure)
+    except InputError as err:
+        raise ModelError(
+            f"{index} {measure!r}: no scale known for it in parstats.scales ({err.reason}); "
+            "its published range and comparability across years cannot be checked"
+        ) from err
 
 
 def column_name(index: str, measure: str) -> str:
@@ -141,7 +146,11 @@ def province_year_frame(
     Warns
     -----
     IncomparableScaleWarning
-        When the years span a change of an index's scale (:data:`SCALE_BREAKS`).
+        When a measure's years span more than one scale version
+        (:func:`parstats.scales.scale_for`, :func:`parstats.scales.comparable_segments`).
+        Values outside the scale's bounds (:meth:`parstats.scales.Scale.contains`; e.g. a
+        PAPI total of 0 where the spreadsheet summed blank dimensions) are left out with
+        a :class:`~parstats.errors.DroppedRowsWarning` rather than fitted.
     """
     check(duplicates, ("error", "mean", "first"), "duplicates")
     need = {"index", "year", "measure", "value"} - set(indices.columns)
@@ -175,23 +184,23 @@ def province_year_frame(
                 "value": vals.to_numpy(),
             }
         ).dropna()
-        bounds = valid_range(index, measure)
-        if bounds is not None:
-            out = (tidy["value"] < bounds[0]) | (tidy["value"] > bounds[1])
-            if out.any():
-                shown = ", ".join(
-                    f"{p} {y}: {v:g}"
-                    for p, y, v in tidy.loc[out, ["province", "year", "value"]].itertuples(
-                        index=False, name=None
-                    )
-                )
-                warnings.warn(
-                    f"{index} {measure!r}: {int(out.sum())} values outside the published range "
-                    f"{bounds[0]:g}–{bounds[1]:g} left out ({shown})",
-                    DroppedRowsWarning,
-                    stacklevel=2,
-                )
-                tidy = tidy[~out]
+        scales = {y: _scale(index, y, measure) for y in tidy["year"].unique()}
+        # Unknown bounds (PGI) admit every value, as Scale.contains does.
+        tidy["low"] = [-np.inf if scales[y].low is None else scales[y].low for y in tidy["year"]]
+        tidy["high"] = [np.inf if scales[y].high is None else scales[y].high for y in tidy["year"]]
+        out = (tidy["value"] < tidy["low"]) | (tidy["value"] > tidy["high"])
+        for (low, high), bad in tidy.loc[out].groupby(["low", "high"]):
+            shown = ", ".join(
+                f"{p} {y}: {v:g}"
+                for p, y, v in bad[["province", "year", "value"]].itertuples(index=False, name=None)
+            )
+            warnings.warn(
+                f"{index} {measure!r}: {len(bad)} values outside the published range "
+                f"{low:g}–{high:g} left out ({shown})",
+                DroppedRowsWarning,
+                stacklevel=2,
+            )
+        tidy = tidy.loc[~out, ["province", "year", "value"]]
         spread = tidy.groupby(["province", "year"])["value"].agg(["min", "max", "size"])
         conflicts = spread[spread["min"] != spread["max"]]
         if len(conflicts) and duplicates == "error":
@@ -235,18 +244,42 @@ def province_year_frame(
                     f"{name}: no data for year(s) {', '.join(map(str, missing))}; years with "
                     f"data: {', '.join(map(str, have.index[have > 0]))}"
                 )
-    for index, measure, _ in series:
-        for brk in SCALE_BREAKS.get(index, ()):
-            if min(keep) < brk <= max(keep):
-                warnings.warn(
-                    f"{index} {measure!r}: the years {min(keep)}–{max(keep)} span a change of "
-                    f"the index's scale or method in {brk}; values before and after are not "
-                    "comparable (year fixed effects absorb level shifts only)",
-                    IncomparableScaleWarning,
-                    stacklevel=2,
-                )
+    for index, measure, s in series:
+        observed = sorted({int(y) for y in s.index.get_level_values("year")} & set(keep))
+        _warn_if_incomparable(index, measure, observed)
     wide = wide[wide.index.get_level_values("year").isin(keep)]
     return wide.reset_index().sort_values(["province", "year"], ignore_index=True)
+
+
+def _warn_if_incomparable(index: str, measure: str, years: Sequence[int]) -> None:
+    """Warn when ``years`` of one measure fall in more than one scale segment."""
+    if not years:
+        return
+    scales = [_scale(index, y, measure) for y in years]
+    frame = pd.DataFrame(
+        {
+            "index": index,
+            "measure": measure,
+            "year": list(years),
+            "scale_version": [sc.version for sc in scales],
+            "unit": [sc.unit for sc in scales],
+            "scale_min": [sc.low for sc in scales],
+            "scale_max": [sc.high for sc in scales],
+            "origin": "published",
+        }
+    )
+    segments = comparable_segments(frame)
+    if len(segments) < 2:
+        return
+    starts = sorted(seg.years[0] for seg in segments)[1:]
+    warnings.warn(
+        f"{index} {measure!r}: the years {years[0]}–{years[-1]} span a change of the index's "
+        f"scale or method in {', '.join(map(str, starts))}; values before and after are not "
+        "comparable (year fixed effects absorb level shifts only): "
+        + "; ".join(seg.label for seg in segments),
+        IncomparableScaleWarning,
+        stacklevel=3,
+    )
 
 
 def cross_index_panel(
