@@ -67,7 +67,7 @@ _AGREES = {
     "higher": frozenset({"ge", "gt", "eq", "range"}),
     "lower": frozenset({"le", "lt", "eq", "range"}),
 }
-_TARGET_KEY = ["doc", "target_no", "indicator"]
+_TARGET_KEY = ["doc", "target_no"]
 
 
 # --------------------------------------------------------------------------- scalar measures

@@ -798,7 +798,7 @@ def _make_schema() -> Any:
         required=frozenset(
             {"doc", "target_no", "indicator", "index", "measure", "status", "reason"}
         ),
-        unique=["doc", "target_no", "indicator"],
+        unique=["doc", "target_no"],
     )
 
 

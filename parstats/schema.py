@@ -266,7 +266,7 @@ def _targets_schema() -> pa.DataFrameSchema:
         },
         strict=True,
         ordered=True,
-        unique=["doc", "start", "indicator"],
+        unique=["doc", "target_no"],
         name="targets",
         description="One row per numeric target in a plan (docs/TARGETS.md)",
     )
