@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["ParseView", "parse_view", "HEADING_MARKER"]
 
@@ -116,19 +116,32 @@ class _Logical:
 
     head: str = ""  # its first physical line, up to 80 characters
     length: int = 0
-    upper: bool = True
     last: str = ""  # its last character
+    # Whether every physical line is a title line is asked rarely: the lines wait
+    # in ``_unchecked`` until it is.
+    _upper: bool = True
+    _unchecked: list[str] = field(default_factory=list)
 
     def start(self, line: str) -> None:
         self.head = line[:80]
         self.length = len(line)
-        self.upper = _is_upper_line(line)
         self.last = line[-1:]
+        self._upper = True
+        self._unchecked = [line]
 
     def extend(self, line: str) -> None:
         self.length += 1 + len(line)
-        self.upper = self.upper and _is_upper_line(line)
         self.last = line[-1:]
+        if self._upper:
+            self._unchecked.append(line)
+
+    @property
+    def upper(self) -> bool:
+        """All its physical lines are title lines (see :func:`_is_upper_line`)."""
+        if self._unchecked:
+            self._upper = self._upper and all(map(_is_upper_line, self._unchecked))
+            self._unchecked = []
+        return self._upper
 
 
 def _marker(line: str) -> re.Match[str] | None:
@@ -205,7 +218,8 @@ def parse_view(text: str) -> ParseView:
             if "*" in raw or "|" in raw or "__" in raw:
                 pieces = _clean_line(text, pos, end)
             else:
-                pieces = [(stripped, pos + len(raw) - len(raw.lstrip()))]
+                # ``stripped[0]`` is the first character that is not white space.
+                pieces = [(stripped, pos + raw.find(stripped[0]))]
             if pieces:
                 line = pieces[0][0] if len(pieces) == 1 else "".join(p for p, _ in pieces)
                 if have_line:

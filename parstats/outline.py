@@ -45,7 +45,9 @@ AREA_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 # A literal "\n" first lets the regex engine skip quickly between lines.
 _LINE_MARKER = re.compile(rf"\n(?P<m>{HEADING_MARKER.pattern})")
 _NUMBER_TARGET = re.compile(r"\d+(?:[.,]\d+)?\s*%")
-_TITLE_MARKS = (". ", ": ", "; ", ".\t", ":\t")
+# The first ". ", ": ", "; ", ".\t" or ":\t" ends a heading's title.
+# (Written to start with a character class, which the engine scans for quickly.)
+_TITLE_END = re.compile(r"[.:;](?: |(?<!;)\t)")
 _MAX_SECTION_TITLE = 110
 _MAX_ITEM_LINE = 90
 _HEAD_CHARS = 200
@@ -151,12 +153,9 @@ def _kind(marker: str) -> str:
 
 def title_of(line: str) -> str:
     """Return a heading's title: its text up to the first ``.``, ``:``, ``;`` or percentage."""
-    cut = len(line)
-    for mark in _TITLE_MARKS:
-        i = line.find(mark, 0, cut)
-        if i >= 0:
-            cut = i
-    if cut == len(line) and line[-1:] in ".:;":
+    end = _TITLE_END.search(line)
+    cut = end.start() if end else len(line)
+    if end is None and line[-1:] in ".:;":
         cut -= 1
     title = line[:cut]
     if "%" in title:
@@ -185,7 +184,14 @@ _AREA_WORDS = (
     "chính phủ",
     "hiện đại",
 )
-_ANY_AREA = re.compile("|".join(f"(?P<{area}>{pattern.pattern})" for area, pattern in AREA_TITLES))
+_ANY_AREA_WORD = re.compile("|".join(map(re.escape, _AREA_WORDS)))
+# The lookahead holds the first letters of every area pattern: it lets the engine skip
+# quickly over positions where no name can start (about twice as fast on titles).
+_ANY_AREA = re.compile(
+    "(?=[tcnđkhsvb])(?:"
+    + "|".join(f"(?P<{area}>{pattern.pattern})" for area, pattern in AREA_TITLES)
+    + ")"
+)
 
 
 def area_of_title(title: str) -> str | None:
@@ -194,7 +200,7 @@ def area_of_title(title: str) -> str | None:
     A title that names several areas (a list of all six) names none in particular.
     """
     title = title.lower()
-    if not any(word in title for word in _AREA_WORDS):
+    if not _ANY_AREA_WORD.search(title):
         return None
     found = {m.lastgroup for m in _ANY_AREA.finditer(title)}
     if not found:

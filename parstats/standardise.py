@@ -246,6 +246,11 @@ def _compile(rule: Rule) -> _Compiled:
 
 
 _RULES = tuple(_compile(rule) for rule in RULES)
+# The rules that apply to each direction, so that the loop below need not ask.
+_RULES_FOR = {
+    direction: tuple(c for c in _RULES if c.rule.direction in (None, direction))
+    for direction in ("attain", "increase", "decrease")
+}
 
 
 def match_indicator(words: str, *, sentence: str = "", direction: str = "attain") -> str | None:
@@ -262,10 +267,10 @@ def match_indicator(words: str, *, sentence: str = "", direction: str = "attain"
     """
     words = words.lower()
     sentence_low: str | None = None
-    for c in _RULES:
-        rule = c.rule
-        if rule.direction is not None and rule.direction != direction:
-            continue
+    rules = _RULES_FOR.get(direction)
+    if rules is None:
+        rules = tuple(c for c in _RULES if c.rule.direction in (None, direction))
+    for c in rules:
         if c.anchors is not None:
             for anchor in c.anchors:
                 if anchor in words:
@@ -280,7 +285,7 @@ def match_indicator(words: str, *, sentence: str = "", direction: str = "attain"
             sentence_low = sentence.lower() if sentence_low is None else sentence_low
             if not c.context.search(sentence_low):
                 continue
-        return rule.code
+        return c.rule.code
     return None
 
 

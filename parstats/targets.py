@@ -18,6 +18,7 @@ import warnings
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from parstats.clean import ParseView, parse_view
@@ -172,17 +173,20 @@ _BASELINE = re.compile(
 _EQUIVALENT = re.compile(r"tương ứng(?:\s+(?:với|khoảng|là))?\s*$")
 
 # Clause boundaries inside a sentence.
-_BOUNDARY = re.compile(r";|:\s|\btrong (?:số )?đó\b,?")
+# The leading lookaheads below hold the first characters of every branch: they let
+# the engine reject most positions at once instead of trying each branch there.
+_BOUNDARY = re.compile(r"(?=[;:t])(?:;|:\s|\btrong (?:số )?đó\b,?)")
 _SENTENCE_END = re.compile(r"[.!?][^\S\n]+(?=\S)|\n")
 
 # Deadline cues.
 _YEAR = r"((?:19|20)\d{2})"
 _YEAR_AFTER = re.compile(rf"[^;.\d]{{0,40}}?\b(?:vào|đến|trong|tới)\s+năm\s+{_YEAR}\b")
 _YEAR_BEFORE = re.compile(
-    rf"(?<!từ năm \d{{4}} )(?<!từ năm \d{{4}})"
+    r"(?=[đtvhn;:,+\-g])"
+    rf"(?:(?<!từ năm \d{{4}} )(?<!từ năm \d{{4}})"
     rf"\b(?:đến|tới|vào|trong|hết|từ nay đến)\s+năm\s+{_YEAR}\b"
     rf"|(?:^|[;:]\s*|,\s*|[-+]\s*)năm\s+{_YEAR}\s*,"
-    rf"|giai đoạn\s+(?:19|20)\d{{2}}\s*[-–]\s*{_YEAR}\b",
+    rf"|giai đoạn\s+(?:19|20)\d{{2}}\s*[-–]\s*{_YEAR}\b)",
 )
 
 # Tiers of government.
@@ -413,8 +417,13 @@ def _split_point(sentence: str, left: _Reading, right: _Reading) -> int:
     return b if not right.backward else a
 
 
-def _scopes(sentence: str, readings: list[_Reading], i: int) -> tuple[str, str, str]:
-    """Return the own (primary), other-side and extended words of reading ``i``."""
+def _scopes(
+    sentence: str, readings: list[_Reading], splits: list[int], i: int
+) -> tuple[str, str, str]:
+    """Return the own (primary), other-side and extended words of reading ``i``.
+
+    ``splits[k]`` is the :func:`_split_point` of readings ``k`` and ``k + 1``.
+    """
     r = readings[i]
     c = r.cand
     lo = max(0, c.start - _WINDOW)
@@ -428,10 +437,10 @@ def _scopes(sentence: str, readings: list[_Reading], i: int) -> tuple[str, str, 
         fwd_end = m.start()
     clause_end = fwd_end
     if i > 0:
-        split = _split_point(sentence, readings[i - 1], r)
+        split = splits[i - 1]
         back_start = max(back_start, split if split < c.start else readings[i - 1].cand.end)
     if i + 1 < len(readings):
-        split = _split_point(sentence, r, readings[i + 1])
+        split = splits[i]
         fwd_end = min(fwd_end, max(split, c.end) if split > c.end else readings[i + 1].cand.start)
     backward_words = sentence[back_start : c.start]
     forward_words = sentence[c.end : fwd_end]
@@ -528,9 +537,10 @@ def _resolve_sentence(
     parent: Target | None = None
     previous: Target | None = None
     governing: _Reading | None = None
+    splits = [_split_point(sentence, left, right) for left, right in pairwise(readings)]
     for i, r in enumerate(readings):
         c = r.cand
-        primary, secondary, extended = _scopes(sentence, readings, i)
+        primary, secondary, extended = _scopes(sentence, readings, splits, i)
         comparator, direction = r.comparator, r.direction
         # "giảm tối thiểu a%; b% và c%": the verb governs the numbers that follow it.
         between_prev = sentence[readings[i - 1].cand.end : c.start] if i > 0 else ""
@@ -667,18 +677,32 @@ def extract_targets(text: str, *, meta: DocumentMeta | None = None) -> list[Targ
     vtext = view.text
     out: list[Target] = []
     headings: dict[int, str] = {}
-    line_end = -1
     # Only the logical lines that hold a candidate number are read closely.
-    for m in _HINT.finditer(vtext):
-        if m.start() < line_end:
-            continue
+    m = _HINT.search(vtext)
+    while m is not None:
         line_start = vtext.rfind("\n", 0, m.start()) + 1
         line_end = vtext.find("\n", m.end())
         if line_end < 0:
             line_end = len(vtext)
         for a, b in _sentences(vtext, line_start, line_end):
             out.extend(_resolve_sentence(vtext[a:b], a, view, outline, meta, headings))
+        # The next line with a hint. The scan skips the rest of this line unless a hint
+        # could run over its end ("95\n%"): then it goes on hint by hint, as it must.
+        if _may_run_on(vtext, line_start, line_end):
+            m = _HINT.search(vtext, m.end())
+            while m is not None and m.start() < line_end:
+                m = _HINT.search(vtext, m.end())
+        else:
+            m = _HINT.search(vtext, line_end)
     return out
+
+
+def _may_run_on(text: str, line_start: int, line_end: int) -> bool:
+    """Whether ``text[line_start:line_end]`` ends in a number, possibly followed by spaces."""
+    i = line_end - 1
+    while i >= line_start and text[i].isspace():
+        i -= 1
+    return i >= line_start and (text[i].isdigit() or text[i] in ".,")
 
 
 def targets_frame(doc: str, targets: Sequence[Target]) -> pd.DataFrame:
