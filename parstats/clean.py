@@ -15,7 +15,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-__all__ = ["ParseView", "parse_view", "HEADING_MARKER"]
+__all__ = ["ParseView", "parse_view", "HEADING_MARKER", "DEADLINE_LINE"]
 
 # A line that opens a heading or a list item: "I.", "1.", "1.1.", "a)", "đ)", "-", "+".
 HEADING_MARKER = re.compile(
@@ -26,11 +26,28 @@ HEADING_MARKER = re.compile(
 # Lines of a web page around the document, not part of it.
 _FOOTER = re.compile(
     r"(?:Xem (?:nội dung )?(?:đầy đủ|chi tiết|toàn văn)|Tác giả\s*:|Ý kiến bạn đọc"
-    r"|Những tin (?:mới|cũ) hơn|Tin (?:liên quan|khác|cùng chuyên mục)|Chia sẻ(?: bài viết)?\s*:?$"
+    r"|Những tin (?:mới|cũ) hơn|Tin (?:liên quan|khác|cùng chuyên mục)|Bài viết liên quan"
+    r"|Các tin khác|Chia sẻ(?: bài viết)?\s*:?$"
     r"|Bình luận\s*$|Lượt xem\s*:|Tải về\s*$|In trang\s*$)",
     re.IGNORECASE,
 )
-_FOOTER_INITIALS = frozenset("XxTtÝýNnCcBbLlIi*_")
+_FOOTER_INITIALS = frozenset("XxTtÝýNnCcBbLlIi*_#")
+# A web page's list of other articles ("Tin liên quan"): every line after it is a
+# link to another page, whose figures are not this document's.
+_RELATED = re.compile(
+    r"(?:Tin (?:liên quan|khác|cùng chuyên mục)|Những tin (?:mới|cũ) hơn|Bài viết liên quan"
+    r"|Các tin khác)\s*:?\s*$",
+    re.IGNORECASE,
+)
+# A bare deadline sub-heading ("Đến năm 2028:") heads the items below it: it is
+# never the continuation of the line before.
+DEADLINE_LINE = re.compile(
+    r"(?:(?:Đến|Tới|Trong|Từ nay đến)(?: hết)? năm|Năm|Giai đoạn) (?:19|20)\d{2}"
+    r"(?:\s*[-–]\s*(?:19|20)\d{2})?\s*:$"
+)
+_DEADLINE_OPENER = re.compile(
+    r"(?:(?:Đến|Tới|Trong|Từ nay đến)(?: hết)? năm|Năm|Giai đoạn) (?:19|20)\d{2}\b"
+)
 _EMPHASIS = re.compile(r"[*|]+|_{2,}")
 _YEAR_DASH = re.compile(r"[-–]\s*\d{4}\b")
 _CONTENT = re.compile(r"[,;\d%]")
@@ -161,6 +178,10 @@ def _joins(prev: _Logical, nxt: str, gap_blank: bool) -> bool:
         return bool(_YEAR_DASH.match(nxt)) and prev.last.isdigit()
     if prev.last in ".:;!?":
         return False
+    if nxt[0] in "ĐTNG" and _DEADLINE_OPENER.match(nxt):
+        # A capitalised "Đến năm 2025, ..." opens a sentence (or heads the items below
+        # it): it does not continue a title line such as "d) Xây dựng đội ngũ ...".
+        return False
     head = nxt[0]
     if head.islower() or head.isdigit() or head in ",.;:)%":
         return True
@@ -202,6 +223,8 @@ def parse_view(text: str) -> ParseView:
     gap_blank = False
     hard_break = False
     pos = 0
+    source_end = -1  # the source offset just after the last view character
+    table_row = False
     for raw in text.split("\n"):
         end = pos + len(raw)
         stripped = raw.strip()
@@ -210,11 +233,19 @@ def parse_view(text: str) -> ParseView:
         elif not stripped.strip("|-–_=*+ ") or (
             len(stripped) < 80
             and stripped[0] in _FOOTER_INITIALS
-            and _FOOTER.match(stripped.lstrip("*_ "))
+            and _FOOTER.match(stripped.lstrip("*_# "))
         ):
             # Table pipes and rules on their own line, or a page footer: a break.
+            if pos > len(text) // 4 and _RELATED.match(stripped.lstrip("*_# ")):
+                # Late in the page, a list of other articles ends the document.
+                break
             hard_break = True
         else:
+            # A table row is a line of its own: it neither continues nor is continued.
+            is_row = stripped[0] == "|"
+            if is_row or table_row:
+                hard_break = True
+            table_row = is_row
             if "*" in raw or "|" in raw or "__" in raw:
                 pieces = _clean_line(text, pos, end)
             else:
@@ -222,12 +253,17 @@ def parse_view(text: str) -> ParseView:
                 pieces = [(stripped, pos + raw.find(stripped[0]))]
             if pieces:
                 line = pieces[0][0] if len(pieces) == 1 else "".join(p for p, _ in pieces)
+                # A segment that continues the previous one in the source (the
+                # separator replacing the line's own "\n", a line with no indent) adds
+                # no segment start: the map stays short.
                 if have_line:
                     joined = not hard_break and _joins(logical, line, gap_blank)
                     parts.append(" " if joined else "\n")
-                    view_starts.append(length)
-                    source_starts.append(pos - 1)
+                    if source_end != pos - 1:
+                        view_starts.append(length)
+                        source_starts.append(pos - 1)
                     length += 1
+                    source_end = pos
                     if joined:
                         logical.extend(line)
                     else:
@@ -236,9 +272,11 @@ def parse_view(text: str) -> ParseView:
                     logical.start(line)
                 for piece, off in pieces:
                     parts.append(piece)
-                    view_starts.append(length)
-                    source_starts.append(off)
+                    if off != source_end:
+                        view_starts.append(length)
+                        source_starts.append(off)
                     length += len(piece)
+                    source_end = off + len(piece)
                 have_line = True
             gap_blank = False
             hard_break = False

@@ -3,7 +3,9 @@
 A plan is a nest of headings: ``I.``, ``1.``, ``1.1.``, ``a)``, ``-``, ``+``.
 Each node carries the reform area (*lĩnh vực cải cách*) its heading names,
 inherited down the tree (``overall`` at the root), and the deadline its heading
-sets ("- Đến năm 2025:", "Định hướng ... đến năm 2030"), also inherited.
+sets ("- Đến năm 2025:", "Định hướng ... đến năm 2030"), also inherited. A bare
+deadline line with no marker ("Đến năm 2028:") heads the items below it until the
+next such line or a heading of its parent's rank.
 :func:`build_outline` reads the logical lines of a :class:`~parstats.clean.ParseView`.
 """
 
@@ -11,9 +13,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 
-from parstats.clean import HEADING_MARKER
+from parstats.clean import DEADLINE_LINE, HEADING_MARKER
 
 __all__ = ["Node", "Outline", "build_outline", "area_of_title", "title_year", "AREA_TITLES"]
 
@@ -44,6 +47,8 @@ AREA_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 # A literal "\n" first lets the regex engine skip quickly between lines.
 _LINE_MARKER = re.compile(rf"\n(?P<m>{HEADING_MARKER.pattern})")
+# A bare deadline line ("Đến năm 2028:") heads the items below it until the next one.
+_DEADLINE_HEADING = re.compile(rf"(?m)^(?P<d>{DEADLINE_LINE.pattern.rstrip('$')})[ \t]*$")
 _NUMBER_TARGET = re.compile(r"\d+(?:[.,]\d+)?\s*%")
 # The first ". ", ": ", "; ", ".\t" or ":\t" ends a heading's title.
 # (Written to start with a character class, which the engine scans for quickly.)
@@ -68,7 +73,8 @@ class Node:
         The heading marker as written (``"II."``, ``"1.1."``, ``"a)"``, ``"-"``).
     kind
         Marker family: ``roman``, ``num1``.. ``num4``, ``paren``, ``alpha``,
-        ``dash``, ``plus``, ``article`` or ``root``.
+        ``dash``, ``plus``, ``article``, ``deadline`` (a bare "Đến năm 2028:" line,
+        marker ``""``) or ``root``.
     title
         The heading's title: its text up to the first ``.``, ``:`` or ``;``.
     start, end
@@ -94,32 +100,91 @@ class Node:
     year: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Outline:
     """The heading tree of one parse view.
 
+    The tree's shape (markers, spans, parents) is found when it is built; a node's
+    title, area and year are read only when asked for (most list items hold no
+    target, and reading every title is most of the cost of the tree).
+
     Attributes
     ----------
-    nodes
-        Nodes in document order; ``nodes[0]`` is the root.
-    starts
-        Start offsets of the nodes in the parse view, for lookup.
+    text
+        The parse view's text the tree was built from.
+    markers, starts, ends, parents, depths, heads
+        Per node, in document order (index 0 is the root): the heading marker, the
+        span of its logical line, its parent's index, its depth and where its text
+        after the marker starts.
     """
 
-    nodes: tuple[Node, ...]
+    text: str
+    markers: tuple[str, ...]
     starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    parents: tuple[int, ...]
+    depths: tuple[int, ...]
+    heads: tuple[int, ...]
+    _cache: dict[int, Node] = field(default_factory=dict, repr=False, compare=False)
 
     def node_at(self, pos: int) -> int:
         """Return the index of the node whose section contains view position ``pos``."""
         return max(bisect_right(self.starts, pos) - 1, 0)
 
+    def node(self, index: int) -> Node:
+        """Return node ``index`` with its title, area and year resolved."""
+        found = self._cache.get(index)
+        if found is None:
+            found = self._cache[index] = self._resolve(index)
+        return found
+
+    @property
+    def nodes(self) -> tuple[Node, ...]:
+        """All nodes in document order; ``nodes[0]`` is the root."""
+        return tuple(self.node(i) for i in range(len(self.markers)))
+
+    def _resolve(self, index: int) -> Node:
+        if index == 0:
+            return Node("", "root", "", 0, 0, -1, 0, "overall", None)
+        parent = self.node(self.parents[index])
+        marker = self.markers[index]
+        kind = _kind(marker)
+        after, end = self.heads[index], self.ends[index]
+        # Only a heading's start can hold its title; long item lines are not copied whole.
+        rest = self.text[after : min(end, after + _HEAD_CHARS)].strip()
+        title = title_of(rest) if rest else ""
+        is_section = kind in ("roman", "article") or kind.startswith("num")
+        named = None
+        if not title:
+            pass  # "d) 100% các quyết định ... được kiểm tra" is content, not a title
+        elif (
+            (is_section and len(title) <= _MAX_SECTION_TITLE)
+            or len(rest) <= _MAX_ITEM_LINE
+            or (rest[len(title) : len(title) + 1] == ":" and len(title) <= _MAX_ITEM_LINE)
+        ):
+            named = area_of_title(title)
+        area = named or parent.area
+        if kind == "roman" and named is None:
+            area = "overall"
+        year = title_year(title) if len(title) <= _MAX_SECTION_TITLE else None
+        return Node(
+            marker=marker,
+            kind=kind,
+            title=title,
+            start=self.starts[index],
+            end=end,
+            parent=self.parents[index],
+            depth=self.depths[index],
+            area=area,
+            year=year if year is not None else parent.year,
+        )
+
     def path(self, index: int) -> tuple[Node, ...]:
         """Return the nodes from the top heading down to ``index`` (root excluded)."""
         out: list[Node] = []
         while index > 0:
-            node = self.nodes[index]
-            out.append(node)
-            index = node.parent
+            out.append(self.node(index))
+            index = self.parents[index]
         return tuple(reversed(out))
 
     def heading(self, index: int, width: int = 60) -> str:
@@ -135,7 +200,10 @@ class Outline:
         return " > ".join(parts)
 
 
+@cache
 def _kind(marker: str) -> str:
+    if not marker:
+        return "deadline"
     if marker in ("-", "–", "•", "*"):
         return "dash"
     if marker == "+":
@@ -231,23 +299,31 @@ def build_outline(view_text: str) -> Outline:
     Returns
     -------
     Outline
-        Nodes in document order, with areas and deadline years resolved.
+        Nodes in document order; their areas and deadline years are resolved when
+        first asked for (:meth:`Outline.node`).
     """
-    root = Node("", "root", "", 0, 0, -1, 0, "overall", None)
-    nodes: list[Node] = [root]
+    markers: list[str] = [""]
+    starts: list[int] = [0]
+    ends: list[int] = [0]
+    parents: list[int] = [-1]
+    depths: list[int] = [0]
+    heads: list[int] = [0]
     stack: list[int] = [0]
     kinds: list[str] = ["root"]  # the kinds of the nodes on the stack
     n = len(view_text)
     first = HEADING_MARKER.match(view_text)
     found = [(0, first.group(0), first.end())] if first else []
     found += [(m.start("m"), m.group("m"), m.end()) for m in _LINE_MARKER.finditer(view_text)]
+    if ":" in view_text:
+        deadlines = [(m.start(), "", m.start()) for m in _DEADLINE_HEADING.finditer(view_text)]
+        if deadlines:
+            found = sorted(found + deadlines)
+    find = view_text.find
     for pos, marker, after in found:
-        end = view_text.find("\n", pos)
+        end = find("\n", pos)
         if end < 0:
             end = n
         kind = _kind(marker)
-        # Only a heading's start can hold its title; long item lines are not copied whole.
-        rest = view_text[after : min(end, after + _HEAD_CHARS)].strip()
         if kind == "roman":
             del stack[1:]
             del kinds[1:]
@@ -262,35 +338,25 @@ def build_outline(view_text: str) -> Outline:
                 k = kinds.index(upper) + 1
                 del stack[k:]
                 del kinds[k:]
-        parent = nodes[stack[-1]]
-        title = title_of(rest)
-        is_section = kind in ("roman", "article") or kind.startswith("num")
-        named = None
-        if not title:
-            pass  # "d) 100% các quyết định ... được kiểm tra" is content, not a title
-        elif (
-            (is_section and len(title) <= _MAX_SECTION_TITLE)
-            or len(rest) <= _MAX_ITEM_LINE
-            or (rest[len(title) : len(title) + 1] == ":" and len(title) <= _MAX_ITEM_LINE)
-        ):
-            named = area_of_title(title)
-        area = named or parent.area
-        if kind == "roman" and named is None:
-            area = "overall"
-        year = title_year(title) if len(title) <= _MAX_SECTION_TITLE else None
-        nodes.append(
-            Node(
-                marker=marker,
-                kind=kind,
-                title=title,
-                start=pos,
-                end=end,
-                parent=stack[-1],
-                depth=len(stack),
-                area=area,
-                year=year if year is not None else parent.year,
-            )
-        )
-        stack.append(len(nodes) - 1)
+        if kind == "deadline":
+            # A bare line is not inside a list item: it closes the items before it.
+            while kinds[-1] in ("dash", "plus"):
+                stack.pop()
+                kinds.pop()
+        markers.append(marker)
+        starts.append(pos)
+        ends.append(end)
+        parents.append(stack[-1])
+        depths.append(len(stack))
+        heads.append(after)
+        stack.append(len(markers) - 1)
         kinds.append(kind)
-    return Outline(nodes=tuple(nodes), starts=tuple(node.start for node in nodes))
+    return Outline(
+        text=view_text,
+        markers=tuple(markers),
+        starts=tuple(starts),
+        ends=tuple(ends),
+        parents=tuple(parents),
+        depths=tuple(depths),
+        heads=tuple(heads),
+    )

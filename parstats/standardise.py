@@ -99,7 +99,10 @@ RULES: tuple[Rule, ...] = (
     Rule("early_procedure_files_share", r"trước hạn"),
     Rule("online_payment_transactions_share", r"giao dịch thanh toán"),
     Rule("online_payment_procedures_share", r"nghĩa vụ tài chính|thanh toán trực tuyến"),
-    Rule("digitized_procedure_results_share", r"số hóa kết quả|số hoá kết quả"),
+    Rule(
+        "digitized_procedure_results_share",
+        r"số h(?:óa|oá) (?:hồ sơ, )?kết quả|kết quả giải quyết.*được số h(?:óa|oá)",
+    ),
     Rule("online_services_multichannel_share", r"nhiều phương tiện|thiết bị di động"),
     Rule("e_identification_share", r"định danh"),
     Rule("no_resubmission_share", r"cung cấp lại"),
@@ -130,9 +133,13 @@ RULES: tuple[Rule, ...] = (
     Rule("iso_adoption_share", r"\biso\b|quản lý chất lượng"),
     Rule("e_one_stop_software_share", r"một cửa điện tử"),
     Rule(
-        "one_stop_desk_modern_equipment_share", r"bộ phận tiếp nhận và trả kết quả.*trang thiết bị"
+        "one_stop_desk_modern_equipment_share",
+        r"(?:bộ phận tiếp nhận và trả kết quả|bộ phận một cửa).*trang thiết bị",
     ),
-    Rule("one_stop_desk_facilities_standard_share", r"bộ phận tiếp nhận và trả kết quả"),
+    Rule(
+        "one_stop_desk_facilities_standard_share",
+        r"bộ phận tiếp nhận và trả kết quả|bộ phận một cửa",
+    ),
     Rule("one_stop_shop_implementation_share", r"một cửa"),
     # Civil service.
     Rule("official_email_use_share", r"thư điện tử"),

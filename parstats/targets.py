@@ -138,7 +138,7 @@ _RANK_BEFORE = re.compile(r"(?:chỉ số|index|xếp hạng|\bpci\b|\bpapi\b|si
 # Words right before a number.
 _COMPARATOR_BEFORE = re.compile(
     r"(?P<w>tối thiểu|ít nhất|không dưới|không thấp hơn|không ít hơn|trên|hơn|vượt|tối đa"
-    r"|không quá|không vượt quá|dưới|từ|khoảng)"
+    r"|không quá|không vượt quá|dưới|từ|khoảng|≥|≤|>=|<=|>|<)"
     r"(?:\s+(?:bình quân|cả tỉnh|toàn tỉnh|đạt|mức|tỷ lệ|là|chung|mỗi năm|hằng năm|hàng năm))*\s*$",
 )
 _COMPARATOR_WORDS = {
@@ -154,6 +154,12 @@ _COMPARATOR_WORDS = {
     "không quá": "le",
     "không vượt quá": "le",
     "dưới": "lt",
+    "≥": "ge",
+    ">=": "ge",
+    ">": "gt",
+    "≤": "le",
+    "<=": "le",
+    "<": "lt",
 }
 _AT_LEAST_AFTER = re.compile(r"^\s*(?:%\s*)?trở lên")
 _AT_MOST_AFTER = re.compile(r"^\s*(?:%\s*)?trở xuống")
@@ -168,7 +174,41 @@ _CLAUSE_BREAK = re.compile(r"[,;:()]")
 _DECREASE = re.compile(r"\b(?:cắt giảm|tinh giản|giảm)\b")
 _INCREASE = re.compile(r"\b(?:tăng|nâng)\b(?!\s+(?:cường|thêm|lên mức|cao))")
 _BASELINE = re.compile(
-    r"(?:hiện nay|hiện tại|hiện đang|hiện mới|hiện)\s*(?:là|đạt|mới đạt|chỉ đạt|ở mức|khoảng)?\s*$",
+    r"(?:hiện nay|hiện tại|(?<!thực )(?:hiện đang|hiện mới|hiện))"
+    r"(?:\s+(?:tỷ lệ|chỉ số|mức|con số|kết quả)(?:\s+này)?)?"
+    r"\s*(?:(?:đã|mới|chỉ)\s+)?(?:là|đạt|ở mức|khoảng)?\s*$",
+)
+# Words that open a plan's bullet without being its subject: "Phấn đấu đạt 95% X" is
+# read forward, like "95% X".
+_NO_SUBJECT = re.compile(r"^[\s\-+•]*(?:phấn đấu|phần đầu|phân đấu|cố gắng|bảo đảm|đảm bảo)?\s*$")
+# A results report, not a plan: past figures are not targets.
+_REPORT_HEADING = re.compile(
+    r"^(?:(?:những |các )?kết quả (?:đạt được|thực hiện|công tác|chủ yếu)"
+    r"|đánh giá (?:kết quả|tình hình|việc thực hiện|công tác|chung)"
+    r"|tình hình (?:thực hiện|triển khai)|tồn tại|hạn chế)"
+)
+# A list item with its own verb does not share the qualifier of the one before it.
+_OWN_VERB = re.compile(r"\b(?:được|đạt|phấn đấu|là|có|trả|bảo đảm|đảm bảo)\b|.{60}")
+_COMMITMENT = re.compile(
+    r"phấn đấu|phần đầu|\bđến (?:hết )?năm|tối thiểu|ít nhất|trở lên|mục tiêu|chỉ tiêu|bảo đảm"
+    r"|đảm bảo|\bphải\b"
+)
+_PAST = re.compile(r"\bđã\b|\bđạt được\b")
+# The words that may stand between a tier and its number: "cấp tỉnh đạt tối thiểu 90%".
+_LEAD_QUALIFIER = re.compile(
+    r"\s*(?:đạt|là|:)?\s*(?:tối thiểu|ít nhất|trên|dưới|từ|tối đa|không quá|không dưới|≥|≤)?\s*$"
+)
+_WORD = re.compile(r"\w")
+_LEAD_PREPOSITION = re.compile(r"^\s*(?:và\s+)?(?:(?:riêng|đối với|tại|ở)\s+)?")
+_TRAIL_TIER = re.compile(
+    r"\s*(?:đối với|tại|ở)\s+(?P<t>(?:các\s+)?(?:ubnd\s+)?cấp (?:tỉnh|huyện|xã))\b"
+)
+# "lần lượt đạt a% và b% tại cấp tỉnh, cấp xã": one tier to each number, in order.
+_RESPECTIVELY = "lần lượt"
+_LIST_GAP = re.compile(r"^[\s,]*(?:và|,)?\s*$")
+# A leading "Đối với cấp xã, ..." names the tier of the whole sentence.
+_FOR_TIER = re.compile(
+    r"(?:^|[;:]\s*|[-+•]\s+)(?:riêng\s+)?(?:đối với|riêng|tại|ở)\s+([^,;:]{3,40}),"
 )
 _EQUIVALENT = re.compile(r"tương ứng(?:\s+(?:với|khoảng|là))?\s*$")
 
@@ -327,7 +367,13 @@ def _read(sentence: str, cand: _Candidate, prev_end: int) -> _Reading:
         kind = "baseline"
     elif "tương ứng" in tail and _EQUIVALENT.search(tail):
         kind = "equivalent"
-    backward = any(w in tail for w in _BACKWARD_WORDS) and bool(_BACKWARD.search(tail))
+    backward = False
+    if any(w in tail for w in _BACKWARD_WORDS):
+        m = _BACKWARD.search(clause)
+        # "Phấn đấu đạt 95% X": nothing before the verb is its subject; X follows.
+        backward = m is not None and not _NO_SUBJECT.match(clause[: m.start()])
+        if m is None:
+            backward = bool(_BACKWARD.search(tail))
     return _Reading(cand, comparator, direction, kind, backward)
 
 
@@ -359,6 +405,81 @@ def _tiers(scope: str, backward: bool) -> str | None:
         return "all"
     order = [t for t in ("province", "district", "commune") if t in tiers]
     return "+".join(order)
+
+
+def _level(sentence: str, cand: _Candidate, primary: str, secondary: str, backward: bool) -> str:
+    """Return the tier of one number.
+
+    In order: a tier that alone leads the number ("cấp tỉnh trên 90%"); the tiers in
+    the number's own words; for a number that ends its clause, the tiers before it;
+    a leading "Đối với cấp xã, ..." of the sentence; else ``all``.
+    """
+    pre = sentence[max(0, cand.start - 60) : cand.start]
+    if any(word in pre for word in _TIER_WORDS):
+        lead = _lead_words(pre)
+        if lead and _TIER.fullmatch(lead) is not None:
+            return _tiers(lead, True) or "all"
+    m = _TRAIL_TIER.match(sentence, cand.end)
+    if m is not None:
+        # "đạt 100% đối với cấp tỉnh, 90% đối với cấp huyện": the tier follows its number.
+        return _tiers(m.group("t"), False) or "all"
+    level = _tiers(primary, backward)
+    if level is None and not backward and not any(ch.isalpha() for ch in primary[:3]):
+        if not _WORD.search(primary):
+            level = _tiers(secondary, True)
+    if level is None and ("đối với" in sentence or "riêng" in sentence or "tại" in sentence):
+        found = None
+        for m in _FOR_TIER.finditer(sentence, 0, cand.start):
+            found = m
+        if found is not None:
+            level = _tiers(found.group(1), False)
+    return level or "all"
+
+
+def _lead_words(pre: str) -> str:
+    """Return the words of a number's clause before it, without its qualifiers.
+
+    The clause starts after the last ``,``, ``;``, ``:`` or "và": for "cấp tỉnh trên 90%,
+    cấp huyện từ 80% trở lên" the 80% has the lead words "cấp huyện".
+    """
+    cut = max(pre.rfind(","), pre.rfind(";"), pre.rfind(":"))
+    word = pre.rfind(" và ")
+    if word > cut:
+        cut = word + 3
+    lead = pre[cut + 1 :]
+    lead = lead[: _LEAD_QUALIFIER.search(lead).start()]
+    return lead[_LEAD_PREPOSITION.match(lead).end() :].strip()
+
+
+def _respective_levels(sentence: str, readings: list[_Reading]) -> dict[int, str]:
+    """Give each number of a "lần lượt a% và b% ... cấp tỉnh, cấp xã" list its own tier."""
+    out: dict[int, str] = {}
+    for cue in re.finditer(_RESPECTIVELY, sentence):
+        group = [i for i, r in enumerate(readings) if r.cand.start > cue.end()]
+        if not group:
+            continue
+        first = group[0]
+        members = [first]
+        for i in group[1:]:
+            gap = sentence[readings[members[-1]].cand.end : readings[i].cand.start]
+            if not _LIST_GAP.match(gap):
+                break
+            members.append(i)
+        if len(members) < 2:
+            continue
+        after = readings[members[-1]].cand.end
+        stop = _BOUNDARY.search(sentence, after)
+        scope = sentence[after : stop.start() if stop else len(sentence)]
+        tiers = [m.lastgroup for m in _TIER.finditer(scope)]
+        if len(tiers) == len(members):
+            for i, group_name in zip(members, tiers, strict=True):
+                order = _TIER_SETS[group_name or "all"]
+                out[i] = (
+                    "all"
+                    if len(order) >= 3
+                    else "+".join(t for t in ("province", "district", "commune") if t in order)
+                )
+    return out
 
 
 def _year_before(text: str) -> int | None:
@@ -467,14 +588,63 @@ def _indicator_of(
     """
     primary, secondary, extended = scopes
     inherited = previous.indicator if previous is not None else None
+    direction = direction or "attain"
+    c = reading.cand
+    if "hài lòng" in sentence[: c.start] and "hài lòng" not in primary:
+        # "Mức độ hài lòng ... 90%; riêng lĩnh vực đất đai ... 85%": the narrowing clause
+        # keeps the head noun it elides.
+        for words in (primary, secondary):
+            code = match_indicator("hài lòng " + words, sentence=sentence, direction=direction)
+            if code in _SECTOR_SATISFACTION:
+                return code
     for words in (primary, secondary):
-        code = match_indicator(words, sentence=sentence, direction=direction or "attain")
+        code = match_indicator(words, sentence=sentence, direction=direction)
         if code is not None:
             return code
     if reading.backward and inherited is not None:
         return inherited
-    code = match_indicator(extended, sentence=sentence, direction=direction or "attain")
-    return code if code is not None else inherited
+    code = match_indicator(extended, sentence=sentence, direction=direction)
+    if code is not None:
+        return code
+    colon = sentence.rfind(": ", 0, c.start)
+    if colon > 0:
+        # "Tỷ lệ X: cấp tỉnh đạt 90%, cấp huyện 80%": the lead-in names every item.
+        lead = sentence[sentence.rfind(";", 0, colon) + 1 : colon]
+        code = match_indicator(lead, sentence=sentence, direction=direction)
+        if code is not None:
+            return code
+    return inherited
+
+
+_SECTOR_SATISFACTION = frozenset(
+    {
+        "satisfaction_procedures_land_construction_investment",
+        "satisfaction_health_education_services",
+    }
+)
+
+
+def _rank_codes(words: str, unit: str) -> tuple[str, ...]:
+    """Return the rank indicators ``words`` name; a move in a ranking other than PCI has none.
+
+    ``(None,)`` means an index is named but the catalogue has no code for a move in it.
+    """
+    codes = match_rank_indicators(words, unit="rank")
+    if unit == "rank" or not codes:
+        return codes
+    # The index nearest before the number is the one that moves.
+    return ("pci_rank_change",) if codes == ("pci_rank",) or _last_index_is_pci(words) else (None,)
+
+
+def _last_index_is_pci(words: str) -> bool:
+    last = None
+    for m in re.finditer(
+        r"\bpci\b|năng lực cạnh tranh|\bpapi\b|par[\s-]*index|chỉ số cchc"
+        r"|ict[\s-]*index|\bsipas\b",
+        words,
+    ):
+        last = m.group(0)
+    return last in ("pci", "năng lực cạnh tranh")
 
 
 def _lower(text: str) -> str:
@@ -496,10 +666,12 @@ def _resolve_sentence(
     outline: Outline,
     meta: DocumentMeta | None,
     headings: dict[int, str],
+    reports: dict[int, bool],
 ) -> list[Target]:
     """Extract the targets of one sentence (``offset`` is its start in the view).
 
-    ``headings`` caches heading paths by node across the sentences of a document.
+    ``headings`` caches heading paths and ``reports`` report sections by node across
+    the sentences of a document.
     """
     original = sentence
     sentence = _lower(sentence)
@@ -528,16 +700,30 @@ def _resolve_sentence(
     if not readings:
         return []
     node = outline.node_at(offset)
-    node_info = outline.nodes[node]
+    node_info = outline.node(node)
     heading = headings.get(node)
     if heading is None:
         heading = headings[node] = outline.heading(node)
+    if _in_report(outline, node, reports):
+        # A section that reports results ("Kết quả đạt được"): only baselines stay.
+        readings = [r for r in readings if r.kind == "baseline"]
+    if "đã" in sentence or "đạt được" in sentence:
+        readings = [r for r in readings if r.kind == "baseline" or not _is_past(sentence, r.cand)]
+    if not readings:
+        return []
     sentence_text = _collapse(original)
     out: list[Target] = []
     parent: Target | None = None
     previous: Target | None = None
     governing: _Reading | None = None
     splits = [_split_point(sentence, left, right) for left, right in pairwise(readings)]
+
+    def between_next(i: int) -> str:
+        if i + 1 >= len(readings):
+            return ""
+        return sentence[readings[i].cand.end : readings[i + 1].cand.start]
+
+    respective = _respective_levels(sentence, readings) if _RESPECTIVELY in sentence else {}
     for i, r in enumerate(readings):
         c = r.cand
         primary, secondary, extended = _scopes(sentence, readings, splits, i)
@@ -551,9 +737,19 @@ def _resolve_sentence(
             and r.kind == "target"
             and not r.backward
             and len(between_prev) <= 80
+            and (governing.direction is not None or governing.cand.unit == c.unit)
         ):
             comparator, direction = governing.comparator, governing.direction
-        if r.direction is not None and r.kind == "target":
+        if r.kind == "target" and (
+            r.direction is not None
+            or (
+                # "tối thiểu 30% A; 30% B và 20% C" (every item takes it); a "trên 30% A,
+                # 80% B" item stays bare, as the seed gold reads it.
+                r.comparator in ("ge", "le")
+                and c.unit != "rank"
+                and not _OWN_VERB.search(between_next(i))
+            )
+        ):
             governing = r
         start, end = view.span_to_source(offset + c.start, offset + c.end)
         quote = _collapse(original[c.start : c.end + 60])
@@ -597,14 +793,18 @@ def _resolve_sentence(
             year = _year_before(sentence[max(0, c.start - _WINDOW) : c.start])
         if year is None:
             year = node_info.year if node_info.year is not None else _default_year(meta)
-        level = _tiers(primary, r.backward) or "all"
+        level = respective.get(i) or _level(sentence, c, primary, secondary, r.backward)
         if c.unit in ("rank", "rank_places"):
             # The indices named in the number's own clause, else anywhere before it.
-            codes = match_rank_indicators(primary if r.backward else secondary, unit=c.unit)
-            codes = codes or match_rank_indicators(
-                sentence[max(0, c.start - _WINDOW) : c.start], unit=c.unit
-            )
-            codes = codes or match_rank_indicators(sentence, unit=c.unit)
+            codes = ()
+            for scope in (
+                primary if r.backward else secondary,
+                sentence[max(0, c.start - _WINDOW) : c.start],
+                sentence,
+            ):
+                codes = _rank_codes(scope, c.unit)
+                if codes:
+                    break
             codes = codes or (
                 (previous.indicator,) if previous and previous.unit == c.unit else (None,)
             )
@@ -633,6 +833,31 @@ def _resolve_sentence(
             out.append(target)
         parent = previous = out[-1]
     return out
+
+
+def _in_report(outline: Outline, node: int, cache: dict[int, bool]) -> bool:
+    """Whether ``node`` sits under a heading that reports results ("Kết quả đạt được")."""
+    found = cache.get(node)
+    if found is None:
+        found = any(_REPORT_HEADING.match(n.title.lower()) for n in outline.path(node))
+        cache[node] = found
+    return found
+
+
+def _is_past(sentence: str, cand: _Candidate) -> bool:
+    """Whether a number reports a past result: "đã" or "đạt được" earlier in its clause.
+
+    The clause runs from the last ``;`` before the number ("đã xếp thứ 17/63, tăng 6
+    bậc" is past throughout); a "đã" after the number ("... giấy tờ đã được cấp") is
+    a relative clause and says nothing of the number.
+    """
+    start = sentence.rfind(";", 0, cand.start) + 1
+    if _PAST.search(sentence, start, cand.start) is None:
+        return False
+    # "Các TTHC đã công bố, phấn đấu 100% ...": a commitment word makes it a target again.
+    stop = sentence.find(";", cand.end)
+    stop = min(cand.end + 20, stop if stop >= 0 else len(sentence))
+    return _COMMITMENT.search(sentence, start, stop) is None
 
 
 def _metadata_or_none(text: str) -> DocumentMeta | None:
@@ -677,6 +902,7 @@ def extract_targets(text: str, *, meta: DocumentMeta | None = None) -> list[Targ
     vtext = view.text
     out: list[Target] = []
     headings: dict[int, str] = {}
+    reports: dict[int, bool] = {}
     # Only the logical lines that hold a candidate number are read closely.
     m = _HINT.search(vtext)
     while m is not None:
@@ -685,7 +911,7 @@ def extract_targets(text: str, *, meta: DocumentMeta | None = None) -> list[Targ
         if line_end < 0:
             line_end = len(vtext)
         for a, b in _sentences(vtext, line_start, line_end):
-            out.extend(_resolve_sentence(vtext[a:b], a, view, outline, meta, headings))
+            out.extend(_resolve_sentence(vtext[a:b], a, view, outline, meta, headings, reports))
         # The next line with a hint. The scan skips the rest of this line unless a hint
         # could run over its end ("95\n%"): then it goes on hint by hint, as it must.
         if _may_run_on(vtext, line_start, line_end):

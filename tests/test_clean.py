@@ -77,6 +77,16 @@ CASES = [
         "giảm số lượng đơn vị sự nghiệp\nb) Nội dung",
         id="blank-line-inside-sentence",
     ),
+    pytest.param(
+        "Phấn đấu 95% hồ sơ đúng hạn.\n\n### Tin liên quan\n\n- Năm 2023, 91% hồ sơ đúng hạn\n",
+        "Phấn đấu 95% hồ sơ đúng hạn.",
+        id="related-news-list-dropped",
+    ),
+    pytest.param(
+        "Bảng chỉ tiêu\n| 1 | Hồ sơ cấp tỉnh | ≥ 90% |\n| 2 | Hồ sơ cấp xã | 50% |\nGhi chú",
+        "Bảng chỉ tiêu\n1   Hồ sơ cấp tỉnh   ≥ 90%\n2   Hồ sơ cấp xã   50%\nGhi chú",
+        id="table-rows-stay-apart",
+    ),
 ]
 
 

@@ -89,3 +89,54 @@ def test_area_of_title(title: str, area: str | None) -> None:
 )
 def test_title_year(title: str, year: int | None) -> None:
     assert title_year(title) == year
+
+
+# Bare deadline lines (no marker) head the items below them until the next one; a
+# capitalised deadline opener is never glued to the title line before it.
+DEADLINE_TEXT = """II. MỤC TIÊU CỤ THỂ
+1. Xây dựng và phát triển Chính quyền điện tử, Chính quyền số
+- Triển khai nền tảng số dùng chung.
+Trong năm 2027:
+- 80% hồ sơ công việc được xử lý trên môi trường mạng.
+- 60% văn bản được ký số.
+Đến hết năm 2029:
+- 100% văn bản được ký số.
+2. Cải cách tài chính công
+- 30% đơn vị sự nghiệp tự bảo đảm chi thường xuyên.
+"""
+
+
+@pytest.mark.parametrize(
+    ("needle", "year", "area"),
+    [
+        ("80% hồ sơ", 2027, "digital_government"),
+        ("60% văn bản", 2027, "digital_government"),
+        ("100% văn bản", 2029, "digital_government"),
+        ("30% đơn vị", None, "public_finance"),
+    ],
+)
+def test_bare_deadline_line_heads_items(needle: str, year: int | None, area: str) -> None:
+    view = parse_view(DEADLINE_TEXT).text
+    outline = build_outline(view)
+    node = outline.nodes[outline.node_at(view.index(needle))]
+    assert (node.year, node.area) == (year, area)
+    assert "Trong năm 2027:" in view.split("\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "needle", "year"),
+    [
+        (
+            "d) Nâng cao chất lượng đội ngũ cán bộ, công chức\n"
+            "Năm 2026, 100% cán bộ được bồi dưỡng.",
+            "100% cán bộ",
+            None,
+        ),
+        ("a) Mục tiêu:\nĐến năm 2026:\n+ 100% cán bộ được bồi dưỡng.", "100% cán bộ", 2026),
+    ],
+)
+def test_deadline_opener_not_joined(text: str, needle: str, year: int | None) -> None:
+    view = parse_view(text).text
+    outline = build_outline(view)
+    assert view.count("\n") >= 1
+    assert outline.nodes[outline.node_at(view.index(needle))].year == year

@@ -391,6 +391,169 @@ CASES = [
         [],
         id="not-targets",
     ),
+    # Rules added for the held-out sets (sentences written afresh, not copied).
+    pytest.param(
+        "- Phấn đấu đạt 92% số văn bản hành chính của UBND tỉnh được ký số.",
+        META_2025,
+        [dict(value=92, comparator="eq", level="province")],
+        id="phan-dau-dat-subject-after",
+    ),
+    pytest.param(
+        "- Phấn đấu đạt 85% công chức cấp xã đạt chuẩn về trình độ chuyên môn.",
+        META_2025,
+        [dict(value=85, level="commune", indicator="commune_officials_standard_share")],
+        id="phan-dau-dat-commune-officials",
+    ),
+    pytest.param(
+        "Tỷ lệ hồ sơ công việc xử lý trên môi trường mạng lần lượt đạt 95% và 75% ở cấp tỉnh, "
+        "cấp xã.",
+        META_2025,
+        [
+            dict(value=95, level="province", indicator="work_files_online_share"),
+            dict(value=75, level="commune", indicator="work_files_online_share"),
+        ],
+        id="lan-luot-one-tier-each",
+    ),
+    pytest.param(
+        "- Riêng đối với cấp huyện, tỷ lệ số hóa kết quả giải quyết TTHC mỗi năm tăng ít nhất 10%.",
+        META_2025,
+        [
+            dict(
+                value=10,
+                comparator="ge",
+                direction="increase",
+                level="district",
+                indicator="digitized_procedure_results_share",
+            )
+        ],
+        id="doi-voi-cap-leading-clause",
+    ),
+    pytest.param(
+        "Tỷ lệ hồ sơ công việc được xử lý trên môi trường mạng: cấp tỉnh trên 95%, cấp huyện "
+        "từ 85% trở lên, cấp xã ít nhất 65%.",
+        META_2025,
+        [
+            dict(value=95, comparator="gt", level="province", indicator="work_files_online_share"),
+            dict(value=85, comparator="ge", level="district", indicator="work_files_online_share"),
+            dict(value=65, comparator="ge", level="commune", indicator="work_files_online_share"),
+        ],
+        id="colon-lead-in-shared-by-list",
+    ),
+    pytest.param(
+        "Số hóa kết quả giải quyết TTHC: cấp tỉnh đạt 95%; cấp xã đạt 60%.",
+        META_2025,
+        [
+            dict(value=95, level="province", indicator="digitized_procedure_results_share"),
+            dict(value=60, level="commune", indicator="digitized_procedure_results_share"),
+        ],
+        id="colon-lead-in-with-dat",
+    ),
+    pytest.param(
+        "- Năm 2024, 90% kết quả giải quyết TTHC thuộc thẩm quyền cấp huyện được số hóa.",
+        META_2025,
+        [dict(value=90, year=2024, indicator="digitized_procedure_results_share")],
+        id="indicator-words-after-number",
+    ),
+    pytest.param(
+        "Tỷ lệ số hóa kết quả giải quyết TTHC đạt 100% đối với cấp tỉnh, 80% đối với UBND cấp xã.",
+        META_2025,
+        [
+            dict(value=100, level="province", indicator="digitized_procedure_results_share"),
+            dict(value=80, level="commune", indicator="digitized_procedure_results_share"),
+        ],
+        id="tier-after-number-doi-voi",
+    ),
+    pytest.param(
+        "Kiểm tra công tác CCHC tối thiểu 40% sở, ngành; 25% UBND cấp huyện và 15% UBND cấp xã.",
+        META_2025,
+        [
+            dict(value=40, comparator="ge", level="province"),
+            dict(value=25, comparator="ge", level="district"),
+            dict(value=15, comparator="ge", level="commune"),
+        ],
+        id="one-qualifier-before-list",
+    ),
+    pytest.param(
+        "Đến năm 2025, tỷ lệ số hóa kết quả giải quyết TTHC đạt tối thiểu 70%, hiện nay tỷ lệ "
+        "này mới đạt 30%.",
+        META_2025,
+        [
+            dict(value=70, kind="target", comparator="ge", year=2025),
+            dict(value=30, kind="baseline", comparator="eq", year=2021),
+        ],
+        id="baseline-hien-nay-ty-le-nay",
+    ),
+    pytest.param(
+        "| 2 | Hồ sơ công việc cấp huyện xử lý trên môi trường mạng | ≥ 75% |\n"
+        "| 3 | Hồ sơ công việc cấp xã xử lý trên môi trường mạng | ≤ 40% |",
+        META_2025,
+        [
+            dict(value=75, comparator="ge", level="district", indicator="work_files_online_share"),
+            dict(value=40, comparator="le", level="commune", indicator="work_files_online_share"),
+        ],
+        id="table-rows-with-signs",
+    ),
+    pytest.param(
+        "Mức độ hài lòng của người dân về giải quyết TTHC từ 90% trở lên; riêng lĩnh vực đất "
+        "đai, xây dựng, đầu tư đạt trên 80%.",
+        META_2025,
+        [
+            dict(value=90, indicator="satisfaction_procedures"),
+            dict(value=80, indicator="satisfaction_procedures_land_construction_investment"),
+        ],
+        id="satisfaction-sector-elided-subject",
+    ),
+    pytest.param(
+        "Chỉ số PCI tăng tối thiểu 1 bậc; Chỉ số PAPI tăng ít nhất 2 bậc.",
+        META_2025,
+        [
+            dict(value=1, unit="rank_places", indicator="pci_rank_change"),
+            dict(value=2, unit="rank_places", indicator=None),
+        ],
+        id="rank-move-of-index-without-code",
+    ),
+    pytest.param(
+        "I. KẾT QUẢ THỰC HIỆN NĂM 2023\n"
+        "1. Cải cách thủ tục hành chính\n"
+        "Tỷ lệ hồ sơ giải quyết đúng hạn là 97%; Chỉ số CCHC xếp thứ 12/63.\n"
+        "II. NHIỆM VỤ NĂM 2024\n"
+        "Phấn đấu 98% hồ sơ được giải quyết đúng hạn.",
+        META_2023,
+        [dict(value=98, indicator="on_time_procedure_files_share")],
+        id="report-section-not-targets",
+    ),
+    pytest.param(
+        "Năm 2023, toàn tỉnh đã giảm 6 đơn vị sự nghiệp; tỷ lệ hồ sơ trực tuyến đã đạt 55%, "
+        "Chỉ số PAR INDEX đã xếp thứ 9/63, tăng 3 bậc so với năm 2022.",
+        META_2023,
+        [],
+        id="past-results-da-dat",
+    ),
+    pytest.param(
+        "Đã hoàn thành 70% kế hoạch năm; phấn đấu cuối năm đạt 96% hồ sơ giải quyết đúng hạn.",
+        META_2023,
+        [dict(value=96, indicator="on_time_procedure_files_share")],
+        id="past-clause-then-commitment-clause",
+    ),
+    pytest.param(
+        "3. Đánh giá, xác định Chỉ số CCHC\n"
+        "Phấn đấu Chỉ số CCHC của tỉnh nằm trong nhóm 25 tỉnh dẫn đầu.",
+        META_2023,
+        [dict(value=25, unit="rank", comparator="le", indicator="par_index_rank")],
+        id="task-heading-danh-gia-is-not-a-report",
+    ),
+    pytest.param(
+        "Các thủ tục đã được chuẩn hóa phải bảo đảm 100% được công khai đầy đủ.",
+        META_2025,
+        [dict(value=100, kind="target", comparator="eq")],
+        id="da-with-commitment-stays-target",
+    ),
+    pytest.param(
+        "Tỷ lệ hồ sơ trực tuyến đạt tối thiểu 70% (hiện nay đã đạt 48%).",
+        META_2025,
+        [dict(value=70, kind="target"), dict(value=48, kind="baseline", year=2021)],
+        id="baseline-with-da-kept",
+    ),
 ]
 
 
