@@ -32,6 +32,8 @@ _FOOTER = re.compile(
     re.IGNORECASE,
 )
 _FOOTER_INITIALS = frozenset("XxTtÝýNnCcBbLlIi*_#")
+# The characters of a table rule or an empty table row ("|---|---|").
+_RULE_CHARS = "|-–_=*+ "
 # A web page's list of other articles ("Tin liên quan"): every line after it is a
 # link to another page, whose figures are not this document's.
 _RELATED = re.compile(
@@ -127,7 +129,7 @@ def _is_upper_line(line: str) -> bool:
     return line.upper() == line and line.lower() != line
 
 
-@dataclass
+@dataclass(slots=True)
 class _Logical:
     """What the join decision needs to know about the logical line being built."""
 
@@ -217,6 +219,14 @@ def parse_view(text: str) -> ParseView:
     parts: list[str] = []
     view_starts: list[int] = []
     source_starts: list[int] = []
+    # Bound methods and constants, looked up once: the loop runs once per source line.
+    add_part, add_view_start, add_source_start = (
+        parts.append,
+        view_starts.append,
+        source_starts.append,
+    )
+    footer_match, related_match = _FOOTER.match, _RELATED.match
+    late = len(text) // 4
     length = 0
     logical = _Logical()
     have_line = False
@@ -230,13 +240,13 @@ def parse_view(text: str) -> ParseView:
         stripped = raw.strip()
         if not stripped:
             gap_blank = True
-        elif not stripped.strip("|-–_=*+ ") or (
+        elif (stripped[0] in _RULE_CHARS and not stripped.strip(_RULE_CHARS)) or (
             len(stripped) < 80
             and stripped[0] in _FOOTER_INITIALS
-            and _FOOTER.match(stripped.lstrip("*_# "))
+            and footer_match(stripped.lstrip("*_# "))
         ):
             # Table pipes and rules on their own line, or a page footer: a break.
-            if pos > len(text) // 4 and _RELATED.match(stripped.lstrip("*_# ")):
+            if pos > late and related_match(stripped.lstrip("*_# ")):
                 # Late in the page, a list of other articles ends the document.
                 break
             hard_break = True
@@ -248,20 +258,20 @@ def parse_view(text: str) -> ParseView:
             table_row = is_row
             if "*" in raw or "|" in raw or "__" in raw:
                 pieces = _clean_line(text, pos, end)
+                line = "".join([p for p, _ in pieces]) if len(pieces) != 1 else pieces[0][0]
             else:
-                # ``stripped[0]`` is the first character that is not white space.
-                pieces = [(stripped, pos + raw.find(stripped[0]))]
-            if pieces:
-                line = pieces[0][0] if len(pieces) == 1 else "".join(p for p, _ in pieces)
+                pieces = None  # a plain line: one piece, ``stripped``
+                line = stripped
+            if line:
                 # A segment that continues the previous one in the source (the
                 # separator replacing the line's own "\n", a line with no indent) adds
                 # no segment start: the map stays short.
                 if have_line:
                     joined = not hard_break and _joins(logical, line, gap_blank)
-                    parts.append(" " if joined else "\n")
+                    add_part(" " if joined else "\n")
                     if source_end != pos - 1:
-                        view_starts.append(length)
-                        source_starts.append(pos - 1)
+                        add_view_start(length)
+                        add_source_start(pos - 1)
                     length += 1
                     source_end = pos
                     if joined:
@@ -270,13 +280,23 @@ def parse_view(text: str) -> ParseView:
                         logical.start(line)
                 else:
                     logical.start(line)
-                for piece, off in pieces:
-                    parts.append(piece)
+                if pieces is None:
+                    # ``stripped[0]`` is the first character that is not white space.
+                    off = pos + raw.find(stripped[0])
+                    add_part(line)
                     if off != source_end:
-                        view_starts.append(length)
-                        source_starts.append(off)
-                    length += len(piece)
-                    source_end = off + len(piece)
+                        add_view_start(length)
+                        add_source_start(off)
+                    length += len(line)
+                    source_end = off + len(line)
+                else:
+                    for piece, off in pieces:
+                        add_part(piece)
+                        if off != source_end:
+                            add_view_start(length)
+                            add_source_start(off)
+                        length += len(piece)
+                        source_end = off + len(piece)
                 have_line = True
             gap_blank = False
             hard_break = False

@@ -340,6 +340,9 @@ _HEADING_LINE = re.compile(
     + "|".join(map(re.escape, DOC_TYPES))
     + r")(?:[ \t*_]+(?P<rest>[^\s:*_][^\n]{0,250}?))?[ \t*_]*$"
 )
+# The same after a line break: a literal first character, which the engine scans for
+# quickly (``^`` in multi-line mode is tried at every position). Headings are one line.
+_HEADING_AFTER_BREAK = re.compile("(?m)\n" + _HEADING_LINE.pattern.removeprefix("(?m)^"))
 _TITLE_STOP = re.compile(
     r"^(?:\(|\*\(|Căn\s+cứ|CĂN\s+CỨ|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|"
     r"[IVX]+\.\s|CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|Điều\s+\d)"
@@ -354,7 +357,12 @@ def find_headings(text: str) -> list[Heading]:
     signatory line in capitals or a numbered section.
     """
     out: list[Heading] = []
-    for match in _HEADING_LINE.finditer(text):
+    top = _HEADING_LINE.match(text)
+    matches = [top] if top else []
+    matches += _HEADING_AFTER_BREAK.finditer(text, top.end() if top else 0)
+    for match in matches:
+        # ``start``: where the heading's line starts (after the line break matched).
+        start = match.start() if match is top else match.start() + 1
         lines = text[match.end() : match.end() + 4000].split("\n", 12)[1:12]
         title_lines: list[str] = [match.group("rest")] if match.group("rest") else []
         attached = False
@@ -378,7 +386,7 @@ def find_headings(text: str) -> list[Heading]:
                 word=word,
                 title=" ".join(" ".join(title_lines).split()),
                 attached=attached,
-                offset=match.start(),
+                offset=start,
             )
         )
     return out

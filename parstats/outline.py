@@ -49,6 +49,9 @@ AREA_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 _LINE_MARKER = re.compile(rf"\n(?P<m>{HEADING_MARKER.pattern})")
 # A bare deadline line ("Đến năm 2028:") heads the items below it until the next one.
 _DEADLINE_HEADING = re.compile(rf"(?m)^(?P<d>{DEADLINE_LINE.pattern.rstrip('$')})[ \t]*$")
+# The same after a line break: a literal first character, which the engine scans for
+# quickly (``^`` in multi-line mode is tried at every position).
+_DEADLINE_AFTER_BREAK = re.compile(rf"(?m)\n(?P<d>{DEADLINE_LINE.pattern.rstrip('$')})[ \t]*$")
 _NUMBER_TARGET = re.compile(r"\d+(?:[.,]\d+)?\s*%")
 # The first ". ", ": ", "; ", ".\t" or ":\t" ends a heading's title.
 # (Written to start with a character class, which the engine scans for quickly.)
@@ -315,7 +318,12 @@ def build_outline(view_text: str) -> Outline:
     found = [(0, first.group(0), first.end())] if first else []
     found += [(m.start("m"), m.group("m"), m.end()) for m in _LINE_MARKER.finditer(view_text)]
     if ":" in view_text:
-        deadlines = [(m.start(), "", m.start()) for m in _DEADLINE_HEADING.finditer(view_text)]
+        top = _DEADLINE_HEADING.match(view_text)
+        deadlines = [(0, "", 0)] if top else []
+        deadlines += [
+            (m.start("d"), "", m.start("d"))
+            for m in _DEADLINE_AFTER_BREAK.finditer(view_text, top.end() if top else 0)
+        ]
         if deadlines:
             found = sorted(found + deadlines)
     find = view_text.find

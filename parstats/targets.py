@@ -128,7 +128,7 @@ _RANK_HINT = re.compile(r"(?:nhóm|top|hạng|thứ)\s+(?:từ\s+)?\d")
 _PERCENT_UNITS = ("%", "phần trăm")
 # A cheap scan for lines worth reading: a digit that may start a target expression.
 _HINT = re.compile(
-    r"\d(?:(?<=nhóm \d)|(?<=top \d)|(?<=hạng \d)|(?<=thứ \d)|(?<=từ \d)|(?<=Nhóm \d)"
+    r"\d(?:(?<=[nN]hóm \d)|(?<=top \d)|(?<=hạng \d)|(?<=thứ \d)|(?<=từ \d)"
     r"|[\d.,]*\s*(?:%|phần trăm|bậc|hạng|vị trí|thứ hạng|đơn vị|cơ quan|biên chế|người"
     r"|viên chức|công chức|cán bộ))"
 )

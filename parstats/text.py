@@ -57,6 +57,9 @@ _MAX_SUSPECT_SHARE = 0.02
 _MAX_CONTROL_SHARE = 0.001
 # C0 controls other than tab, line feed, vertical tab, form feed and carriage return.
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
+# The same characters as bytes: in UTF-8 and Windows-1258 each is one byte of its own.
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20)])
+_ASCII_COMPATIBLE = frozenset({"utf-8", "cp1258"})
 # The plausibility check reads this many characters (enough to judge, fast on 50 MB).
 _SAMPLE_CHARS = 1 << 20
 
@@ -141,7 +144,9 @@ def decode_bytes(data: bytes, *, name: str) -> DecodedText:
     text = raw.replace("\r\n", "\n").replace("\r", "\n") if newline != "lf" else raw
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    _check_controls(text, name)
+    # Clean bytes of an ASCII-compatible encoding prove clean text, faster than a scan.
+    if encoding not in _ASCII_COMPATIBLE or len(data.translate(None, _CONTROL_BYTES)) != len(data):
+        _check_controls(text, name)
     return DecodedText(text=text, encoding=encoding, had_bom=had_bom, newline=newline)
 
 
