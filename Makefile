@@ -37,7 +37,8 @@ chromium: ## Find or install headless Chromium for the browser tests
 
 test: setup chromium ## Set up and run the whole test suite (unit, notebooks, browser)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests
-	$(BIN)/python -m pytest --nbval-lax --sanitize-with notebooks/sanitize.cfg notebooks -p no:randomly -q
+	$(BIN)/parstats build
+	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg notebooks -q
 
 test-fast: setup ## Run the unit tests only (no notebooks, no browser)
 	$(BIN)/python -m pytest -n $(JOBS) -m "not slow and not browser" tests

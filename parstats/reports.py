@@ -1,0 +1,892 @@
+"""Per-province, per-year reports: strict parameters, a cached parallel runner, an index.
+
+A report is the template ``notebooks/templates/province_report.ipynb`` run by
+papermill for one province (*tỉnh*) and one year. The pipeline for one report
+is a chain of small steps, in the manner of papermill's own ``execute_notebook``:
+
+1. :func:`plan_report` resolves the province through the registry and checks
+   the parameters against the template's ``parameters`` cell
+   (:func:`check_parameters`: an unknown or misspelt name is an error);
+   nothing is written before this passes.
+2. :func:`snapshot_inputs` hashes what a report depends on (template,
+   processed data, package version and report code) once per batch; :func:`cache_key` combines
+   that with the parameters.
+3. :func:`is_fresh` compares the key with the report's record and skips it.
+4. :func:`execute_report` runs the notebook (in a warm kernel when the batch
+   provides one), records parameters and input hashes in its metadata and
+   removes volatile timings; :func:`export_html` renders a standalone HTML
+   page without code.
+5. :func:`write_report` writes the notebook, the HTML and a JSON record
+   atomically; :func:`write_index` and :func:`write_results` rebuild
+   ``reports/index.html`` and ``reports/results.parquet`` from every record.
+
+:func:`run_reports` runs many reports with ``workers`` processes, each keeping
+one kernel warm (imports done once) and resetting its namespace between
+reports. A failing report does not stop the others.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import html
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from parstats import __version__
+from parstats.errors import InputError, ParstatsError
+from parstats.io import sha256_bytes, sha256_file, write_frame, write_json, write_text
+from parstats.paths import PACKAGE_DIR, notebooks_dir, processed_dir, reports_dir
+from parstats.report_data import HEADLINE_DTYPES, HEADLINE_MIME
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from parstats.provinces import Province
+
+TEMPLATE_NAME = "province_report.ipynb"
+INDEX_FILE = "index.html"
+RESULTS_FILE = "results.parquet"
+KERNEL_NAME = "python3"
+YEAR_RANGE = range(1990, 2101)
+CELL_TIMEOUT_SECONDS = 600
+
+# Run once in every worker's kernel so that reports start with imports done.
+WARM_UP_CODE = (
+    "import io\n"
+    "import numpy, pandas, pyarrow\n"
+    "import parstats.report_data, parstats.plots\n"
+    "get_ipython().run_line_magic('matplotlib', 'inline')\n"
+    "parstats.plots.new_figure().savefig(io.BytesIO(), format='png')\n"
+    "parstats.report_data.warm()\n"
+)
+# Between two reports in one kernel: a new session (fresh namespace, execution
+# count back to 1); imported modules stay loaded.
+RESET_CODE = "get_ipython().reset(new_session=True, aggressive=False)"
+
+_TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "bool": bool}
+
+
+# --------------------------------------------------------------------------- template parameters
+
+
+@dataclass(frozen=True)
+class TemplateParameter:
+    """One parameter declared in a template's ``parameters`` cell.
+
+    Attributes
+    ----------
+    name
+        The variable name.
+    type_name
+        Its annotation: ``str``, ``int``, ``float`` or ``bool``.
+    default
+        The literal default value.
+    help
+        The help comment on the same line.
+    """
+
+    name: str
+    type_name: str
+    default: Any
+    help: str
+
+
+def template_path() -> Path:
+    """Return the report template, ``notebooks/templates/province_report.ipynb``."""
+    return notebooks_dir() / "templates" / TEMPLATE_NAME
+
+
+def _parameters_source(nb: Mapping[str, Any]) -> str:
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = cell["source"]
+            return "".join(source) if isinstance(source, list) else source
+    raise InputError("the template has no cell tagged 'parameters'")
+
+
+def parse_parameters(source: str) -> tuple[TemplateParameter, ...]:
+    """Parse a ``parameters`` cell: only ``name: type = literal  # help`` lines.
+
+    Parameters
+    ----------
+    source
+        The cell's source.
+
+    Raises
+    ------
+    InputError
+        If a statement is not an annotated literal of a simple type, or has no
+        help comment (the house rule: nothing derived in the parameters cell).
+    """
+    import ast
+
+    lines = source.splitlines()
+    out: list[TemplateParameter] = []
+    for node in ast.parse(source).body:
+        where = f"parameters cell, line {node.lineno}"
+        if not (isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)):
+            raise InputError(f"{where}: only 'name: type = literal  # help' is allowed")
+        type_name = ast.unparse(node.annotation)
+        if type_name not in _TYPES or node.value is None:
+            raise InputError(f"{where}: type must be one of {sorted(_TYPES)}", value=type_name)
+        try:
+            default = ast.literal_eval(node.value)
+        except ValueError:
+            raise InputError(f"{where}: the default must be a literal, not derived") from None
+        _, _, comment = lines[node.lineno - 1].partition("#")
+        if not comment.strip():
+            raise InputError(f"{where}: {node.target.id} needs a help comment")
+        out.append(TemplateParameter(node.target.id, type_name, default, comment.strip()))
+    return tuple(out)
+
+
+def template_parameters(nb: Mapping[str, Any]) -> tuple[TemplateParameter, ...]:
+    """Return the parameters declared by a template notebook (its JSON or ``nbformat`` node)."""
+    return parse_parameters(_parameters_source(nb))
+
+
+def read_template_parameters() -> tuple[TemplateParameter, ...]:
+    """Return the parameters of the report template (read as JSON: fast, no nbformat)."""
+    return template_parameters(json.loads(template_path().read_text(encoding="utf-8")))
+
+
+def check_parameters(
+    given: Mapping[str, Any], declared: Sequence[TemplateParameter]
+) -> dict[str, Any]:
+    """Return ``given`` if every name is declared with a value of its type.
+
+    Papermill only warns about unknown parameters; a report refuses them.
+
+    Raises
+    ------
+    InputError
+        For an unknown (misspelt) name, with the closest declared name, or a
+        value of the wrong type.
+    """
+    by_name = {p.name: p for p in declared}
+    for name, value in given.items():
+        if name not in by_name:
+            close = difflib.get_close_matches(name, list(by_name), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise InputError(
+                f"unknown report parameter {name!r}{hint} (declared: {', '.join(by_name)})",
+                value=name,
+            )
+        expected = _TYPES[by_name[name].type_name]
+        if type(value) is not expected and not (expected is float and type(value) is int):
+            raise InputError(
+                f"report parameter {name!r} must be {expected.__name__}, "
+                f"got {type(value).__name__}",
+                value=value,
+            )
+    return dict(given)
+
+
+# --------------------------------------------------------------------------- planning a report
+
+
+@dataclass(frozen=True)
+class ReportJob:
+    """One report to run: a province from the registry and a year.
+
+    Attributes
+    ----------
+    province
+        Canonical province name (*tên tỉnh*, with diacritics).
+    province_code
+        GSO code before 2025.
+    slug
+        ASCII slug from the registry; the report's folder name.
+    year
+        The report year.
+    """
+
+    province: str
+    province_code: str
+    slug: str
+    year: int
+
+    @property
+    def parameters(self) -> dict[str, Any]:
+        """The parameters injected into the template."""
+        return {"province": self.province, "year": self.year}
+
+    @property
+    def key(self) -> str:
+        """``<slug>/<year>``, the report's name relative to ``reports/``."""
+        return f"{self.slug}/{self.year}"
+
+    def notebook_path(self) -> Path:
+        """Return ``reports/<slug>/<year>.ipynb``."""
+        return _inside_reports(reports_dir() / self.slug / f"{self.year}.ipynb")
+
+    def html_path(self) -> Path:
+        """Return ``reports/<slug>/<year>.html``."""
+        return self.notebook_path().with_suffix(".html")
+
+    def record_path(self) -> Path:
+        """Return ``reports/<slug>/<year>.json``, the report's record (cache key, headline)."""
+        return self.notebook_path().with_suffix(".json")
+
+
+def _inside_reports(path: Path) -> Path:
+    root = reports_dir().resolve()
+    resolved = path.resolve()
+    if root not in resolved.parents:
+        raise InputError(f"report path {resolved} is outside {root}", value=str(path))
+    return path
+
+
+def check_year(year: Any) -> int:
+    """Return ``year`` if it is an ``int`` in :data:`YEAR_RANGE`.
+
+    Raises
+    ------
+    InputError
+        Otherwise.
+    """
+    if type(year) is not int or year not in YEAR_RANGE:
+        raise InputError(
+            f"year must be an integer from {YEAR_RANGE.start} to {YEAR_RANGE.stop - 1}",
+            value=year,
+        )
+    return year
+
+
+def job_for(province: Province, year: int) -> ReportJob:
+    """Return the job of a registry province and a checked year."""
+    return ReportJob(province.name_vi, province.code, province.slug, check_year(year))
+
+
+def plan_report(province: str, year: Any, **extra: Any) -> ReportJob:
+    """Return the job for a province name as typed and a year, refusing anything else.
+
+    Parameters
+    ----------
+    province
+        Any spelling the province registry resolves (``"Dak Lak"``, ``"66"``).
+    year
+        The report year (``int``).
+    **extra
+        Further template parameters; any is refused unless the template declares it.
+
+    Raises
+    ------
+    UnknownProvinceError
+        If ``province`` is not a province (``"../../etc"`` included).
+    InputError
+        For a bad year or an undeclared parameter.
+    """
+    from parstats.provinces import resolve
+
+    check_parameters({"province": province, "year": year, **extra}, read_template_parameters())
+    if extra:
+        raise InputError(f"parameters {sorted(extra)} cannot be set per report", value=extra)
+    return job_for(resolve(province), year)
+
+
+# --------------------------------------------------------------------------- inputs and cache
+
+
+@dataclass(frozen=True)
+class InputSnapshot:
+    """Hashes of what every report depends on, taken once per batch.
+
+    Attributes
+    ----------
+    template_sha256
+        The template notebook's bytes.
+    processed
+        ``(file name, sha256)`` of every file under ``data/processed``.
+    package
+        ``parstats <version>`` and a digest of the modules that draw a report
+        (:data:`REPORT_MODULES`).
+    """
+
+    template_sha256: str
+    processed: tuple[tuple[str, str], ...]
+    package: str
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the snapshot as JSON-ready metadata."""
+        return {
+            "template_sha256": self.template_sha256,
+            "processed": dict(self.processed),
+            "package": self.package,
+        }
+
+
+# The modules that shape a report beyond the processed data (which is hashed).
+REPORT_MODULES: tuple[str, ...] = ("report_data.py", "plots.py", "reports.py")
+
+
+def _package_digest() -> str:
+    digest = hashlib.sha256()
+    for name in REPORT_MODULES:
+        digest.update(name.encode())
+        digest.update((PACKAGE_DIR / name).read_bytes())
+    return f"parstats {__version__} report code:{digest.hexdigest()[:16]}"
+
+
+def snapshot_inputs() -> InputSnapshot:
+    """Hash the template, the processed data and the package version and report code."""
+    root = processed_dir()
+    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
+    processed = tuple((p.relative_to(root).as_posix(), sha256_file(p)) for p in files)
+    return InputSnapshot(sha256_file(template_path()), processed, _package_digest())
+
+
+def cache_key(job: ReportJob, inputs: InputSnapshot) -> str:
+    """Return the SHA-256 of the parameters and the inputs: equal keys, equal report."""
+    payload = {"parameters": job.parameters, "inputs": inputs.as_dict()}
+    return sha256_bytes(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode())
+
+
+@dataclass(frozen=True)
+class ReportRecord:
+    """What a run of one report left behind (``reports/<slug>/<year>.json``).
+
+    Attributes
+    ----------
+    province, province_code, slug, year
+        As in :class:`ReportJob`.
+    status
+        ``"ok"`` or ``"failed"``.
+    cache_key
+        The inputs' key (:func:`cache_key`).
+    headline
+        The headline figures the notebook recorded (``None`` if it failed).
+    error
+        The error's last line when it failed.
+    """
+
+    province: str
+    province_code: str
+    slug: str
+    year: int
+    status: str
+    cache_key: str
+    headline: dict[str, Any] | None = None
+    error: str | None = None
+
+    @property
+    def job(self) -> ReportJob:
+        """The job this record belongs to."""
+        return ReportJob(self.province, self.province_code, self.slug, self.year)
+
+
+def read_record(path: Path) -> ReportRecord | None:
+    """Return the record stored at ``path``, or ``None`` if absent or unreadable."""
+    try:
+        return ReportRecord(**json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def is_fresh(job: ReportJob, key: str) -> bool:
+    """Return whether ``job`` already has a successful report made from the same inputs."""
+    record = read_record(job.record_path())
+    return (
+        record is not None
+        and record.status == "ok"
+        and record.cache_key == key
+        and job.notebook_path().is_file()
+        and job.html_path().is_file()
+    )
+
+
+# --------------------------------------------------------------------------- executing one report
+
+
+@dataclass(frozen=True)
+class ExecutedReport:
+    """A report notebook after execution.
+
+    Attributes
+    ----------
+    notebook
+        The executed ``nbformat`` node (with metadata, without timings).
+    headline
+        The headline figures the notebook displayed (``HEADLINE_MIME``), if any.
+    error
+        The error's summary if a cell failed, else ``None``.
+    """
+
+    notebook: Any
+    headline: dict[str, Any] | None
+    error: str | None
+
+
+def prepare_notebook(job: ReportJob, inputs: InputSnapshot, key: str) -> Any:
+    """Load the template and record the parameters and input hashes in its metadata."""
+    import nbformat
+
+    nb = nbformat.read(template_path(), as_version=4)
+    check_parameters(job.parameters, template_parameters(nb))
+    nb.metadata["parstats"] = {
+        "parameters": job.parameters,
+        "province_code": job.province_code,
+        "slug": job.slug,
+        "inputs": inputs.as_dict(),
+        "cache_key": key,
+        "version": __version__,
+    }
+    return nb
+
+
+def find_headline(nb: Any) -> dict[str, Any] | None:
+    """Return the last output of type :data:`HEADLINE_MIME` in ``nb``, if any."""
+    found = None
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if HEADLINE_MIME in data:
+                found = dict(data[HEADLINE_MIME])
+    return found
+
+
+_VOLATILE_NB = ("start_time", "end_time", "duration", "input_path", "output_path", "exception")
+_VOLATILE_CELL = ("start_time", "end_time", "duration", "exception")
+
+
+def scrub_volatile(nb: Any) -> Any:
+    """Remove execution timings and temporary paths so that equal inputs give equal files."""
+    meta = nb.metadata.get("papermill", {})
+    for name in _VOLATILE_NB:
+        meta.pop(name, None)
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+        for name in _VOLATILE_CELL:
+            cell.metadata.get("papermill", {}).pop(name, None)
+    return nb
+
+
+def execute_report(
+    job: ReportJob, inputs: InputSnapshot, key: str, km: Any = None
+) -> ExecutedReport:
+    """Run the template for ``job`` through papermill.
+
+    Parameters
+    ----------
+    job, inputs, key
+        What to run and what it depends on.
+    km
+        A started kernel manager to reuse (a batch worker's warm kernel); a
+        new kernel is started and stopped when ``None``.
+    """
+    import tempfile
+
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    nb = prepare_notebook(job, inputs, key)
+    with tempfile.TemporaryDirectory(prefix="parstats-report-") as tmp:
+        out = Path(tmp) / "report.ipynb"
+        error = None
+        try:
+            papermill.execute_notebook(
+                nb,
+                str(out),
+                parameters=job.parameters,
+                kernel_name=KERNEL_NAME,
+                progress_bar=False,
+                request_save_on_cell_execute=False,
+                execution_timeout=CELL_TIMEOUT_SECONDS,
+                record_timing=False,
+                km=km,
+            )
+        except PapermillExecutionError as exc:
+            error = f"{exc.ename}: {exc.evalue}"
+        executed = nbformat.read(out, as_version=4)
+    executed = scrub_volatile(executed)
+    return ExecutedReport(executed, find_headline(executed), error)
+
+
+# A Jinja template on top of JupyterLab's: no script fetched from a CDN, so the
+# page opens offline (figures are embedded as data: URIs by nbconvert).
+_OFFLINE_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js_requirejs -%}{%- endblock html_head_js_requirejs -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
+def export_html(nb: Any, title: str) -> str:
+    """Render ``nb`` as one standalone HTML page without code cells or prompts."""
+    import jinja2
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(
+        template_name="lab",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        extra_loaders=[jinja2.DictLoader({"parstats_report.html.j2": _OFFLINE_TEMPLATE})],
+        template_file="parstats_report.html.j2",
+    )
+    nb.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(nb)
+    return body
+
+
+def write_report(job: ReportJob, executed: ExecutedReport, key: str) -> ReportRecord:
+    """Write the notebook, its HTML (when it ran) and its record; return the record."""
+    import nbformat
+
+    record = ReportRecord(
+        province=job.province,
+        province_code=job.province_code,
+        slug=job.slug,
+        year=job.year,
+        status="failed" if executed.error else "ok",
+        cache_key=key,
+        headline=executed.headline,
+        error=executed.error,
+    )
+    write_text(job.notebook_path(), nbformat.writes(executed.notebook) + "\n")
+    if executed.error is None:
+        title = f"{job.province} {job.year} — PAR report (báo cáo cải cách hành chính)"
+        write_text(job.html_path(), export_html(executed.notebook, title))
+    else:
+        job.html_path().unlink(missing_ok=True)
+    write_json(job.record_path(), asdict(record))
+    return record
+
+
+def run_one(job: ReportJob, inputs: InputSnapshot, km: Any = None) -> ReportRecord:
+    """Execute and write one report; an execution error is recorded, not raised."""
+    key = cache_key(job, inputs)
+    return write_report(job, execute_report(job, inputs, key, km=km), key)
+
+
+# --------------------------------------------------------------------------- batch workers
+
+
+_KERNEL: Any = None
+
+
+def _kernel_execute(km: Any, code: str) -> None:
+    from jupyter_core.utils import run_sync
+
+    kc = km.client()
+    kc.start_channels()
+    try:
+        run_sync(kc.wait_for_ready)(timeout=60)
+        reply = run_sync(kc.execute_interactive)(
+            code, silent=True, store_history=False, timeout=CELL_TIMEOUT_SECONDS
+        )
+    finally:
+        kc.stop_channels()
+    if reply["content"]["status"] != "ok":
+        raise ParstatsError(f"kernel warm-up failed: {reply['content'].get('evalue')}")
+
+
+def _warm_kernel() -> Any:
+    """Return this process's kernel, started and warmed up on first use (or after a crash)."""
+    global _KERNEL
+    import subprocess
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.utils import run_sync
+
+    if _KERNEL is not None and _kernel_alive(_KERNEL):
+        return _KERNEL
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
+    run_sync(km.start_kernel)(stderr=subprocess.DEVNULL)
+    _kernel_execute(km, WARM_UP_CODE)
+    _KERNEL = km
+    return km
+
+
+def _stop_kernel() -> None:
+    from jupyter_core.utils import run_sync
+
+    global _KERNEL
+    if _KERNEL is not None:
+        run_sync(_KERNEL.shutdown_kernel)(now=True)
+        _KERNEL = None
+
+
+def _worker_init() -> None:
+    from multiprocessing.util import Finalize
+
+    # A forked worker leaves through os._exit (no atexit); its finalizers do run.
+    Finalize(None, _stop_kernel, exitpriority=10)
+    _warm_kernel()
+
+
+def _worker_run(job: ReportJob, inputs: InputSnapshot) -> ReportRecord:
+    km = _warm_kernel()
+    try:
+        return run_one(job, inputs, km=km)
+    except Exception as exc:  # noqa: BLE001 - one report must not stop the batch
+        return ReportRecord(
+            job.province, job.province_code, job.slug, job.year, "failed",
+            cache_key(job, inputs), error=f"{type(exc).__name__}: {exc}",
+        )
+    finally:
+        if _kernel_alive(km):
+            _kernel_execute(km, RESET_CODE)
+
+
+def _kernel_alive(km: Any) -> bool:
+    from jupyter_core.utils import run_sync
+
+    return bool(run_sync(km.is_alive)())
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    """What :func:`run_reports` did.
+
+    Attributes
+    ----------
+    ran
+        Records of the reports executed in this batch.
+    cached
+        Jobs skipped because their inputs had not changed.
+    """
+
+    ran: tuple[ReportRecord, ...]
+    cached: tuple[ReportJob, ...] = field(default=())
+
+    @property
+    def failed(self) -> tuple[ReportRecord, ...]:
+        """Records of the reports that failed."""
+        return tuple(r for r in self.ran if r.status != "ok")
+
+
+def _run_here(
+    jobs: Sequence[ReportJob],
+    inputs: InputSnapshot,
+    progress: bool,
+    on_done: Callable[[ReportRecord], None] | None,
+) -> list[ReportRecord]:
+    """Run ``jobs`` in this process, one warm kernel for all, stopped at the end."""
+    from tqdm import tqdm
+
+    out = []
+    try:
+        for job in tqdm(jobs, unit="report", disable=not progress, file=sys.stderr):
+            out.append(_worker_run(job, inputs))
+            if on_done is not None:
+                on_done(out[-1])
+    finally:
+        _stop_kernel()
+    return out
+
+
+def default_jobs(
+    provinces: Sequence[str] = (), years: Sequence[int] = ()
+) -> tuple[ReportJob, ...]:
+    """Return the batch grid: every province-year with a plan or index data, filtered.
+
+    Parameters
+    ----------
+    provinces
+        Keep only these provinces (any spelling the registry resolves); all when empty.
+    years
+        Keep only these years; all when empty.
+
+    Raises
+    ------
+    UnknownProvinceError
+        If a name in ``provinces`` is not a province.
+    """
+    from parstats.provinces import by_code, resolve
+    from parstats.report_data import report_grid
+
+    wanted_codes = {resolve(p).code for p in provinces}
+    wanted_years = {check_year(y) for y in years}
+    jobs = []
+    for cell in report_grid():
+        if wanted_codes and cell.province_code not in wanted_codes:
+            continue
+        if wanted_years and cell.year not in wanted_years:
+            continue
+        jobs.append(job_for(by_code(cell.province_code), cell.year))
+    return tuple(jobs)
+
+
+def run_reports(
+    jobs: Iterable[ReportJob],
+    workers: int = 1,
+    force: bool = False,
+    progress: bool = True,
+    on_done: Callable[[ReportRecord], None] | None = None,
+) -> BatchResult:
+    """Run every job not already fresh, with ``workers`` warm-kernel processes.
+
+    Afterwards ``reports/index.html`` and ``reports/results.parquet`` are
+    rebuilt from every record under ``reports/``.
+
+    Parameters
+    ----------
+    jobs
+        The reports to run (see :func:`default_jobs`).
+    workers
+        Worker processes, each with one kernel kept warm across its reports.
+    force
+        Run even the reports whose inputs have not changed.
+    progress
+        Show a progress bar (tqdm, on stderr).
+    on_done
+        Called with each record as it completes.
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    from tqdm import tqdm
+
+    jobs = tuple(dict.fromkeys(jobs))
+    inputs = snapshot_inputs()
+    todo = [j for j in jobs if force or not is_fresh(j, cache_key(j, inputs))]
+    cached = tuple(j for j in jobs if j not in set(todo))
+    ran: list[ReportRecord] = []
+    if todo and workers <= 1:
+        ran = _run_here(todo, inputs, progress, on_done)
+    elif todo:
+        n = min(workers, len(todo))
+        # fork: workers start with parstats and papermill already imported, and
+        # a caller's script needs no ``if __name__ == "__main__"`` guard.
+        import nbconvert  # noqa: F401
+        import papermill  # noqa: F401
+
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        ctx = multiprocessing.get_context(method)
+        with (
+            ProcessPoolExecutor(n, mp_context=ctx, initializer=_worker_init) as pool,
+            tqdm(total=len(todo), unit="report", disable=not progress, file=sys.stderr) as bar,
+        ):
+            futures = [pool.submit(_worker_run, job, inputs) for job in todo]
+            for future in as_completed(futures):
+                record = future.result()
+                ran.append(record)
+                bar.update()
+                if on_done is not None:
+                    on_done(record)
+    ran.sort(key=lambda r: (r.slug, r.year))
+    if todo or not (reports_dir() / INDEX_FILE).is_file():
+        rebuild_summaries()
+    return BatchResult(tuple(ran), cached)
+
+
+# --------------------------------------------------------------------------- results and index
+
+
+def all_records() -> tuple[ReportRecord, ...]:
+    """Return the record of every report under ``reports/``, by slug and year."""
+    root = reports_dir()
+    records = (read_record(p) for p in sorted(root.glob("*/*.json")))
+    return tuple(sorted((r for r in records if r), key=lambda r: (r.slug, r.year)))
+
+
+# The typed columns of results.parquet: the headline figures and the cache key.
+RESULT_COLUMNS: dict[str, str] = {**HEADLINE_DTYPES, "cache_key": "string"}
+
+
+def results_frame(records: Iterable[ReportRecord]) -> pd.DataFrame:
+    """Return one typed row per successful report: its headline figures.
+
+    Columns are :data:`RESULT_COLUMNS`; a figure the report did not have is ``NA``.
+    """
+    import pandas as pd
+
+    rows = []
+    for r in records:
+        if r.status != "ok" or r.headline is None:
+            continue
+        row = {name: r.headline.get(name) for name in RESULT_COLUMNS}
+        row.update(province_code=r.province_code, province=r.province, slug=r.slug)
+        row.update(year=r.year, cache_key=r.cache_key)
+        rows.append(row)
+    frame = pd.DataFrame(rows, columns=list(RESULT_COLUMNS))
+    return frame.astype(RESULT_COLUMNS)
+
+
+def write_results(records: Sequence[ReportRecord]) -> Path:
+    """Write ``reports/results.parquet`` from ``records``; return its path."""
+    return write_frame(results_frame(records), reports_dir() / RESULTS_FILE)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.2f}" if value != int(value) else f"{int(value)}"
+    return html.escape(str(value))
+
+
+_INDEX_COLUMNS = (
+    ("n_plans", "Plans in force"),
+    ("n_targets", "Targets (chỉ tiêu)"),
+    ("ambition_peer_percentile", "Ambition (peer percentile)"),
+    ("delivery_met", "Met"),
+    ("delivery_missed", "Missed"),
+    ("par_score", "PAR Index"),
+    ("papi_score", "PAPI"),
+    ("pci_score", "PCI"),
+    ("n_missing", "Missing data"),
+)
+
+_INDEX_STYLE = """
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
+table { border-collapse: collapse; font-size: 0.9rem; }
+th, td { border-bottom: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: right; }
+th { background: #f4f4f4; } td.name, th.name { text-align: left; }
+tr.failed td { background: #fde8e8; }
+"""
+
+
+def render_index(records: Sequence[ReportRecord]) -> str:
+    """Return ``reports/index.html``: a summary table linking every report.
+
+    The page has no script and no external resource; links are relative.
+    """
+    head = "".join(f"<th>{html.escape(label)}</th>" for _, label in _INDEX_COLUMNS)
+    rows = []
+    for r in records:
+        figures = r.headline or {}
+        if r.status == "ok":
+            link = f'<a href="{html.escape(r.slug)}/{r.year}.html">{r.year}</a>'
+            cells = "".join(f"<td>{_cell(figures.get(k))}</td>" for k, _ in _INDEX_COLUMNS)
+        else:
+            link = f'<a href="{html.escape(r.slug)}/{r.year}.ipynb">{r.year} (failed)</a>'
+            cells = f'<td colspan="{len(_INDEX_COLUMNS)}" class="name">{_cell(r.error)}</td>'
+        rows.append(
+            f'<tr class="{r.status}"><td class="name">{html.escape(r.province)}</td>'
+            f"<td>{link}</td>{cells}</tr>"
+        )
+    n_failed = sum(r.status != "ok" for r in records)
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        "<title>parstats reports — PAR plans by province and year</title>\n"
+        f"<style>{_INDEX_STYLE}</style>\n</head>\n<body>\n"
+        "<h1>Province reports (báo cáo cải cách hành chính theo tỉnh)</h1>\n"
+        f"<p>{len(records)} reports, {n_failed} failed. Headline figures are also in "
+        f'<code>{RESULTS_FILE}</code>.</p>\n<table>\n<thead><tr><th class="name">Province</th>'
+        f"<th>Year</th>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
+        "</body>\n</html>\n"
+    )
+
+
+def write_index(records: Sequence[ReportRecord]) -> Path:
+    """Write ``reports/index.html`` from ``records``; return its path."""
+    return write_text(reports_dir() / INDEX_FILE, render_index(records))
+
+
+def rebuild_summaries() -> tuple[ReportRecord, ...]:
+    """Rewrite ``index.html`` and ``results.parquet`` from every record; return the records."""
+    records = all_records()
+    write_index(records)
+    write_results(records)
+    return records
