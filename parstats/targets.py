@@ -18,6 +18,7 @@ import warnings
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -169,8 +170,6 @@ _BACKWARD = re.compile(
     r"(?:\bđạt|\blà|ở mức|\bchiếm)(?:\s+(?:tỷ lệ|mức|từ|tối thiểu|ít nhất|trên|khoảng|bình quân"
     r"|tối đa|dưới|hơn))*\s*$",
 )
-_BACKWARD_WORDS = ("đạt", "là", "mức", "chiếm")
-_CLAUSE_BREAK = re.compile(r"[,;:()]")
 _DECREASE = re.compile(r"\b(?:cắt giảm|tinh giản|giảm)\b")
 _INCREASE = re.compile(r"\b(?:tăng|nâng)\b(?!\s+(?:cường|thêm|lên mức|cao))")
 _BASELINE = re.compile(
@@ -216,6 +215,13 @@ _EQUIVALENT = re.compile(r"tương ứng(?:\s+(?:với|khoảng|là))?\s*$")
 # The leading lookaheads below hold the first characters of every branch: they let
 # the engine reject most positions at once instead of trying each branch there.
 _BOUNDARY = re.compile(r"(?=[;:t])(?:;|:\s|\btrong (?:số )?đó\b,?)")
+
+
+def _may_have_boundary(text: str) -> bool:
+    """Whether ``text`` holds what every :data:`_BOUNDARY` match needs (else none is sought)."""
+    return ";" in text or ":" in text or "trong đó" in text or "trong số đó" in text
+
+
 _SENTENCE_END = re.compile(r"[.!?][^\S\n]+(?=\S)|\n")
 
 # Deadline cues.
@@ -232,7 +238,7 @@ _YEAR_BEFORE = re.compile(
 # Tiers of government.
 # The lookahead lets the engine skip quickly to word starts that can begin a mention.
 _TIER = re.compile(
-    r"\b(?=[cmtsuhxủ])"
+    r"(?=[cmtsuhxủ])\b"
     r"(?:(?P<all>cả (?:3|ba) cấp|các cấp chính quyền|từ tỉnh (?:đến|tới) cơ sở|từ cấp xã trở lên"
     r"|toàn tỉnh|cả tỉnh|mọi cấp)"
     r"|(?P<pd>(?:từ )?cấp tỉnh (?:đến|tới|và) (?:cấp )?huyện|cấp huyện trở lên)"
@@ -244,7 +250,20 @@ _TIER = re.compile(
     r"|(?P<commune>cấp xã|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?xã\b"
     r"|xã, phường, thị trấn))",
 )
-_TIER_WORDS = ("cấp", "sở", "tỉnh", "huyện", "xã", "mọi")
+
+
+def _may_name_tier(text: str) -> bool:
+    """Whether ``text`` holds one of the words every :data:`_TIER` mention has."""
+    return (
+        "cấp" in text
+        or "sở" in text
+        or "tỉnh" in text
+        or "huyện" in text
+        or "xã" in text
+        or "mọi" in text
+    )
+
+
 _TIER_SETS = {
     "all": {"province", "district", "commune"},
     "pd": {"province", "district"},
@@ -283,6 +302,7 @@ class _Reading:
     backward: bool
 
 
+@lru_cache(maxsize=4096)
 def _number(text: str) -> float | None:
     try:
         return parse_number(text)
@@ -315,7 +335,9 @@ def _candidates(sentence: str) -> list[_Candidate]:
                 out.append(_Candidate(m.start(), m.end(), lo, None, "rank_places", None))
         elif lo > 0 and len(m.group("n1")) <= 9:
             out.append(_Candidate(m.start(), m.end(), lo, None, "count", None))
-    if _RANK_HINT.search(sentence):
+    if (
+        "nhóm" in sentence or "top" in sentence or "hạng" in sentence or "thứ" in sentence
+    ) and _RANK_HINT.search(sentence):
         starts = [c.start for c in out]
         for m in _RANK_FIRST.finditer(sentence):
             k = bisect_left(starts, m.end())
@@ -354,7 +376,9 @@ def _read(sentence: str, cand: _Candidate, prev_end: int) -> _Reading:
         m = _COMPARATOR_BEFORE.search(tail)
         if m is not None:
             comparator = _COMPARATOR_WORDS.get(m.group("w"))
-    clause = _CLAUSE_BREAK.split(pre)[-1] if pre else ""
+    # The number's clause: the words after the last break (one of ",;:()").
+    cut = max(pre.rfind(","), pre.rfind(";"), pre.rfind(":"), pre.rfind("("), pre.rfind(")"))
+    clause = pre[cut + 1 :]
     direction = None
     if "giảm" in clause or "tinh giản" in clause or "tăng" in clause or "nâng" in clause:
         last_dec = [d.end() for d in _DECREASE.finditer(clause)]
@@ -368,7 +392,7 @@ def _read(sentence: str, cand: _Candidate, prev_end: int) -> _Reading:
     elif "tương ứng" in tail and _EQUIVALENT.search(tail):
         kind = "equivalent"
     backward = False
-    if any(w in tail for w in _BACKWARD_WORDS):
+    if "đạt" in tail or "là" in tail or "mức" in tail or "chiếm" in tail:
         m = _BACKWARD.search(clause)
         # "Phấn đấu đạt 95% X": nothing before the verb is its subject; X follows.
         backward = m is not None and not _NO_SUBJECT.match(clause[: m.start()])
@@ -379,7 +403,7 @@ def _read(sentence: str, cand: _Candidate, prev_end: int) -> _Reading:
 
 def _tiers(scope: str, backward: bool) -> str | None:
     """Return the level named in ``scope``: the mention nearest the number and its coordinates."""
-    if not any(word in scope for word in _TIER_WORDS):
+    if not _may_name_tier(scope):
         return None
     mentions = [(m.start(), m.end(), m.lastgroup) for m in _TIER.finditer(scope)]
     if not mentions:
@@ -415,7 +439,7 @@ def _level(sentence: str, cand: _Candidate, primary: str, secondary: str, backwa
     a leading "Đối với cấp xã, ..." of the sentence; else ``all``.
     """
     pre = sentence[max(0, cand.start - 60) : cand.start]
-    if any(word in pre for word in _TIER_WORDS):
+    if _may_name_tier(pre):
         lead = _lead_words(pre)
         if lead and _TIER.fullmatch(lead) is not None:
             return _tiers(lead, True) or "all"
@@ -424,9 +448,8 @@ def _level(sentence: str, cand: _Candidate, primary: str, secondary: str, backwa
         # "đạt 100% đối với cấp tỉnh, 90% đối với cấp huyện": the tier follows its number.
         return _tiers(m.group("t"), False) or "all"
     level = _tiers(primary, backward)
-    if level is None and not backward and not any(ch.isalpha() for ch in primary[:3]):
-        if not _WORD.search(primary):
-            level = _tiers(secondary, True)
+    if level is None and not backward and not _WORD.search(primary):
+        level = _tiers(secondary, True)
     if level is None and ("đối với" in sentence or "riêng" in sentence or "tại" in sentence):
         found = None
         for m in _FOR_TIER.finditer(sentence, 0, cand.start):
@@ -539,23 +562,25 @@ def _split_point(sentence: str, left: _Reading, right: _Reading) -> int:
 
 
 def _scopes(
-    sentence: str, readings: list[_Reading], splits: list[int], i: int
+    sentence: str, readings: list[_Reading], splits: list[int], i: int, bounded: bool = True
 ) -> tuple[str, str, str]:
     """Return the own (primary), other-side and extended words of reading ``i``.
 
-    ``splits[k]`` is the :func:`_split_point` of readings ``k`` and ``k + 1``.
+    ``splits[k]`` is the :func:`_split_point` of readings ``k`` and ``k + 1``;
+    ``bounded=False`` says the sentence has no clause boundary (:func:`_may_have_boundary`).
     """
     r = readings[i]
     c = r.cand
     lo = max(0, c.start - _WINDOW)
     hi = min(len(sentence), c.end + _WINDOW)
     back_start = lo
-    for m in _BOUNDARY.finditer(sentence, lo, c.start):
-        back_start = m.end()
     fwd_end = hi
-    m = _BOUNDARY.search(sentence, c.end, hi)
-    if m:
-        fwd_end = m.start()
+    if bounded:
+        for m in _BOUNDARY.finditer(sentence, lo, c.start):
+            back_start = m.end()
+        m = _BOUNDARY.search(sentence, c.end, hi)
+        if m:
+            fwd_end = m.start()
     clause_end = fwd_end
     if i > 0:
         split = splits[i - 1]
@@ -717,6 +742,7 @@ def _resolve_sentence(
     previous: Target | None = None
     governing: _Reading | None = None
     splits = [_split_point(sentence, left, right) for left, right in pairwise(readings)]
+    bounded = _may_have_boundary(sentence)
 
     def between_next(i: int) -> str:
         if i + 1 >= len(readings):
@@ -726,7 +752,7 @@ def _resolve_sentence(
     respective = _respective_levels(sentence, readings) if _RESPECTIVELY in sentence else {}
     for i, r in enumerate(readings):
         c = r.cand
-        primary, secondary, extended = _scopes(sentence, readings, splits, i)
+        primary, secondary, extended = _scopes(sentence, readings, splits, i, bounded)
         comparator, direction = r.comparator, r.direction
         # "giảm tối thiểu a%; b% và c%": the verb governs the numbers that follow it.
         between_prev = sentence[readings[i - 1].cand.end : c.start] if i > 0 else ""
@@ -912,23 +938,11 @@ def extract_targets(text: str, *, meta: DocumentMeta | None = None) -> list[Targ
             line_end = len(vtext)
         for a, b in _sentences(vtext, line_start, line_end):
             out.extend(_resolve_sentence(vtext[a:b], a, view, outline, meta, headings, reports))
-        # The next line with a hint. The scan skips the rest of this line unless a hint
-        # could run over its end ("95\n%"): then it goes on hint by hint, as it must.
-        if _may_run_on(vtext, line_start, line_end):
-            m = _HINT.search(vtext, m.end())
-            while m is not None and m.start() < line_end:
-                m = _HINT.search(vtext, m.end())
-        else:
-            m = _HINT.search(vtext, line_end)
+        # The next line with a hint. Going on hint by hint would find the same one: a
+        # hint that runs over the line's end ("95\n%") goes on with spaces and a unit
+        # word only, where no hint (which starts with a digit) can begin.
+        m = _HINT.search(vtext, line_end)
     return out
-
-
-def _may_run_on(text: str, line_start: int, line_end: int) -> bool:
-    """Whether ``text[line_start:line_end]`` ends in a number, possibly followed by spaces."""
-    i = line_end - 1
-    while i >= line_start and text[i].isspace():
-        i -= 1
-    return i >= line_start and (text[i].isdigit() or text[i] in ".,")
 
 
 def targets_frame(doc: str, targets: Sequence[Target]) -> pd.DataFrame:
