@@ -166,9 +166,10 @@ class Headline:
         return asdict(self)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        shown = {k: "—" if v is None else f"{v:.2f}" if isinstance(v, float) else v
+                 for k, v in self.as_dict().items()}
         rows = "".join(
-            f"<tr><th style='text-align:left'>{k}</th><td>{'—' if v is None else v}</td></tr>"
-            for k, v in self.as_dict().items()
+            f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in shown.items()
         )
         text = "\n".join(f"{k}: {v}" for k, v in self.as_dict().items())
         return {

@@ -11,11 +11,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+import test_report_data as data  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from parstats import plots  # noqa: E402
 from parstats import report_data as rd  # noqa: E402
-from test_report_data import built, documents, targets  # noqa: E402, F401
+
+built = data.built  # the scratch project with hand-made processed tables
 
 REPORT_FIGURES = (
     plots.targets_by_area,
@@ -67,7 +69,7 @@ def test_heatmap_annotates_every_cell():
 
 
 def test_corpus_figures():
-    docs, tgts = documents(), targets()
+    docs, tgts = data.documents(), data.targets()
     fig = plots.corpus_targets_by_area(tgts, docs)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()][0] == "Đắk Lắk 2021–2025"
     fig = plots.target_deadlines(tgts)
