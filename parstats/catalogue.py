@@ -54,11 +54,17 @@ def indicators() -> dict[str, Indicator]:
             if ind.code in out:
                 raise InputError(f"duplicate indicator code {ind.code!r}", path=path, line=lineno)
             if ind.area not in AREAS:
-                raise InputError(f"area must be one of {AREAS}", path=path, line=lineno, value=ind.area)
+                raise InputError(
+                    f"area must be one of {AREAS}", path=path, line=lineno, value=ind.area
+                )
             if ind.unit not in UNITS:
-                raise InputError(f"unit must be one of {UNITS}", path=path, line=lineno, value=ind.unit)
+                raise InputError(
+                    f"unit must be one of {UNITS}", path=path, line=lineno, value=ind.unit
+                )
             if ind.better not in ("higher", "lower"):
-                raise InputError("better must be higher or lower", path=path, line=lineno, value=ind.better)
+                raise InputError(
+                    "better must be higher or lower", path=path, line=lineno, value=ind.better
+                )
             out[ind.code] = ind
     return out
 

@@ -124,6 +124,12 @@ def _clean_line(text: str, start: int, end: int) -> list[tuple[str, int]]:
     return [p for p in pieces if p[0]]
 
 
+def _find_from(text: str, sub: str, start: int) -> int:
+    """Return the offset of ``sub`` in ``text`` from ``start`` on (``len(text)`` if absent)."""
+    found = text.find(sub, start)
+    return found if found >= 0 else len(text)
+
+
 def _is_upper_line(line: str) -> bool:
     """All letters upper case (and some letters): a title line such as "I. MỤC TIÊU"."""
     return line.upper() == line and line.lower() != line
@@ -168,23 +174,42 @@ def _marker(line: str) -> re.Match[str] | None:
     head = line[0]
     if head in "-+•–*":
         return HEADING_MARKER.match(line) if line[1:2].isspace() else None
-    if head.isdigit() or head in _MARKER_INITIALS or line[1:2] == ")":
+    if head in "ĐCPM":
+        # Only "Điều", "Chương", "Phần" or "Mục" can follow ("Các ...", "Đến ..." cannot).
+        return HEADING_MARKER.match(line) if line.startswith(_ARTICLE_WORDS) else None
+    if head in "IVXL":
+        # A Roman numeral ends with a dot within six letters ("Văn ...", "Xây ..." do not).
+        return HEADING_MARKER.match(line) if line.find(".", 1, 7) >= 0 else None
+    if head.isdigit() or line[1:2] == ")":
         return HEADING_MARKER.match(line)
     return None
 
 
+def _opens_with_marker(line: str) -> bool:
+    """Whether :func:`_marker` matches ``line`` (a bullet is told without the regex)."""
+    head = line[0]
+    if head in "-+•–*":
+        return line[1:2].isspace()  # what the marker's "(?=\s)" asks of a bullet
+    return _marker(line) is not None
+
+
 def _joins(prev: _Logical, nxt: str, gap_blank: bool) -> bool:
     """Decide whether ``nxt`` continues the logical line ``prev`` (a hard wrap)."""
-    if _marker(nxt):
+    head = nxt[0]
+    if head.islower() and nxt[1:2] != ")":
+        # The most common line, a wrapped sentence going on in lower case, settled
+        # first: no marker opens it ("a)" aside) nor "Đến năm", so the tests below
+        # come to this.
+        return prev.last not in ".:;!?"
+    if _opens_with_marker(nxt):
         # "2021\n- 2025": a period broken before its dash, not a list item.
-        return bool(_YEAR_DASH.match(nxt)) and prev.last.isdigit()
+        return prev.last.isdigit() and bool(_YEAR_DASH.match(nxt))
     if prev.last in ".:;!?":
         return False
-    if nxt[0] in "ĐTNG" and _DEADLINE_OPENER.match(nxt):
+    if head in "ĐTNG" and _DEADLINE_OPENER.match(nxt):
         # A capitalised "Đến năm 2025, ..." opens a sentence (or heads the items below
         # it): it does not continue a title line such as "d) Xây dựng đội ngũ ...".
         return False
-    head = nxt[0]
     if head.islower() or head.isdigit() or head in ",.;:)%":
         return True
     if gap_blank:
@@ -199,7 +224,7 @@ def _joins(prev: _Logical, nxt: str, gap_blank: bool) -> bool:
     return True
 
 
-_MARKER_INITIALS = frozenset("IVXLĐCPM")
+_ARTICLE_WORDS = ("Điều", "Chương", "Phần", "Mục")
 
 
 def parse_view(text: str) -> ParseView:
@@ -235,14 +260,21 @@ def parse_view(text: str) -> ParseView:
     pos = 0
     source_end = -1  # the source offset just after the last view character
     table_row = False
+    # Where the next "*", "|" and "__" are (-1: not looked for yet): only a line that
+    # holds one needs cleaning, and a search of the text finds them faster than a test
+    # of every line. Each is looked for again once the lines have passed it.
+    next_star = next_pipe = next_underscores = -1
     for raw in text.split("\n"):
         end = pos + len(raw)
         stripped = raw.strip()
         if not stripped:
             gap_blank = True
-        elif (stripped[0] in _RULE_CHARS and not stripped.strip(_RULE_CHARS)) or (
+            pos = end + 1
+            continue
+        first = stripped[0]
+        if (first in _RULE_CHARS and not stripped.strip(_RULE_CHARS)) or (
             len(stripped) < 80
-            and stripped[0] in _FOOTER_INITIALS
+            and first in _FOOTER_INITIALS
             and footer_match(stripped.lstrip("*_# "))
         ):
             # Table pipes and rules on their own line, or a page footer: a break.
@@ -252,11 +284,17 @@ def parse_view(text: str) -> ParseView:
             hard_break = True
         else:
             # A table row is a line of its own: it neither continues nor is continued.
-            is_row = stripped[0] == "|"
+            is_row = first == "|"
             if is_row or table_row:
                 hard_break = True
             table_row = is_row
-            if "*" in raw or "|" in raw or "__" in raw:
+            if next_star < pos:
+                next_star = _find_from(text, "*", pos)
+            if next_pipe < pos:
+                next_pipe = _find_from(text, "|", pos)
+            if next_underscores < pos:
+                next_underscores = _find_from(text, "__", pos)
+            if next_star < end or next_pipe < end or next_underscores < end:
                 pieces = _clean_line(text, pos, end)
                 line = "".join([p for p, _ in pieces]) if len(pieces) != 1 else pieces[0][0]
             else:
@@ -281,8 +319,7 @@ def parse_view(text: str) -> ParseView:
                 else:
                     logical.start(line)
                 if pieces is None:
-                    # ``stripped[0]`` is the first character that is not white space.
-                    off = pos + raw.find(stripped[0])
+                    off = end - len(raw.lstrip())  # where ``stripped`` starts
                     add_part(line)
                     if off != source_end:
                         add_view_start(length)

@@ -57,7 +57,7 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
 
 
 def write_text(path: str | Path, text: str) -> Path:
-    """Write UTF-8 ``text`` to ``path`` atomically (``\\n`` line ends)."""
+    r"""Write UTF-8 ``text`` to ``path`` atomically (``\n`` line ends)."""
     with atomic_open(path, "w") as fh:
         fh.write(text)
     return Path(path)
@@ -70,10 +70,10 @@ def write_json(path: str | Path, obj: Any) -> Path:
 
 
 def write_frame(frame: Any, path: str | Path) -> Path:
-    """Write a pandas frame to ``.parquet`` or ``.csv`` (by suffix), atomically.
+    r"""Write a pandas frame to ``.parquet`` or ``.csv`` (by suffix), atomically.
 
     Output is deterministic: the index is dropped, Parquet is written without
-    pandas metadata timestamps and with fixed compression, CSV with ``\\n`` line
+    pandas metadata timestamps and with fixed compression, CSV with ``\n`` line
     ends and ``.`` decimals.
     """
     path = Path(path)

@@ -18,7 +18,15 @@ from functools import cache
 
 from parstats.clean import DEADLINE_LINE, HEADING_MARKER
 
-__all__ = ["Node", "Outline", "build_outline", "area_of_title", "title_year", "AREA_TITLES"]
+__all__ = [
+    "Node",
+    "Outline",
+    "build_outline",
+    "area_of_title",
+    "title_year",
+    "AREA_TITLES",
+    "AREA_WORDS",
+]
 
 # Reform areas named by headings (docs/TARGETS.md "Reform areas"), most specific first.
 # Department headings of an implementation section ("5. Sở Tài chính") name the area
@@ -237,25 +245,25 @@ def title_of(line: str) -> str:
     return title.strip()
 
 
-# Every area pattern contains one of these words: a cheap test before the regexes.
-_AREA_WORDS = (
-    "tác động",
-    "chỉ đạo",
-    "kiểm tra",
-    "thể chế",
-    "sở ",
-    "thủ tục",
-    "tthc",
-    "văn phòng",
-    "bộ máy",
-    "công vụ",
-    "cán bộ",
-    "tài chính",
-    "chính quyền",
-    "chính phủ",
-    "hiện đại",
+# The words each area's pattern needs: every branch of the pattern contains one of
+# them (checked by ``tests/test_outline.py``). A title that lacks all of an area's
+# words cannot name it, so its pattern is not run.
+AREA_WORDS: dict[str, tuple[str, ...]] = {
+    "impact": ("tác động",),
+    "direction": ("chỉ đạo", "kiểm tra"),
+    "institutions": ("thể chế", "sở "),
+    "procedures": ("thủ tục", "tthc", "văn phòng"),
+    "apparatus": ("bộ máy",),
+    "civil_service": ("công vụ", "cán bộ"),
+    "public_finance": ("tài chính",),
+    "digital_government": ("chính quyền", "chính phủ", "hiện đại", "sở "),
+}
+
+
+# A title without any area word names no area: one cheap search before the patterns.
+_ANY_AREA_WORD = re.compile(
+    "|".join(re.escape(w) for w in dict.fromkeys(w for ws in AREA_WORDS.values() for w in ws))
 )
-_ANY_AREA_WORD = re.compile("|".join(map(re.escape, _AREA_WORDS)))
 # The lookahead holds the first letters of every area pattern: it lets the engine skip
 # quickly over positions where no name can start (about twice as fast on titles).
 _ANY_AREA = re.compile(
@@ -273,13 +281,21 @@ def area_of_title(title: str) -> str | None:
     title = title.lower()
     if not _ANY_AREA_WORD.search(title):
         return None
-    found = {m.lastgroup for m in _ANY_AREA.finditer(title)}
-    if not found:
-        return None
-    if len(found) > 1:
-        # The combined scan stops at the first name; check each area on its own.
-        found = {area for area, pattern in AREA_TITLES if pattern.search(title)}
-    return found.pop() if len(found) == 1 else None
+    # Each area whose words the title holds is tried on its own (a few short
+    # searches); the combined scan below runs only for a title naming several.
+    found = {
+        area
+        for area, pattern in AREA_TITLES
+        if any(word in title for word in AREA_WORDS[area]) and pattern.search(title)
+    }
+    if len(found) <= 1:
+        # No area, or one: the combined scan, which finds the leftmost name of any
+        # area and goes on from its end, would find exactly these.
+        return found.pop() if found else None
+    # Several areas: the combined scan decides, as it always has. Where it sees only
+    # one name (the others hidden inside a longer match), that area is the answer.
+    seen = {m.lastgroup for m in _ANY_AREA.finditer(title)}
+    return seen.pop() if len(seen) == 1 else None
 
 
 def title_year(title: str) -> int | None:

@@ -8,9 +8,21 @@ import unicodedata
 _D_MAP = str.maketrans({"đ": "d", "Đ": "D"})
 
 
+# The string :func:`nfc` returned last. A plan's text is passed through ``nfc`` by
+# each stage that may be called on its own (metadata, targets); the same string
+# object need not be checked again, character by character, by the next stage.
+_last_nfc = ""
+
+
 def nfc(text: str) -> str:
     """Return ``text`` in Unicode normal form C (composed diacritics)."""
-    return unicodedata.normalize("NFC", text)
+    global _last_nfc
+    if text is _last_nfc:
+        return text
+    out = unicodedata.normalize("NFC", text)
+    if len(out) > 4096:  # only whole texts are worth remembering
+        _last_nfc = out
+    return out
 
 
 def fold(text: str) -> str:

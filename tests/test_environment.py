@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
-import tomllib
 from pathlib import Path
+
+import tomllib
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -33,16 +33,15 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
     assert pip[-1] == "-e .[test]", "environment.yml must end with the editable install"
 
 
-def test_import_is_fast_and_side_effect_free():
+def test_import_is_side_effect_free():
+    """``import parstats`` loads no heavy library (its exports are lazy); speed is benchmarked."""
     code = (
-        "import sys, time; t=time.perf_counter(); import parstats; "
-        "dt=time.perf_counter()-t; heavy=[m for m in ('pandas','numpy','statsmodels','matplotlib') if m in sys.modules]; "
-        "print(dt, heavy)"
+        "import sys; import parstats; "
+        "print([m for m in ('pandas', 'numpy', 'statsmodels', 'matplotlib') if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    seconds, heavy = out.stdout.split(" ", 1)
-    assert heavy.strip() == "[]", f"importing parstats pulled in {heavy.strip()}"
-    assert float(seconds) < 0.5
+    heavy = out.stdout.strip()
+    assert heavy == "[]", f"importing parstats pulled in {heavy}"
 
 
 def test_cli_help_lists_the_commands():
@@ -64,7 +63,8 @@ def test_raw_plans_match_their_manifest():
     on_disk = {p.name for p in plans.glob("*.txt")}
     assert listed == on_disk
     for r in rows:
-        assert hashlib.sha256((plans / r["file"]).read_bytes()).hexdigest() == r["sha256"], r["file"]
+        digest = hashlib.sha256((plans / r["file"]).read_bytes()).hexdigest()
+        assert digest == r["sha256"], r["file"]
 
 
 def test_every_public_name_resolves_and_survives_submodule_imports():

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from parstats.clean import parse_view
-from parstats.outline import area_of_title, build_outline, title_year
+from parstats.outline import (
+    _ANY_AREA,
+    AREA_TITLES,
+    AREA_WORDS,
+    area_of_title,
+    build_outline,
+    title_year,
+)
 
 TEXT = """CHƯƠNG TRÌNH CẢI CÁCH HÀNH CHÍNH
 I. MỤC TIÊU CHUNG
@@ -75,6 +84,62 @@ def test_tree() -> None:
 )
 def test_area_of_title(title: str, area: str | None) -> None:
     assert area_of_title(title) == area
+
+
+def _top_branches(pattern: str) -> list[str]:
+    """Split a pattern at its top-level ``|`` (outside groups and classes)."""
+    out, depth, start, escaped = [], 0, 0, False
+    for i, ch in enumerate(pattern):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(pattern[start:i])
+            start = i + 1
+    out.append(pattern[start:])
+    return out
+
+
+def test_area_words_are_needed_by_every_branch() -> None:
+    """``AREA_WORDS`` may skip an area's pattern only if no match can lack them.
+
+    Every top-level branch must hold one of its area's words outside any group
+    (a word inside a group may be optional or one of several alternatives).
+    """
+    assert [a for a, _ in AREA_TITLES] == list(AREA_WORDS)
+    for area, pattern in AREA_TITLES:
+        for branch in _top_branches(pattern.pattern):
+            outside = branch
+            while re.search(r"\([^()]*\)", outside):
+                outside = re.sub(r"\([^()]*\)[?*+]?", "\x00", outside)
+            assert any(word in outside for word in AREA_WORDS[area]), (area, branch)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # Several areas where a longer match of one hides the other: the
+        # combined leftmost scan decides, as it always has.
+        "Công tác kiểm tra thủ tục hành chính",
+        "Kế hoạch kiểm tra cải cách thể chế",
+        "Chỉ đạo, điều hành và kiểm tra tài chính công",
+        "Sở Tư pháp",
+        "Sở Thông tin và Truyền thông",
+        "Văn phòng UBND tỉnh",
+        "Cải cách thể chế và thủ tục hành chính",
+    ],
+)
+def test_area_of_title_agrees_with_the_combined_scan(title: str) -> None:
+    """The per-area shortcut gives what the one combined scan of all areas gives."""
+    low = title.lower()
+    seen = {m.lastgroup for m in _ANY_AREA.finditer(low)}
+    expected = seen.pop() if len(seen) == 1 else None
+    assert area_of_title(title) == expected
 
 
 @pytest.mark.parametrize(

@@ -35,7 +35,9 @@ def register(subparsers: Any) -> None:
     )
     imp.add_argument("--sheet", help="Excel sheet name (default: the first sheet)")
     imp.add_argument(
-        "--no-rebuild", action="store_true", help="do not rebuild data/processed (run `parstats build` later)"
+        "--no-rebuild",
+        action="store_true",
+        help="do not rebuild data/processed (run `parstats build` later)",
     )
     imp.set_defaults(func=run_import)
 
