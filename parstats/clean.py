@@ -278,7 +278,7 @@ def parse_view(text: str) -> ParseView:
             and footer_match(stripped.lstrip("*_# "))
         ):
             # Table pipes and rules on their own line, or a page footer: a break.
-            if pos > late and related_match(stripped.lstrip("*_# ")):
+            if pos > late and related_match(stripped.strip("*_# ")):
                 # Late in the page, a list of other articles ends the document.
                 break
             hard_break = True

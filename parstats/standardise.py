@@ -123,6 +123,11 @@ RULES: tuple[Rule, ...] = (
         "online_procedures_share",
         rf"(?:cung cấp )?trực tuyến.*(?:{_ONLINE_PARTIAL})|{_ONLINE_PARTIAL}",
     ),
+    # Reporting regimes are "tích hợp" with the national reporting system: before the portal.
+    Rule(
+        "reporting_regime_digital_share",
+        r"chế độ báo cáo|chỉ tiêu tổng hợp|hệ thống thông tin báo cáo",
+    ),
     Rule("national_portal_integration_share", r"tích hợp.*(?:quốc gia)"),
     Rule("online_procedures_level3_share", r"mức độ 3"),
     Rule("full_online_procedures_share", rf"(?:{_FULL_ONLINE})"),
@@ -134,7 +139,8 @@ RULES: tuple[Rule, ...] = (
     Rule("e_one_stop_software_share", r"một cửa điện tử"),
     Rule(
         "one_stop_desk_modern_equipment_share",
-        r"(?:bộ phận tiếp nhận và trả kết quả|bộ phận một cửa).*trang thiết bị",
+        r"(?:bộ phận tiếp nhận và trả kết quả|bộ phận một cửa|quầy tiếp nhận)"
+        r".*(?:trang thiết bị|được trang bị)",
     ),
     Rule(
         "one_stop_desk_facilities_standard_share",
@@ -164,14 +170,13 @@ RULES: tuple[Rule, ...] = (
     Rule("staff_online_work_share", r"(?:cán bộ|công chức).*trao đổi.*công việc"),
     Rule("procedures_standardized_share", rf"chuẩn h(?:óa|oá).*{_TTHC}|{_TTHC}.*chuẩn h(?:óa|oá)"),
     # E-government.
-    Rule(
-        "reporting_regime_digital_share",
-        r"chế độ báo cáo|chỉ tiêu tổng hợp|hệ thống thông tin báo cáo",
-    ),
     Rule("digital_inspections_share", r"hoạt động kiểm tra.*(?:môi trường số|hệ thống thông tin)"),
     Rule("shared_systems_protected_share", r"hệ thống thông tin dùng chung"),
     Rule("endpoint_devices_protected_share", r"thiết bị đầu cuối"),
-    Rule("staff_management_software_share", r"quản lý (?:cb|cán bộ|công chức|nhân sự).*phần mềm"),
+    Rule(
+        "staff_management_software_share",
+        r"quản lý (?:hồ sơ )?(?:cb|cán bộ|công chức|nhân sự).*phần mềm",
+    ),
     Rule(
         "electronic_documents_share",
         r"văn bản.*(?:điện tử|môi trường mạng|chữ ký số|ký số)",

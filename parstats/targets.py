@@ -177,6 +177,12 @@ _BASELINE = re.compile(
     r"(?:\s+(?:tỷ lệ|chỉ số|mức|con số|kết quả)(?:\s+này)?)?"
     r"\s*(?:(?:đã|mới|chỉ)\s+)?(?:là|đạt|ở mức|khoảng)?\s*$",
 )
+# "(năm 2024 đạt 84,6%)" after a target: the level of an earlier year, a baseline for
+# that year (if the year is before the target's).
+_PAST_YEAR_VALUE = re.compile(
+    r"\(\s*(?:năm|trong năm)\s+((?:19|20)\d{2})\s*,?\s*(?:(?:đã|chỉ|mới)\s+)?"
+    r"(?:đạt|là|ở mức)?\s*(?:khoảng\s+)?$"
+)
 # Words that open a plan's bullet without being its subject: "Phấn đấu đạt 95% X" is
 # read forward, like "95% X".
 _NO_SUBJECT = re.compile(r"^[\s\-+•]*(?:phấn đấu|phần đầu|phân đấu|cố gắng|bảo đảm|đảm bảo)?\s*$")
@@ -199,9 +205,14 @@ _LEAD_QUALIFIER = re.compile(
 )
 _WORD = re.compile(r"\w")
 _LEAD_PREPOSITION = re.compile(r"^\s*(?:và\s+)?(?:(?:riêng|đối với|tại|ở)\s+)?")
+_ONE_LEVEL = r"(?:các\s+)?(?:ubnd\s+)?cấp (?:tỉnh|huyện|xã)\b"
+# "đạt 100% ở cấp tỉnh và cấp huyện, 90% ở cấp xã": the tiers follow their number.
 _TRAIL_TIER = re.compile(
-    r"\s*(?:đối với|tại|ở)\s+(?P<t>(?:các\s+)?(?:ubnd\s+)?cấp (?:tỉnh|huyện|xã))\b"
+    rf"\s*(?:đối với|tại|ở)\s+(?P<t>{_ONE_LEVEL}(?:\s*(?:,|và)\s*{_ONE_LEVEL})*)"
 )
+# A list of numbers closed by the tiers they go to ("70%, 60% và 50% ở cấp tỉnh,
+# cấp huyện và cấp xã") is read one tier to each number, as with "lần lượt".
+_LIST_TIERS_AFTER = re.compile(r"\s*%?\s*(?:đối với|tại|ở)\s+(?:các\s+)?(?:ubnd\s+)?cấp ")
 # "lần lượt đạt a% và b% tại cấp tỉnh, cấp xã": one tier to each number, in order.
 _RESPECTIVELY = "lần lượt"
 _LIST_GAP = re.compile(r"^[\s,]*(?:và|,)?\s*$")
@@ -235,21 +246,31 @@ _YEAR_BEFORE = re.compile(
     rf"|giai đoạn\s+(?:19|20)\d{{2}}\s*[-–]\s*{_YEAR}\b)",
 )
 
-# Tiers of government.
-# The lookahead lets the engine skip quickly to word starts that can begin a mention.
-_TIER = re.compile(
-    r"(?=[cmtsuhxủ])\b"
-    r"(?:(?P<all>cả (?:3|ba) cấp|các cấp chính quyền|từ tỉnh (?:đến|tới) cơ sở|từ cấp xã trở lên"
-    r"|toàn tỉnh|cả tỉnh|mọi cấp)"
-    r"|(?P<pd>(?:từ )?cấp tỉnh (?:đến|tới|và) (?:cấp )?huyện|cấp huyện trở lên)"
-    r"|(?P<dc>(?:từ )?cấp huyện (?:đến|tới|và) (?:cấp )?xã)"
-    r"|(?P<province>cấp tỉnh|cấp sở|(?:các )?sở, (?:ban, )?ngành|các sở\b"
-    r"|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|hđnd|hội đồng nhân dân) tỉnh\b)"
-    r"|(?P<district>cấp huyện|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?huyện"
-    r"|huyện, thị xã, thành phố)"
-    r"|(?P<commune>cấp xã|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?xã\b"
-    r"|xã, phường, thị trấn))",
-)
+# Tiers of government: the words that name each.
+_TIER_NAMES = {
+    "all": r"cả (?:3|ba) cấp|các cấp chính quyền|từ tỉnh (?:đến|tới) cơ sở|từ cấp xã trở lên"
+    r"|toàn tỉnh|cả tỉnh|mọi cấp",
+    "pd": r"(?:từ )?cấp tỉnh (?:đến|tới|và) (?:cấp )?huyện|cấp huyện trở lên",
+    "dc": r"(?:từ )?cấp huyện (?:đến|tới|và) (?:cấp )?xã",
+    "province": r"cấp tỉnh|cấp sở|(?:các )?sở, (?:ban, )?ngành|các sở\b"
+    r"|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|hđnd|hội đồng nhân dân) tỉnh\b",
+    "district": r"cấp huyện|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?huyện"
+    r"|huyện, thị xã, thành phố",
+    "commune": r"cấp xã|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?xã\b"
+    r"|xã, phường, thị trấn",
+}
+
+
+def _tier_pattern(groups: tuple[str, ...]) -> re.Pattern[str]:
+    # The lookahead lets the engine skip quickly to word starts that can begin a mention.
+    return re.compile(
+        r"(?=[cmtsuhxủ])\b(?:" + "|".join(f"(?P<{g}>{_TIER_NAMES[g]})" for g in groups) + ")"
+    )
+
+
+_TIER = _tier_pattern(("all", "pd", "dc", "province", "district", "commune"))
+# One tier per mention: "cấp huyện và cấp xã" is two.
+_SINGLE_TIER = _tier_pattern(("province", "district", "commune"))
 
 
 def _may_name_tier(text: str) -> bool:
@@ -302,6 +323,7 @@ class _Reading(NamedTuple):
     direction: str | None
     kind: str
     backward: bool
+    year: int | None = None  # the year a baseline describes, where its words say it
 
 
 @lru_cache(maxsize=4096)
@@ -389,10 +411,15 @@ def _read(sentence: str, cand: _Candidate, prev_end: int) -> _Reading:
             later_dec = max(last_dec, default=-1) > max(last_inc, default=-1)
             direction = "decrease" if later_dec else "increase"
     kind = "target"
+    year = None
     if "hiện" in tail and _BASELINE.search(tail):
         kind = "baseline"
     elif "tương ứng" in tail and _EQUIVALENT.search(tail):
         kind = "equivalent"
+    elif "(" in tail and "năm" in tail:
+        m = _PAST_YEAR_VALUE.search(tail)
+        if m is not None:
+            kind, year = "baseline", int(m.group(1))
     backward = False
     if "đạt" in tail or "là" in tail or "mức" in tail or "chiếm" in tail:
         m = _BACKWARD.search(clause)
@@ -400,7 +427,7 @@ def _read(sentence: str, cand: _Candidate, prev_end: int) -> _Reading:
         backward = m is not None and not _NO_SUBJECT.match(clause[: m.start()])
         if m is None:
             backward = bool(_BACKWARD.search(tail))
-    return _Reading(cand, comparator, direction, kind, backward)
+    return _Reading(cand, comparator, direction, kind, backward, year)
 
 
 def _tiers(scope: str, backward: bool) -> str | None:
@@ -477,29 +504,42 @@ def _lead_words(pre: str) -> str:
 
 
 def _respective_levels(sentence: str, readings: list[_Reading]) -> dict[int, str]:
-    """Give each number of a "lần lượt a% và b% ... cấp tỉnh, cấp xã" list its own tier."""
+    """Give each number of a list its own tier, in order.
+
+    "lần lượt a% và b% ... cấp tỉnh, cấp xã" (a list after "lần lượt"), or a list
+    closed by its tiers ("70%, 60% và 50% ở cấp tỉnh, cấp huyện và cấp xã"). The
+    tiers are counted as written; where a coordinated mention ("cấp huyện và cấp
+    xã") makes the count fall short, each tier is counted on its own.
+    """
     out: dict[int, str] = {}
-    for cue in re.finditer(_RESPECTIVELY, sentence):
-        group = [i for i, r in enumerate(readings) if r.cand.start > cue.end()]
-        if not group:
-            continue
-        first = group[0]
-        members = [first]
-        for i in group[1:]:
-            gap = sentence[readings[members[-1]].cand.end : readings[i].cand.start]
+    starts = [m.end() for m in re.finditer(_RESPECTIVELY, sentence)]
+    firsts = {
+        next((i for i, r in enumerate(readings) if r.cand.start > cue), None) for cue in starts
+    }
+    i = 0
+    while i < len(readings):
+        members = [i]
+        while members[-1] + 1 < len(readings):
+            k = members[-1] + 1
+            gap = sentence[readings[members[-1]].cand.end : readings[k].cand.start]
             if not _LIST_GAP.match(gap):
                 break
-            members.append(i)
+            members.append(k)
+        i = members[-1] + 1
         if len(members) < 2:
             continue
         after = readings[members[-1]].cand.end
+        if members[0] not in firsts and not _LIST_TIERS_AFTER.match(sentence, after):
+            continue
         stop = _BOUNDARY.search(sentence, after)
         scope = sentence[after : stop.start() if stop else len(sentence)]
-        tiers = [m.lastgroup for m in _TIER.finditer(scope)]
+        tiers = [m.lastgroup or "all" for m in _TIER.finditer(scope)]
+        if len(tiers) != len(members):
+            tiers = [m.lastgroup or "all" for m in _SINGLE_TIER.finditer(scope)]
         if len(tiers) == len(members):
-            for i, group_name in zip(members, tiers, strict=True):
-                order = _TIER_SETS[group_name or "all"]
-                out[i] = (
+            for k, group_name in zip(members, tiers, strict=True):
+                order = _TIER_SETS[group_name]
+                out[k] = (
                     "all"
                     if len(order) >= 3
                     else "+".join(t for t in ("province", "district", "commune") if t in order)
@@ -628,6 +668,10 @@ def _indicator_of(
         code = match_indicator(words, sentence=sentence, direction=direction)
         if code is not None:
             return code
+    if inherited is not None and (_OWN_SUBJECT.search(primary) or _OWN_SUBJECT.search(secondary)):
+        # "... đúng hạn đạt 98%; tỷ lệ hồ sơ trễ hạn không quá 1%": a subject of its own
+        # that no rule names is not the previous target's.
+        inherited = None
     if reading.backward and inherited is not None:
         return inherited
     code = match_indicator(extended, sentence=sentence, direction=direction)
@@ -642,6 +686,10 @@ def _indicator_of(
             return code
     return inherited
 
+
+# A target's own subject: a head word and what it counts ("tỷ lệ hồ sơ trễ hạn"), not
+# a bare "đạt tỷ lệ 100%".
+_OWN_SUBJECT = re.compile(r"\b(?:tỷ lệ|số lượng|mức độ|chỉ số)\s+(?!(?:đạt|là)\b)[^\W\d]")
 
 _SECTOR_SATISFACTION = frozenset(
     {
@@ -686,6 +734,85 @@ def _collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+# A table's header cell that names a year: "Năm 2026", "Đến năm 2030", "2030",
+# "Giai đoạn 2026-2030".
+_HEADER_YEAR = re.compile(
+    r"(?:(?:đến|tới|trong)\s+)?(?:hết\s+)?(?:năm\s+|giai đoạn\s+(?:19|20)\d{2}\s*[-–]\s*)?"
+    r"((?:19|20)\d{2})"
+)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class _Cell:
+    """Where a number sits in a table row (a web page's ``| ... | ... |`` table)."""
+
+    year: int | None  # the year its column's header names
+    label: str  # the row's label: its longest cell of words before the number's cell
+
+
+class _Tables:
+    """The table rows of a plan's NFC text, read from the source (the view has no pipes).
+
+    A row is a source line that starts with ``|``; its table's header is the first
+    line of the block of such lines. A number in a row takes its column's year
+    from the header ("| Chỉ tiêu | Năm 2026 | Năm 2030 |") and its words from the
+    row's label cell, not from the other cells (another year's value, the lead
+    agency).
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.any = "|" in text
+        self._headers: dict[int, list[int | None]] = {}
+
+    def _line(self, pos: int) -> tuple[int, int]:
+        start = self.text.rfind("\n", 0, pos) + 1
+        end = self.text.find("\n", pos)
+        return start, (end if end >= 0 else len(self.text))
+
+    def is_row(self, pos: int) -> bool:
+        """Whether source position ``pos`` lies on a table row."""
+        if not self.any:
+            return False
+        start, end = self._line(pos)
+        return self.text[start:end].lstrip().startswith("|")
+
+    def _header_years(self, row_start: int) -> list[int | None]:
+        """Return the year each column's header names (by cell index) for a row."""
+        top = row_start
+        while top > 0:
+            prev = self.text.rfind("\n", 0, top - 1) + 1
+            if not self.text[prev : top - 1].lstrip().startswith("|"):
+                break
+            top = prev
+        found = self._headers.get(top)
+        if found is None:
+            _, end = self._line(top)
+            found = []
+            for cell in self.text[top:end].split("|")[1:]:
+                m = _HEADER_YEAR.fullmatch(cell.strip(" \t*_").lower())
+                found.append(int(m.group(1)) if m else None)
+            self._headers[top] = found
+        return found if top != row_start else []
+
+    def cell(self, pos: int) -> _Cell | None:
+        """Return what the table says of the number at source position ``pos``, if in a row."""
+        if not self.is_row(pos):
+            return None
+        start, end = self._line(pos)
+        line = self.text[start:end]
+        at = pos - start
+        cells = line.split("|")[1:]
+        index = line.count("|", 0, at) - 1
+        years = self._header_years(start)
+        year = years[index] if 0 <= index < len(years) else None
+        words = [c.strip(" \t*_") for c in cells[: max(index, 0)]]
+        words = [w for w in words if len(_LETTER.findall(w)) >= 4]
+        label = max(words, key=len, default="")
+        return _Cell(year, label)
+
+
 def _resolve_sentence(
     sentence: str,
     offset: int,
@@ -694,6 +821,7 @@ def _resolve_sentence(
     meta: DocumentMeta | None,
     headings: dict[int, str],
     reports: dict[int, bool],
+    tables: _Tables | None = None,
 ) -> list[Target]:
     """Extract the targets of one sentence (``offset`` is its start in the view).
 
@@ -745,16 +873,31 @@ def _resolve_sentence(
     governing: _Reading | None = None
     splits = [_split_point(sentence, left, right) for left, right in pairwise(readings)]
     bounded = _may_have_boundary(sentence)
+    # A table row: each number reads its own cell and the row's label, nothing else.
+    in_table = tables is not None and tables.any and tables.is_row(view.to_source(offset))
 
     def between_next(i: int) -> str:
         if i + 1 >= len(readings):
             return ""
         return sentence[readings[i].cand.end : readings[i + 1].cand.start]
 
-    respective = _respective_levels(sentence, readings) if _RESPECTIVELY in sentence else {}
+    respective = (
+        _respective_levels(sentence, readings)
+        if len(readings) > 1 and (_RESPECTIVELY in sentence or "cấp " in sentence)
+        else {}
+    )
     for i, r in enumerate(readings):
         c = r.cand
-        primary, secondary, extended = _scopes(sentence, readings, splits, i, bounded)
+        if r.year is not None:
+            # "(năm 2024 đạt 84,6%)" is a baseline only if 2024 comes before the deadline.
+            deadline = parent.year if parent is not None else _default_year(meta)
+            if deadline is not None and r.year >= deadline:
+                r = r._replace(kind="target")  # a later year's level: its year is the deadline
+        cell = tables.cell(view.to_source(offset + c.start)) if in_table else None  # type: ignore[union-attr]
+        if cell is not None:
+            primary, secondary, extended = _lower(cell.label), "", ""
+        else:
+            primary, secondary, extended = _scopes(sentence, readings, splits, i, bounded)
         comparator, direction = r.comparator, r.direction
         # "giảm tối thiểu a%; b% và c%": the verb governs the numbers that follow it.
         between_prev = sentence[readings[i - 1].cand.end : c.start] if i > 0 else ""
@@ -766,6 +909,7 @@ def _resolve_sentence(
             and not r.backward
             and len(between_prev) <= 80
             and (governing.direction is not None or governing.cand.unit == c.unit)
+            and cell is None
         ):
             comparator, direction = governing.comparator, governing.direction
         if r.kind == "target" and (
@@ -787,7 +931,7 @@ def _resolve_sentence(
                 year = parent.year
             else:
                 comparator, direction = "eq", "attain"
-                year = _issued_year(meta) or parent.year
+                year = r.year or _issued_year(meta) or parent.year
             unit = c.unit if c.unit != "rank_places" else parent.unit
             out.append(
                 replace(
@@ -810,9 +954,12 @@ def _resolve_sentence(
         kind = "baseline" if r.kind == "baseline" else "target"
         if kind == "baseline":
             comparator, direction = "eq", "attain"
-        # Deadline: a cue right after the number, then the nearest before it in the
-        # sentence, then the heading's, then the plan's own period.
-        year = _issued_year(meta) if kind == "baseline" else None
+        # Deadline: the year of its own "(năm 2025 đạt ...)", a cue right after the number,
+        # then the nearest before it in the sentence, then the heading's, then the plan's
+        # own period. A baseline describes the year stated, else the year of issue.
+        year = r.year
+        if year is None and kind == "baseline":
+            year = _issued_year(meta)
         if year is None and "năm" in sentence[c.end : c.end + 60]:
             m = _YEAR_AFTER.match(sentence, c.end, min(len(sentence), c.end + 60))
             if m:
@@ -821,7 +968,13 @@ def _resolve_sentence(
             year = _year_before(sentence[max(0, c.start - _WINDOW) : c.start])
         if year is None:
             year = node_info.year if node_info.year is not None else _default_year(meta)
-        level = respective.get(i) or _level(sentence, c, primary, secondary, r.backward)
+        if cell is not None:
+            # The column's year ("| Năm 2030 |") is the deadline; the label names the tier.
+            if cell.year is not None and kind == "target":
+                year = cell.year
+            level = _tiers(primary, False) or "all"
+        else:
+            level = respective.get(i) or _level(sentence, c, primary, secondary, r.backward)
         if c.unit in ("rank", "rank_places"):
             # The indices named in the number's own clause, else anywhere before it.
             codes = ()
@@ -880,11 +1033,22 @@ def _is_past(sentence: str, cand: _Candidate) -> bool:
     a relative clause and says nothing of the number.
     """
     start = sentence.rfind(";", 0, cand.start) + 1
-    if _PAST.search(sentence, start, cand.start) is None:
-        return False
-    # "Các TTHC đã công bố, phấn đấu 100% ...": a commitment word makes it a target again.
     stop = sentence.find(";", cand.end)
     stop = min(cand.end + 20, stop if stop >= 0 else len(sentence))
+    if _PAST.search(sentence, start, cand.start) is None:
+        # "Năm 2024, tỉnh đạt được nhiều kết quả: ...; 97,6% hồ sơ ...": a list whose
+        # lead-in reports results is past in every item.
+        colon = sentence.rfind(": ", 0, start)
+        if colon < 0:
+            return False
+        lead = sentence.rfind(";", 0, colon) + 1
+        if _PAST.search(sentence, lead, colon) is None:
+            return False
+        return (
+            _COMMITMENT.search(sentence, lead, colon) is None
+            and _COMMITMENT.search(sentence, start, stop) is None
+        )
+    # "Các TTHC đã công bố, phấn đấu 100% ...": a commitment word makes it a target again.
     return _COMMITMENT.search(sentence, start, stop) is None
 
 
@@ -931,6 +1095,7 @@ def extract_targets(text: str, *, meta: DocumentMeta | None = None) -> list[Targ
     out: list[Target] = []
     headings: dict[int, str] = {}
     reports: dict[int, bool] = {}
+    tables = _Tables(text)
     # Only the logical lines that hold a candidate number are read closely.
     m = _HINT.search(vtext)
     while m is not None:
@@ -939,7 +1104,9 @@ def extract_targets(text: str, *, meta: DocumentMeta | None = None) -> list[Targ
         if line_end < 0:
             line_end = len(vtext)
         for a, b in _sentences(vtext, line_start, line_end):
-            out.extend(_resolve_sentence(vtext[a:b], a, view, outline, meta, headings, reports))
+            out.extend(
+                _resolve_sentence(vtext[a:b], a, view, outline, meta, headings, reports, tables)
+            )
         # The next line with a hint. Going on hint by hint would find the same one: a
         # hint that runs over the line's end ("95\n%") goes on with spaces and a unit
         # word only, where no hint (which starts with a digit) can begin.

@@ -83,6 +83,11 @@ CASES = [
         id="related-news-list-dropped",
     ),
     pytest.param(
+        "Phấn đấu 95% hồ sơ đúng hạn.\n\n**Tin liên quan**\n\n- Năm 2023, 91% hồ sơ đúng hạn\n",
+        "Phấn đấu 95% hồ sơ đúng hạn.",
+        id="bold-related-news-list-dropped",
+    ),
+    pytest.param(
         "Bảng chỉ tiêu\n| 1 | Hồ sơ cấp tỉnh | ≥ 90% |\n| 2 | Hồ sơ cấp xã | 50% |\nGhi chú",
         "Bảng chỉ tiêu\n1   Hồ sơ cấp tỉnh   ≥ 90%\n2   Hồ sơ cấp xã   50%\nGhi chú",
         id="table-rows-stay-apart",

@@ -554,6 +554,69 @@ CASES = [
         [dict(value=70, kind="target"), dict(value=48, kind="baseline", year=2021)],
         id="baseline-with-da-kept",
     ),
+    pytest.param(
+        "Tỷ lệ văn bản điện tử có ký số đạt 95% ở cấp tỉnh và cấp huyện, 85% ở cấp xã.",
+        META_2025,
+        [
+            dict(value=95, level="province+district", indicator="electronic_documents_share"),
+            dict(value=85, level="commune"),
+        ],
+        id="trailing-coordinated-tiers",
+    ),
+    pytest.param(
+        "Tỷ lệ hồ sơ được giải quyết trực tuyến đạt tối thiểu 80%, 65% và 45% ở cấp tỉnh, "
+        "cấp huyện và cấp xã.",
+        META_2025,
+        [
+            dict(value=80, comparator="ge", level="province"),
+            dict(value=65, comparator="ge", level="district"),
+            dict(value=45, comparator="ge", level="commune"),
+        ],
+        id="list-closed-by-its-tiers",
+    ),
+    pytest.param(
+        "Tỷ lệ hồ sơ nộp trực tuyến lần lượt đạt 70% và 50% tại cấp huyện và cấp xã.",
+        META_2025,
+        [dict(value=70, level="district"), dict(value=50, level="commune")],
+        id="respectively-with-coordinated-tiers",
+    ),
+    pytest.param(
+        "Mức độ hài lòng của người dân đạt trên 90% (năm 2020 đạt 86,5%).",
+        META_2025,
+        [
+            dict(value=90, kind="target", comparator="gt", year=2025),
+            dict(
+                value=86.5,
+                kind="baseline",
+                year=2020,
+                comparator="eq",
+                indicator="satisfaction_administrative_services",
+            ),
+        ],
+        id="past-year-in-parentheses-is-a-baseline",
+    ),
+    pytest.param(
+        "Tỷ lệ hồ sơ đúng hạn đạt 95% (năm 2025 đạt 98%).",
+        META_2023,
+        [dict(value=95, kind="target"), dict(value=98, kind="target", year=2025)],
+        id="later-year-in-parentheses-is-not-a-baseline",
+    ),
+    pytest.param(
+        "Năm 2020, tỉnh đã đạt được nhiều kết quả: Chỉ số PAPI tăng 4 bậc; 96% hồ sơ được giải "
+        "quyết đúng hạn; 100% cơ quan sử dụng phần mềm quản lý văn bản.",
+        META_2025,
+        [],
+        id="list-under-a-past-lead-in-is-past",
+    ),
+    pytest.param(
+        "Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên 97%; tỷ lệ hồ sơ quá hạn dưới 2%.",
+        META_2025,
+        [
+            dict(value=97, indicator="on_time_procedure_files_share"),
+            dict(value=2, comparator="lt", indicator=None),
+        ],
+        id="own-subject-does-not-inherit-indicator",
+    ),
 ]
 
 
@@ -683,3 +746,29 @@ def test_linear_on_a_long_text() -> None:
     start = time.process_time()
     extract_targets(one_line, meta=META_2025)
     assert time.process_time() - start < 5
+
+
+TABLE_PLAN = """KẾ HOẠCH năm 2026
+
+II. MỤC TIÊU
+
+| STT | Chỉ tiêu | Năm 2026 | Đến năm 2030 | Đơn vị chủ trì |
+|---|---|---|---|---|
+| 1 | Tỷ lệ hồ sơ TTHC được xử lý hoàn toàn trực tuyến | ≥ 50% | 90% | Sở Khoa học và Công nghệ |
+| 2 | Tỷ lệ TTHC cấp xã được số hóa kết quả giải quyết | 60% | 100% | UBND tỉnh |
+"""
+
+
+def test_table_columns_give_years_and_the_label_gives_the_words() -> None:
+    """A ``| ... |`` table: each cell's year is its column's; its words are the row's label."""
+    rows = extract_targets(TABLE_PLAN, meta=META_2023)
+    got = [(t.value, t.year, t.comparator, t.level, t.indicator) for t in rows]
+    assert got == [
+        (50.0, 2026, "ge", "all", "full_online_procedure_files_share"),
+        # Not "ge" from the cell before, not the agency column's words or tier.
+        (90.0, 2030, "eq", "all", "full_online_procedure_files_share"),
+        (60.0, 2026, "eq", "commune", "digitized_procedure_results_share"),
+        (100.0, 2030, "eq", "commune", "digitized_procedure_results_share"),
+    ]
+    for t in rows:
+        assert TABLE_PLAN[t.start : t.end].startswith(str(int(t.value)))
