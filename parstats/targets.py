@@ -128,8 +128,10 @@ _RANK_FIRST = re.compile(
 _RANK_HINT = re.compile(r"(?:nhóm|top|hạng|thứ)\s+(?:từ\s+)?\d")
 _PERCENT_UNITS = ("%", "phần trăm")
 # A cheap scan for lines worth reading: a digit that may start a target expression.
+# Only the first digit of a run is tried: a hint at a later digit ("95%" at the "5")
+# is one at the first too, and the engine rejects the others at the lookbehind.
 _HINT = re.compile(
-    r"\d(?:(?<=[nN]hóm \d)|(?<=top \d)|(?<=hạng \d)|(?<=thứ \d)|(?<=từ \d)"
+    r"\d(?<!\d\d)(?:(?<=[nN]hóm \d)|(?<=top \d)|(?<=hạng \d)|(?<=thứ \d)|(?<=từ \d)"
     r"|[\d.,]*\s*(?:%|phần trăm|bậc|hạng|vị trí|thứ hạng|đơn vị|cơ quan|biên chế|người"
     r"|viên chức|công chức|cán bộ))"
 )
@@ -731,6 +733,11 @@ def _lower(text: str) -> str:
 
 
 def _collapse(text: str) -> str:
+    """Return ``text`` with every run of whitespace one space and no space at either end."""
+    # Every whitespace character but the ASCII space is unprintable: a printable text
+    # without a double space or an end space is already collapsed (most sentences are).
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     return " ".join(text.split())
 
 
@@ -1020,7 +1027,13 @@ def _in_report(outline: Outline, node: int, cache: dict[int, bool]) -> bool:
     """Whether ``node`` sits under a heading that reports results ("Kết quả đạt được")."""
     found = cache.get(node)
     if found is None:
-        found = any(_REPORT_HEADING.match(n.title.lower()) for n in outline.path(node))
+        if node <= 0:
+            found = False
+        else:
+            # The node's own title, else its parent's answer (cached for its siblings).
+            found = _REPORT_HEADING.match(outline.node(node).title.lower()) is not None or (
+                _in_report(outline, outline.parents[node], cache)
+            )
         cache[node] = found
     return found
 

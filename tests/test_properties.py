@@ -111,3 +111,29 @@ def test_decoding_any_bytes_gives_text_or_a_clear_error(data):
 )
 def test_edge_cases(text):
     _check(text)
+
+
+# The extractor's shortcuts must agree with the plain forms they stand for.
+SPACES = st.sampled_from([" ", "  ", "\t", "\n", "\xa0", "\u2009", "\u3000", "\x1c", "\x85", ""])
+SPACED = st.lists(st.one_of(TOKENS, SPACES), max_size=40).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(SPACED, st.text(max_size=80)))
+def test_collapse_is_split_and_join(text):
+    assert targets_module._collapse(text) == " ".join(text.split())
+
+
+# The line scan tries only the first digit of a run of digits (``(?<!\d\d)``).
+_PLAIN_HINT = re.compile(targets_module._HINT.pattern.replace(r"\d(?<!\d\d)", r"\d", 1))
+
+
+def _hint_lines(pattern: re.Pattern[str], text: str) -> set[int]:
+    return {text.count("\n", 0, m.start()) for m in pattern.finditer(text)}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(PLANLIKE, st.text(alphabet="0123456789١٢,. %\nnhóm top", max_size=60)))
+def test_hint_scan_finds_the_lines_of_the_plain_pattern(text):
+    assert _PLAIN_HINT.pattern != targets_module._HINT.pattern
+    assert _hint_lines(targets_module._HINT, text) == _hint_lines(_PLAIN_HINT, text)
