@@ -444,8 +444,10 @@ def test_missing_covariance_from_statsmodels_is_a_model_error(monkeypatch):
 
 
 def test_statsmodels_layer_refuses_when_the_pre_check_is_bypassed(monkeypatch):
-    # With the separation check switched off, statsmodels (0.14-0.15) returns no covariance
-    # for these separated data; that used to escape as a raw ValueError.
+    # With the separation check switched off, statsmodels returns no covariance for these
+    # separated data (0.14-0.15 with numpy < 2.4), which used to escape as a raw ValueError,
+    # or a "converged" fit with finite but huge variances (0.15 with numpy 2.4, scipy 1.17).
+    # Either way it is refused.
     import parstats.models.ordered as ordered
 
     monkeypatch.setattr(ordered, "separating_direction", lambda X, y: None)

@@ -37,6 +37,9 @@ from parstats.models._design import build_design, complete_rows, parse_formula, 
 from parstats.models.results import ModelResults
 from parstats.vocab import check
 
+# A fit that predicts every observation's own tier with probability above 1 - this has
+# no finite maximum: its slopes only stopped growing where the optimiser gave up.
+_PERFECT_FIT = 1e-3
 
 def separating_direction(X: np.ndarray, y: np.ndarray, *, tol: float = 1e-7) -> np.ndarray | None:
     r"""Return a slope direction that (quasi-)separates ordered categories, or ``None``.
@@ -138,7 +141,9 @@ def fit_ordered(
         (:math:`N \le k + J - 1`), tiers (quasi-)separated by the regressors (the
         estimate does not exist; see :func:`separating_direction`), a maximisation that
         did not converge, a covariance that is missing or not finite (not identified),
-        or the errors of :func:`parstats.models.fit_ols`. These are refusals: no
+        a fit that predicts every observation's tier with probability above 0.999
+        (separation that the linear programme missed), or the errors of
+        :func:`parstats.models.fit_ols`. These are refusals: no
         results are returned rather than estimates that are not maximum-likelihood ones.
 
     Notes
@@ -235,6 +240,19 @@ def fit_ordered(
             f"Hessian of the log-likelihood cannot be inverted: {why}); near-separated tiers "
             "or too few observations per tier"
         )
+    fitted = np.asarray(res.predict(), float)
+    if fitted.ndim == 2 and fitted.shape == (n, J):
+        observed = fitted[np.arange(n), tier]
+        if observed.min() > 1 - _PERFECT_FIT:
+            # Separation the check above missed: the optimiser stops where the gradient
+            # is flat enough, with huge but finite variances (statsmodels 0.15 with
+            # numpy 2.4 / scipy 1.17 does so where older versions failed to invert).
+            raise ModelError(
+                f"ordered model: the estimates are not identified (N={n}): every "
+                f"observation's tier is predicted with probability above {1 - _PERFECT_FIT:g}, "
+                "so the likelihood keeps rising as the slopes grow (separated tiers); merge "
+                "tiers, drop or combine regressors, or use a penalised model"
+            )
     if by_kind[RuntimeWarning]:
         notes.append(
             "numerical warnings during the maximisation (it converged): "
