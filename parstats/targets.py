@@ -490,6 +490,16 @@ def _level(sentence: str, cand: _Candidate, primary: str, secondary: str, backwa
     return level or "all"
 
 
+def _ends_with_tier(text: str) -> bool:
+    """Whether ``text`` ends with a tier mention ("... ở cấp tỉnh")."""
+    if not _may_name_tier(text):
+        return False
+    last = None
+    for last in _TIER.finditer(text):  # noqa: B007 - the last mention is wanted
+        pass
+    return last is not None and not text[last.end() :].strip()
+
+
 def _lead_words(pre: str) -> str:
     """Return the words of a number's clause before it, without its qualifiers.
 
@@ -498,7 +508,9 @@ def _lead_words(pre: str) -> str:
     """
     cut = max(pre.rfind(","), pre.rfind(";"), pre.rfind(":"))
     word = pre.rfind(" và ")
-    if word > cut:
+    if word > cut and not _ends_with_tier(pre[cut + 1 : word]):
+        # "cấp tỉnh và cấp xã đạt 98%" coordinates two tiers: the "và" joins them and
+        # does not start the number's clause.
         cut = word + 3
     lead = pre[cut + 1 :]
     lead = lead[: _LEAD_QUALIFIER.search(lead).start()]

@@ -617,6 +617,17 @@ CASES = [
         ],
         id="own-subject-does-not-inherit-indicator",
     ),
+    pytest.param(
+        "Tỷ lệ hồ sơ giải quyết đúng hạn ở cấp tỉnh và cấp xã đạt 98%; cấp tỉnh đạt trên 90% "
+        "và cấp xã đạt từ 80% trở lên hồ sơ trực tuyến toàn trình.",
+        META_2025,
+        [
+            dict(value=98, level="province+commune", indicator="on_time_procedure_files_share"),
+            dict(value=90, level="province"),
+            dict(value=80, level="commune"),
+        ],
+        id="coordinated-tiers-before-their-number-after-the-2025-reform",
+    ),
 ]
 
 
