@@ -211,17 +211,24 @@ def _joins(prev: _Logical, nxt: str, gap_blank: bool) -> bool:
         # it): it does not continue a title line such as "d) Xây dựng đội ngũ ...".
         return False
     if head.islower() or head.isdigit() or head in ",.;:)%":
-        return True
+        # "d) Cải cách chế độ công vụ", a blank line, then "100% cơ quan ...": a title
+        # line and the paragraph under it, not one wrapped sentence.
+        return not (gap_blank and head.isdigit() and _is_short_title(prev))
     if gap_blank:
         return False
     if prev.upper:
         return _is_upper_line(nxt)
-    marker = _marker(prev.head)
-    if marker and prev.length < 60 and not _CONTENT.search(prev.head, marker.end()):
-        # "11. Sở Khoa học và Công nghệ" then "Chủ trì, ...": a short title line.
-        # A line with a comma or a number is running text, wrapped early by its indent.
-        return False
-    return True
+    # "11. Sở Khoa học và Công nghệ" then "Chủ trì, ...": a short title line.
+    return not _is_short_title(prev)
+
+
+def _is_short_title(line: _Logical) -> bool:
+    """Tell whether ``line`` is short and opened by a heading marker, with no comma or number.
+
+    A line with a comma or a number is running text, wrapped early by its indent.
+    """
+    marker = _marker(line.head)
+    return bool(marker) and line.length < 60 and not _CONTENT.search(line.head, marker.end())
 
 
 _ARTICLE_WORDS = ("Điều", "Chương", "Phần", "Mục")

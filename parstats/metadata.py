@@ -274,6 +274,16 @@ _ANNEX_NUMBER = re.compile(
 )
 
 
+# A web page that republishes a plan says in its lead who issued it, when and with what
+# number: "Ngày 03/02/2026, Ủy ban nhân dân tỉnh Lạng Sơn ban hành Kế hoạch số 24/KH-UBND".
+_NEWS_LEAD = re.compile(
+    r"\b[Nn]gày\s+(?P<day>\d{1,2})\s*[/.\-]\s*(?P<month>\d{1,2})\s*[/.\-]\s*(?P<year>\d{4})\s*,"
+    r"(?:[^.;\n]|\.(?=\S)|\n(?!\s*\n)){3,200}?\bban\s+hành\s+"
+    r"(?:Kế\s+hoạch|Quyết\s+định|Chương\s+trình|Đề\s+án|Chỉ\s+thị|Nghị\s+quyết)\s+số\s*"
+    r"(?P<num>[0-9][0-9A-Za-z.]*)\s*(?P<symbol>/\s*[A-ZĐ][A-ZĐa-zđ0-9\-/.]*[A-ZĐa-zđ0-9])"
+)
+
+
 @dataclass(frozen=True)
 class DocNumber:
     """A parsed number line: the full number (or ``None`` if blank) and its symbol."""
@@ -289,10 +299,16 @@ def find_doc_number(text: str) -> DocNumber | None:
     ``64/KH-UBND``; ``"Số: /QĐ-UBND"`` (left blank for the signature) -> number
     ``None``, symbol ``QĐ-UBND``. Without a ``Số:`` line, the number of the
     decision an attached plan was issued with ("Ban hành kèm theo Quyết định
-    số ...") is used. ``None`` if neither is present.
+    số ...") is used, then the number a republishing web page's lead gives
+    ("Ngày 03/02/2026, UBND tỉnh ... ban hành Kế hoạch số 24/KH-UBND"). ``None``
+    if none is present.
     """
     head = text[:_HEADER_CHARS]
-    match = _NUMBER_LINE.search(head) or _ANNEX_NUMBER.search(text[:_HEADINGS_CHARS])
+    match = (
+        _NUMBER_LINE.search(head)
+        or _ANNEX_NUMBER.search(text[:_HEADINGS_CHARS])
+        or _NEWS_LEAD.search(head)
+    )
     if not match:
         return None
     symbol = re.sub(r"\s+", "", match.group("symbol")).strip("/.")
@@ -515,6 +531,15 @@ _YEAR = re.compile(r"năm\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
 _NOT_OWN_YEAR = ("đến", "từ", "sau", "trước", "với", "tới", "đoạn")
 
 
+# A report on one year that also sets the plan of the next ("kết quả ... năm 2025 và
+# phương hướng, nhiệm vụ năm 2026").
+_REPORT_THEN_PLAN = re.compile(
+    r"kết quả\b.*?\bnăm\s+(?P<done>(?:19|20)\d\d)\b.*?"
+    r"\b(?:phương hướng|nhiệm vụ|kế hoạch|mục tiêu)\b[^\d]{0,40}?\bnăm\s+(?P<next>(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Period:
     """The years a plan covers."""
@@ -535,8 +560,15 @@ def period_from_title(title: str) -> Period | None:
     ``"... giai đoạn 2021-2025, định hướng đến năm 2030"`` -> 2021-2025;
     ``"... năm 2023"`` -> 2023-2023; ``"Kế hoạch ... năm 2023 thực hiện Chương
     trình giai đoạn 2021-2025"`` -> 2023-2023. A horizon ("đến năm 2030") is
-    not the period.
+    not the period. A report that also plans the next year ("Báo cáo kết quả ... năm
+    2025 và phương hướng, nhiệm vụ năm 2026") covers the year it plans: 2026-2026.
     """
+    ahead = _REPORT_THEN_PLAN.search(title)
+    if ahead is not None and int(ahead.group("next")) > int(ahead.group("done")):
+        # "Báo cáo kết quả ... năm 2025 và phương hướng, nhiệm vụ năm 2026": the years
+        # its plan covers are the coming ones; the year reported on is past.
+        year = int(ahead.group("next"))
+        return Period(year, year)
     found: list[tuple[int, Period]] = []
     for match in _PERIOD.finditer(title):
         a, b = int(match.group("a")), int(match.group("b"))
@@ -733,6 +765,10 @@ def metadata_from_text(text: str) -> DocumentMeta:
         year = own_year_from_body(body)
         period = Period(year, year) if year else None
     issued = place_date.issued
+    if issued is None:
+        lead = _NEWS_LEAD.search(text[:_HEADER_CHARS])
+        if lead is not None:
+            issued = _date_text(lead)
     if issued is None and period is not None and period.start == period.end:
         issued = f"{period.start:04d}"
 

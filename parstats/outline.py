@@ -163,11 +163,18 @@ class Outline:
         after, end = self.heads[index], self.ends[index]
         # Only a heading's start can hold its title; long item lines are not copied whole.
         rest = self.text[after : min(end, after + _HEAD_CHARS)].strip()
-        title = title_of(rest) if rest else ""
+        if kind == "article":
+            # "Phần I. KẾT QUẢ ...", "Chương II: ...", "Mục 1 - ...": the title follows.
+            rest = rest.lstrip(".:-–— ")
+        title, at_number = _title_parts(rest) if rest else ("", False)
         is_section = kind in ("roman", "article") or kind.startswith("num")
         named = None
         if not title:
             pass  # "d) 100% các quyết định ... được kiểm tra" is content, not a title
+        elif at_number and not is_section:
+            # "+ Tỷ lệ hồ sơ TTHC được xử lý trực tuyến đạt 70%": an item that states a
+            # target is content: its words do not name the section's reform area.
+            pass
         elif (
             (is_section and len(title) <= _MAX_SECTION_TITLE)
             or len(rest) <= _MAX_ITEM_LINE
@@ -232,6 +239,11 @@ def _kind(marker: str) -> str:
 
 def title_of(line: str) -> str:
     """Return a heading's title: its text up to the first ``.``, ``:``, ``;`` or percentage."""
+    return _title_parts(line)[0]
+
+
+def _title_parts(line: str) -> tuple[str, bool]:
+    """Return :func:`title_of` and whether a percentage, not punctuation, ended it."""
     end = _TITLE_END.search(line)
     cut = end.start() if end else len(line)
     if end is None and line[-1:] in ".:;":
@@ -241,8 +253,8 @@ def title_of(line: str) -> str:
         # A wrapped heading may run into its first target: the title stops before it.
         number = _NUMBER_TARGET.search(title)
         if number:
-            title = title[: number.start()]
-    return title.strip()
+            return title[: number.start()].strip(), True
+    return title.strip(), False
 
 
 # The words each area's pattern needs: every branch of the pattern contains one of

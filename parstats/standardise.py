@@ -139,8 +139,9 @@ RULES: tuple[Rule, ...] = (
     Rule("e_one_stop_software_share", r"một cửa điện tử"),
     Rule(
         "one_stop_desk_modern_equipment_share",
-        r"(?:bộ phận tiếp nhận và trả kết quả|bộ phận một cửa|quầy tiếp nhận)"
-        r".*(?:trang thiết bị|được trang bị)",
+        r"(?:bộ phận tiếp nhận và trả kết quả|bộ phận một cửa|quầy tiếp nhận"
+        r"|trung tâm phục vụ hành chính công|điểm tiếp nhận)"
+        r".*(?:trang thiết bị|trang bị)",
     ),
     Rule(
         "one_stop_desk_facilities_standard_share",
@@ -149,6 +150,9 @@ RULES: tuple[Rule, ...] = (
     Rule("one_stop_shop_implementation_share", r"một cửa"),
     # Civil service.
     Rule("official_email_use_share", r"thư điện tử"),
+    # "công chức cấp xã đạt chuẩn ... theo vị trí việc làm": the standard is the predicate.
+    Rule("commune_officials_standard_share", r"(?:cán bộ|công chức)[^;]*cấp xã[^;]*đạt chuẩn"),
+    Rule("officials_standard_share", r"(?:cán bộ|công chức|viên chức)[^;]*đạt chuẩn"),
     Rule("job_position_structure_compliance_share", r"vị trí việc làm"),
     Rule(
         "division_leaders_international_capability_share",
@@ -170,7 +174,10 @@ RULES: tuple[Rule, ...] = (
     Rule("staff_online_work_share", r"(?:cán bộ|công chức).*trao đổi.*công việc"),
     Rule("procedures_standardized_share", rf"chuẩn h(?:óa|oá).*{_TTHC}|{_TTHC}.*chuẩn h(?:óa|oá)"),
     # E-government.
-    Rule("digital_inspections_share", r"hoạt động kiểm tra.*(?:môi trường số|hệ thống thông tin)"),
+    Rule(
+        "digital_inspections_share",
+        r"(?:hoạt động|cuộc) kiểm tra.*(?:môi trường số|hệ thống thông tin|trực tuyến)",
+    ),
     Rule("shared_systems_protected_share", r"hệ thống thông tin dùng chung"),
     Rule("endpoint_devices_protected_share", r"thiết bị đầu cuối"),
     Rule(

@@ -194,6 +194,10 @@ _REPORT_HEADING = re.compile(
     r"|đánh giá (?:kết quả|tình hình|việc thực hiện|công tác|chung)"
     r"|tình hình (?:thực hiện|triển khai)|tồn tại|hạn chế)"
 )
+# A plan's background ("Bối cảnh", "Thực trạng", "Sự cần thiết") reports the past too,
+# unless the heading also sets the plan ("Bối cảnh và mục tiêu").
+_BACKGROUND_HEADING = re.compile(r"^(?:(?:đánh giá )?thực trạng|bối cảnh|sự cần thiết)")
+_PLAN_HEADING_WORDS = re.compile(r"mục tiêu|chỉ tiêu|nhiệm vụ|phương hướng|giải pháp|kế hoạch")
 # A list item with its own verb does not share the qualifier of the one before it.
 _OWN_VERB = re.compile(r"\b(?:được|đạt|phấn đấu|là|có|trả|bảo đảm|đảm bảo)\b|.{60}")
 _COMMITMENT = re.compile(
@@ -255,11 +259,12 @@ _TIER_NAMES = {
     "pd": r"(?:từ )?cấp tỉnh (?:đến|tới|và) (?:cấp )?huyện|cấp huyện trở lên",
     "dc": r"(?:từ )?cấp huyện (?:đến|tới|và) (?:cấp )?xã",
     "province": r"cấp tỉnh|cấp sở|(?:các )?sở, (?:ban, )?ngành|các sở\b"
-    r"|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|hđnd|hội đồng nhân dân) tỉnh\b",
+    r"|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|hđnd|hội đồng nhân dân) tỉnh\b"
+    r"|trung tâm phục vụ hành chính công tỉnh\b",
     "district": r"cấp huyện|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?huyện"
     r"|huyện, thị xã, thành phố",
     "commune": r"cấp xã|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?xã\b"
-    r"|xã, phường, thị trấn",
+    r"|xã, phường, thị trấn|trung tâm phục vụ hành chính công (?:cấp )?xã\b",
 }
 
 
@@ -658,6 +663,7 @@ def _indicator_of(
     scopes: tuple[str, str, str],
     direction: str | None,
     previous: Target | None,
+    between_prev: str = "",
 ) -> str | None:
     """Name the indicator of a share or count from its words.
 
@@ -682,7 +688,11 @@ def _indicator_of(
         code = match_indicator(words, sentence=sentence, direction=direction)
         if code is not None:
             return code
-    if inherited is not None and (_OWN_SUBJECT.search(primary) or _OWN_SUBJECT.search(secondary)):
+    if inherited is not None and (
+        _OWN_SUBJECT.search(primary)
+        or _OWN_SUBJECT.search(secondary)
+        or (not reading.backward and ";" in between_prev and _FORWARD_SUBJECT.match(primary))
+    ):
         # "... đúng hạn đạt 98%; tỷ lệ hồ sơ trễ hạn không quá 1%": a subject of its own
         # that no rule names is not the previous target's.
         inherited = None
@@ -704,6 +714,14 @@ def _indicator_of(
 # A target's own subject: a head word and what it counts ("tỷ lệ hồ sơ trễ hạn"), not
 # a bare "đạt tỷ lệ 100%".
 _OWN_SUBJECT = re.compile(r"\b(?:tỷ lệ|số lượng|mức độ|chỉ số)\s+(?!(?:đạt|là)\b)[^\W\d]")
+
+# "...; không quá 2% số hồ sơ bị yêu cầu bổ sung": a number in a clause of its own,
+# followed by the noun it counts, has a subject of its own ("kiểm tra 30% UBND cấp xã
+# và 40% cơ quan cấp tỉnh" is one list that shares its verb).
+_FORWARD_SUBJECT = re.compile(
+    r"\s*(?:số\s+)?(?:hồ sơ|thủ tục|tthc|văn bản|cơ quan|đơn vị|cán bộ|công chức|viên chức"
+    r"|người dân|doanh nghiệp|dịch vụ)\b"
+)
 
 _SECTOR_SATISFACTION = frozenset(
     {
@@ -756,9 +774,14 @@ def _collapse(text: str) -> str:
 # A table's header cell that names a year: "Năm 2026", "Đến năm 2030", "2030",
 # "Giai đoạn 2026-2030".
 _HEADER_YEAR = re.compile(
+    r"(?:(?P<label>kết quả|thực hiện|ước thực hiện|ước đạt|ước|hiện trạng|thực trạng|chỉ tiêu"
+    r"|mục tiêu|kế hoạch|dự kiến)(?:\s+(?:đạt được|đạt|thực hiện))?\s+)?"
     r"(?:(?:đến|tới|trong)\s+)?(?:hết\s+)?(?:năm\s+|giai đoạn\s+(?:19|20)\d{2}\s*[-–]\s*)?"
     r"((?:19|20)\d{2})"
 )
+# A column of results, not of targets: "Kết quả năm 2025", "Thực hiện 2025", "Ước đạt 2025".
+_PAST_COLUMN = frozenset({"kết quả", "thực hiện", "ước thực hiện", "ước đạt", "ước", "hiện trạng",
+                          "thực trạng"})
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -768,6 +791,7 @@ class _Cell:
 
     year: int | None  # the year its column's header names
     label: str  # the row's label: its longest cell of words before the number's cell
+    past: bool = False  # its column reports results ("Kết quả năm 2025"): a baseline
 
 
 class _Tables:
@@ -783,7 +807,7 @@ class _Tables:
     def __init__(self, text: str) -> None:
         self.text = text
         self.any = "|" in text
-        self._headers: dict[int, list[int | None]] = {}
+        self._headers: dict[int, list[tuple[int | None, bool]]] = {}
 
     def _line(self, pos: int) -> tuple[int, int]:
         start = self.text.rfind("\n", 0, pos) + 1
@@ -797,8 +821,8 @@ class _Tables:
         start, end = self._line(pos)
         return self.text[start:end].lstrip().startswith("|")
 
-    def _header_years(self, row_start: int) -> list[int | None]:
-        """Return the year each column's header names (by cell index) for a row."""
+    def _header_years(self, row_start: int) -> list[tuple[int | None, bool]]:
+        """Return the year each column's header names and whether it reports results."""
         top = row_start
         while top > 0:
             prev = self.text.rfind("\n", 0, top - 1) + 1
@@ -811,7 +835,9 @@ class _Tables:
             found = []
             for cell in self.text[top:end].split("|")[1:]:
                 m = _HEADER_YEAR.fullmatch(cell.strip(" \t*_").lower())
-                found.append(int(m.group(1)) if m else None)
+                found.append(
+                    (int(m.group(2)), m.group("label") in _PAST_COLUMN) if m else (None, False)
+                )
             self._headers[top] = found
         return found if top != row_start else []
 
@@ -825,11 +851,11 @@ class _Tables:
         cells = line.split("|")[1:]
         index = line.count("|", 0, at) - 1
         years = self._header_years(start)
-        year = years[index] if 0 <= index < len(years) else None
+        year, past = years[index] if 0 <= index < len(years) else (None, False)
         words = [c.strip(" \t*_") for c in cells[: max(index, 0)]]
         words = [w for w in words if len(_LETTER.findall(w)) >= 4]
         label = max(words, key=len, default="")
-        return _Cell(year, label)
+        return _Cell(year, label, past)
 
 
 def _resolve_sentence(
@@ -907,12 +933,15 @@ def _resolve_sentence(
     )
     for i, r in enumerate(readings):
         c = r.cand
-        if r.year is not None:
+        cell = tables.cell(view.to_source(offset + c.start)) if in_table else None  # type: ignore[union-attr]
+        if cell is not None and cell.past and r.kind == "target":
+            # A cell under "Kết quả năm 2025": the level reached that year.
+            r = r._replace(kind="baseline", year=cell.year)
+        elif r.year is not None:
             # "(năm 2024 đạt 84,6%)" is a baseline only if 2024 comes before the deadline.
             deadline = parent.year if parent is not None else _default_year(meta)
             if deadline is not None and r.year >= deadline:
                 r = r._replace(kind="target")  # a later year's level: its year is the deadline
-        cell = tables.cell(view.to_source(offset + c.start)) if in_table else None  # type: ignore[union-attr]
         if cell is not None:
             primary, secondary, extended = _lower(cell.label), "", ""
         else:
@@ -1010,7 +1039,9 @@ def _resolve_sentence(
             )
         else:
             codes = (
-                _indicator_of(sentence, r, (primary, secondary, extended), direction, previous),
+                _indicator_of(
+                    sentence, r, (primary, secondary, extended), direction, previous, between_prev
+                ),
             )
         for code in codes:
             target = Target(
@@ -1043,8 +1074,14 @@ def _in_report(outline: Outline, node: int, cache: dict[int, bool]) -> bool:
             found = False
         else:
             # The node's own title, else its parent's answer (cached for its siblings).
-            found = _REPORT_HEADING.match(outline.node(node).title.lower()) is not None or (
-                _in_report(outline, outline.parents[node], cache)
+            title = outline.node(node).title.lower()
+            found = (
+                _REPORT_HEADING.match(title) is not None
+                or (
+                    _BACKGROUND_HEADING.match(title) is not None
+                    and _PLAN_HEADING_WORDS.search(title) is None
+                )
+                or _in_report(outline, outline.parents[node], cache)
             )
         cache[node] = found
     return found

@@ -116,6 +116,12 @@ def test_preamble_dates_are_not_the_issue_date():
         ("Kế hoạch CCHC giai đoạn 2016 - 2020", (2016, 2020)),
         ("Kế hoạch cải cách hành chính năm 2023", (2023, 2023)),
         ("Kế hoạch định hướng đến năm 2030", None),
+        (
+            "Báo cáo kết quả thực hiện công tác cải cách hành chính năm 2025 và phương "
+            "hướng, nhiệm vụ năm 2026",
+            (2026, 2026),
+        ),
+        ("Báo cáo kết quả công tác cải cách hành chính năm 2023", (2023, 2023)),
     ],
 )
 def test_period_from_title(title, period):
@@ -238,3 +244,17 @@ def test_number_without_header_still_names_the_issuer():
     assert (meta.issuer, meta.province, meta.period_start) == ("UBND tỉnh Nghệ An", "Nghệ An", 2022)
     national = extract_metadata("Số: 23/CT-TTg\nI. MỤC TIÊU\nCải cách năm 2022.\n")
     assert (national.issuer, national.province) == ("Thủ tướng Chính phủ", "national")
+
+
+def test_a_republishing_pages_lead_gives_number_and_date():
+    text = (
+        "Trang chủ > Tin tức\n\n# Tỉnh ban hành kế hoạch chuyển đổi số năm 2026\n\n"
+        "Thứ Năm, 05/02/2026 - 09:15\n\n(KH&CN) - Ngày 03/02/2026, Ủy ban nhân dân tỉnh "
+        "Lạng Sơn ban hành Kế\nhoạch số 24/KH-UBND về chuyển đổi số năm 2026. Kế hoạch "
+        "căn cứ Quyết định số 1234/QĐ-UBND ngày 18/9/2025 của UBND tỉnh.\n"
+    )
+    meta = extract_metadata(text)
+    assert (meta.doc_number, meta.issued) == ("24/KH-UBND", "2026-02-03")
+    # A document with its own "Số:" line keeps it, whatever a lead-like sentence says.
+    own = "ỦY BAN NHÂN DÂN\nSố: 7/KH-UBND\n" + text
+    assert extract_metadata(own).doc_number == "7/KH-UBND"

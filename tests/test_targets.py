@@ -783,3 +783,79 @@ def test_table_columns_give_years_and_the_label_gives_the_words() -> None:
     ]
     for t in rows:
         assert TABLE_PLAN[t.start : t.end].startswith(str(int(t.value)))
+
+
+RESULTS_TABLE_PLAN = """III. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2026
+| STT | Chỉ tiêu | Kết quả năm 2025 | Chỉ tiêu năm 2026 | Cơ quan chủ trì |
+|---|---|---|---|---|
+| 1 | Tỷ lệ hồ sơ TTHC được xử lý hoàn toàn trực tuyến | 31,2% | ≥ 45% | Văn phòng UBND tỉnh |
+| 2 | Tỷ lệ văn bản điện tử được ký số | - | 100% | Sở Khoa học và Công nghệ |
+"""
+
+
+def test_a_results_column_gives_baselines_of_its_year() -> None:
+    rows = extract_targets(RESULTS_TABLE_PLAN, meta=DocumentMeta(issued="2025-12-12",
+                                                                  period_start=2026,
+                                                                  period_end=2026))
+    got = [(t.value, t.kind, t.year, t.comparator) for t in rows]
+    assert got == [(31.2, "baseline", 2025, "eq"), (45.0, "target", 2026, "ge"),
+                   (100.0, "target", 2026, "eq")]
+
+
+BACKGROUND_PLAN = """I. BỐI CẢNH VÀ SỰ CẦN THIẾT
+Năm 2024, tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn trên địa bàn tỉnh đạt 97,3%.
+II. THỰC TRẠNG VÀ MỤC TIÊU
+Phấn đấu tỷ lệ hồ sơ giải quyết đúng hạn đạt 98%.
+III. MỤC TIÊU
+Tỷ lệ hồ sơ giải quyết đúng hạn không thấp hơn 99%; không quá 2% số hồ sơ bị yêu cầu bổ sung.
+Kiểm tra công tác CCHC tại ít nhất 30% UBND cấp xã và 40% cơ quan chuyên môn thuộc UBND tỉnh.
+"""
+
+
+def test_background_sections_report_the_past_and_own_subjects_are_not_inherited() -> None:
+    rows = extract_targets(BACKGROUND_PLAN, meta=META_2025)
+    got = [(t.value, t.indicator, t.level) for t in rows]
+    assert got == [
+        # "Bối cảnh" reports; a heading that also sets goals ("... và mục tiêu") does not.
+        (98.0, "on_time_procedure_files_share", "all"),
+        (99.0, "on_time_procedure_files_share", "all"),
+        # A clause of its own, counting its own noun: not the previous indicator.
+        (2.0, None, "all"),
+        # One list sharing its verb: the second number keeps the first's indicator.
+        (30.0, "inspection_coverage_share", "commune"),
+        (40.0, "inspection_coverage_share", "province"),
+    ]
+
+
+SECTIONS_PLAN = """**Phần I. KẾT QUẢ ĐẠT ĐƯỢC NĂM 2025**
+**1. Cải cách thủ tục hành chính**
+Tỷ lệ hồ sơ giải quyết đúng hạn đạt 97,6%.
+**Phần II. PHƯƠNG HƯỚNG, NHIỆM VỤ NĂM 2026**
+**a) Cải cách chế độ công vụ**
+
+100% công chức cấp xã đạt chuẩn về trình độ theo vị trí việc làm.
+
+**b) Xây dựng và phát triển Chính quyền điện tử, Chính quyền số**
+- Đến năm 2026:
++ Tỷ lệ hồ sơ TTHC được xử lý hoàn toàn trực tuyến đạt 70%.
++ 100% cuộc kiểm tra của cơ quan quản lý nhà nước được tiến hành qua môi trường số.
++ 100% Trung tâm Phục vụ hành chính công cấp xã được bố trí trụ sở, trang bị đầy đủ máy tính.
++ 100% hồ sơ tiếp nhận tại Trung tâm Phục vụ hành chính công tỉnh, các chi nhánh và \
+Trung tâm Phục vụ hành chính công cấp xã được số hóa.
+"""
+
+
+def test_post_2025_plan_sections_tiers_and_indicators() -> None:
+    rows = extract_targets(SECTIONS_PLAN, meta=DocumentMeta(issued="2025-12-12",
+                                                             period_start=2026, period_end=2026))
+    got = [(t.value, t.area, t.level, t.indicator) for t in rows]
+    assert got == [
+        # "Phần I. KẾT QUẢ ĐẠT ĐƯỢC" is a report: its 97,6% is not a target. A short title
+        # line then a blank line and "100% ..." are a heading and its paragraph.
+        (100.0, "civil_service", "commune", "commune_officials_standard_share"),
+        # An item that states a target does not rename the section's area.
+        (70.0, "digital_government", "all", "full_online_procedure_files_share"),
+        (100.0, "digital_government", "all", "digital_inspections_share"),
+        (100.0, "digital_government", "commune", "one_stop_desk_modern_equipment_share"),
+        (100.0, "digital_government", "province+commune", None),
+    ]
