@@ -276,8 +276,10 @@ _ANNEX_NUMBER = re.compile(
 
 # A web page that republishes a plan says in its lead who issued it, when and with what
 # number: "Ngày 03/02/2026, Ủy ban nhân dân tỉnh Lạng Sơn ban hành Kế hoạch số 24/KH-UBND".
+# (The word boundary is a lookbehind after the first letter: the engine then scans for
+# that letter quickly instead of trying the pattern at every position.)
 _NEWS_LEAD = re.compile(
-    r"\b[Nn]gày\s+(?P<day>\d{1,2})\s*[/.\-]\s*(?P<month>\d{1,2})\s*[/.\-]\s*(?P<year>\d{4})\s*,"
+    r"[Nn](?<!\w[Nn])gày\s+(?P<day>\d{1,2})\s*[/.\-]\s*(?P<month>\d{1,2})\s*[/.\-]\s*(?P<year>\d{4})\s*,"
     r"(?:[^.;\n]|\.(?=\S)|\n(?!\s*\n)){3,200}?\bban\s+hành\s+"
     r"(?:Kế\s+hoạch|Quyết\s+định|Chương\s+trình|Đề\s+án|Chỉ\s+thị|Nghị\s+quyết)\s+số\s*"
     r"(?P<num>[0-9][0-9A-Za-z.]*)\s*(?P<symbol>/\s*[A-ZĐ][A-ZĐa-zđ0-9\-/.]*[A-ZĐa-zđ0-9])"
