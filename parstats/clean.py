@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 
 __all__ = ["ParseView", "parse_view", "HEADING_MARKER", "DEADLINE_LINE"]
 
-# A line that opens a heading or a list item: "I.", "1.", "1.1.", "a)", "đ)", "-", "+".
+# A line that opens a heading or a list item: "I.", "1.", "1.1.", "a)", "đ)", "-", "+",
+# "Điều 2", "Phần II", and an appendix ("PHỤ LỤC", "Phụ lục 1").
 HEADING_MARKER = re.compile(
     r"(?:[IVXL]{1,6}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.|\d{1,2}(?:\.\d{1,2}){1,3}"
     r"|\d{1,2}\)|[a-zđ]\)|[-+•–*])(?=\s)"
     r"|(?:Điều|Chương|Phần|Mục)\s+(?:\d{1,3}|[IVXL]{1,6})\b"
+    r"|PHỤ LỤC(?:\s+(?:\d{1,3}|[IVXL]{1,6}|[A-Z]))?(?=\s|$)|Phụ lục\s+(?:\d{1,3}|[IVXL]{1,6})\b"
 )
 # Lines of a web page around the document, not part of it.
 _FOOTER = re.compile(
@@ -88,6 +91,17 @@ class ParseView:
         if k < 0:
             return 0
         return self.source_starts[k] + (i - self.view_starts[k])
+
+    def to_view(self, j: int) -> int:
+        """Return the view position of source offset ``j``.
+
+        Where the cleaner dropped the character at ``j``, a neighbouring kept one's.
+        """
+        k = bisect_right(self.source_starts, j) - 1
+        if k < 0:
+            return 0
+        end = self.view_starts[k + 1] if k + 1 < len(self.view_starts) else len(self.text)
+        return max(0, min(self.view_starts[k] + (j - self.source_starts[k]), end - 1))
 
     def span_to_source(self, a: int, b: int) -> tuple[int, int]:
         """Return the source span ``[start, end)`` covering view span ``[a, b)``."""
@@ -231,7 +245,39 @@ def _is_short_title(line: _Logical) -> bool:
     return bool(marker) and line.length < 60 and not _CONTENT.search(line.head, marker.end())
 
 
-_ARTICLE_WORDS = ("Điều", "Chương", "Phần", "Mục")
+_ARTICLE_WORDS = ("Điều", "Chương", "Phần", "Mục", "PHỤ LỤC", "Phụ lục")
+
+
+# A page number line of a PDF's text: "Trang 3/12", "Trang 3", "Page 3 of 12".
+_PAGE_NUMBER = re.compile(r"(?:Trang|TRANG|Page)\s+\d{1,4}(?:\s*(?:/|of|trên)\s*\d{1,4})?")
+# The same at a line's start, led by the line break (which the engine scans for quickly).
+_PAGE_HINT = re.compile(r"\n[ \t]*(?:Trang|TRANG|Page)\s+\d")
+
+
+def page_furniture(text: str) -> frozenset[str]:
+    """Return the lines that are a paged text's furniture, not its content.
+
+    Page number lines ("Trang 3/12"), and a running header or footer: a line next to
+    page numbers (the nearest non-blank one before or after) that recurs there.
+    Empty for a text without page numbers.
+    """
+    if _PAGE_HINT.search(text) is None:
+        return frozenset()
+    lines = [line.strip() for line in text.split("\n")]
+    pages = [i for i, line in enumerate(lines) if line and _PAGE_NUMBER.fullmatch(line)]
+    if len(pages) < 2:
+        return frozenset()
+    neighbours: Counter[str] = Counter()
+    for i in pages:
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(lines) and not lines[j]:
+                j += step
+            if 0 <= j < len(lines) and len(lines[j]) <= 100 and j not in pages:
+                neighbours[lines[j]] += 1
+    found = {lines[i] for i in pages}
+    found |= {line for line, n in neighbours.items() if n >= 2}
+    return frozenset(found)
 
 
 def parse_view(text: str) -> ParseView:
@@ -271,10 +317,13 @@ def parse_view(text: str) -> ParseView:
     # holds one needs cleaning, and a search of the text finds them faster than a test
     # of every line. Each is looked for again once the lines have passed it.
     next_star = next_pipe = next_underscores = -1
+    furniture = page_furniture(text)
     for raw in text.split("\n"):
         end = pos + len(raw)
         stripped = raw.strip()
-        if not stripped:
+        if not stripped or (furniture and stripped in furniture):
+            # A page's number and running header, where a PDF's pages met, are a gap:
+            # the sentence broken there goes on after them.
             gap_blank = True
             pos = end + 1
             continue
@@ -290,8 +339,9 @@ def parse_view(text: str) -> ParseView:
                 break
             hard_break = True
         else:
-            # A table row is a line of its own: it neither continues nor is continued.
-            is_row = first == "|"
+            # A table row ("| ... |", or cells separated by tabs as a PDF's text gives
+            # them) is a line of its own: it neither continues nor is continued.
+            is_row = first == "|" or ("\t" in stripped and stripped.count("\t") >= 2)
             if is_row or table_row:
                 hard_break = True
             table_row = is_row

@@ -41,7 +41,10 @@ AREA_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|^kiểm tra (?:cải cách hành chính|cchc)",
         ),
         ("institutions", r"thể chế|^sở tư pháp$"),
-        ("procedures", r"thủ tục hành chính|\btthc\b|^văn phòng (?:ubnd|ủy ban nhân dân)"),
+        (
+            "procedures",
+            r"thủ tục hành chính|cải cách thủ tục|\btthc\b|^văn phòng (?:ubnd|ủy ban nhân dân)",
+        ),
         ("apparatus", r"tổ chức bộ máy|\bbộ máy hành chính"),
         ("civil_service", r"chế độ công vụ|công chức, công vụ|đội ngũ cán bộ|cán bộ, công chức"),
         ("public_finance", r"tài chính công|^sở tài chính$"),
@@ -84,7 +87,8 @@ class Node:
         The heading marker as written (``"II."``, ``"1.1."``, ``"a)"``, ``"-"``).
     kind
         Marker family: ``roman``, ``num1``.. ``num4``, ``paren``, ``alpha``,
-        ``dash``, ``plus``, ``article``, ``deadline`` (a bare "Đến năm 2028:" line,
+        ``dash``, ``plus``, ``article``, ``annex`` ("PHỤ LỤC"), ``deadline`` (a bare
+        "Đến năm 2028:" line,
         marker ``""``) or ``root``.
     title
         The heading's title: its text up to the first ``.``, ``:`` or ``;``.
@@ -163,11 +167,11 @@ class Outline:
         after, end = self.heads[index], self.ends[index]
         # Only a heading's start can hold its title; long item lines are not copied whole.
         rest = self.text[after : min(end, after + _HEAD_CHARS)].strip()
-        if kind == "article":
+        if kind in ("article", "annex"):
             # "Phần I. KẾT QUẢ ...", "Chương II: ...", "Mục 1 - ...": the title follows.
             rest = rest.lstrip(".:-–— ")
         title, at_number = _title_parts(rest) if rest else ("", False)
-        is_section = kind in ("roman", "article") or kind.startswith("num")
+        is_section = kind in ("roman", "article", "annex") or kind.startswith("num")
         named = None
         if not title:
             pass  # "d) 100% các quyết định ... được kiểm tra" is content, not a title
@@ -182,7 +186,7 @@ class Outline:
         ):
             named = area_of_title(title)
         area = named or parent.area
-        if kind == "roman" and named is None:
+        if kind in ("roman", "annex") and named is None:
             area = "overall"
         year = title_year(title) if len(title) <= _MAX_SECTION_TITLE else None
         return Node(
@@ -234,6 +238,8 @@ def _kind(marker: str) -> str:
         return f"num{min(marker.rstrip('.').count('.') + 1, 4)}"
     if marker.split()[0] in ("Điều", "Chương", "Phần", "Mục"):
         return "article"
+    if marker.split()[0] in ("PHỤ", "Phụ"):
+        return "annex"
     return "roman"
 
 
@@ -360,7 +366,8 @@ def build_outline(view_text: str) -> Outline:
         if end < 0:
             end = n
         kind = _kind(marker)
-        if kind == "roman":
+        if kind in ("roman", "annex"):
+            # A part, or an appendix after the body: a new top-level section.
             del stack[1:]
             del kinds[1:]
         elif kind in kinds:

@@ -60,6 +60,8 @@ RANK_RULES: tuple[Rule, ...] = (
 )
 
 # Shares, counts and cuts, most specific first.
+# The share of the dissatisfied ("tỷ lệ ... không hài lòng ... dưới 3%") has no code.
+_DISSATISFIED = re.compile(r"(?:không|chưa) hài lòng")
 RULES: tuple[Rule, ...] = (
     # Cuts (the value is the size of the cut).
     Rule("psu_budget_spending_reduction", r"chi trực tiếp|chi ngân sách", direction="decrease"),
@@ -94,7 +96,10 @@ RULES: tuple[Rule, ...] = (
     # Procedure files and online services.
     Rule("online_or_postal_procedure_files_share", r"bưu chính"),
     Rule("procedure_files_on_system_share", r"hồ sơ.*hệ thống thông tin giải quyết"),
-    Rule("internal_procedure_files_electronic_share", r"hồ sơ.*luân chuyển|luân chuyển.*hồ sơ"),
+    Rule(
+        "internal_procedure_files_electronic_share",
+        r"hồ sơ.*luân chuyển|luân chuyển.*hồ sơ|hồ sơ.*chuyển giữa các cơ quan",
+    ),
     Rule("on_time_procedure_files_share", r"đúng hạn"),
     Rule("early_procedure_files_share", r"trước hạn"),
     Rule("online_payment_transactions_share", r"giao dịch thanh toán"),
@@ -114,6 +119,8 @@ RULES: tuple[Rule, ...] = (
         "interagency_procedures_linked_share",
         r"thực hiện liên thông|thẩm quyền giải quyết của nhiều",
     ),
+    # "văn bản đi ... được ký số và gửi qua Hệ thống quản lý văn bản": signed documents.
+    Rule("electronic_documents_share", r"văn bản (?:đi|trao đổi).*(?:được ký số|chữ ký số)"),
     Rule("document_management_software_share", r"quản lý văn bản"),
     Rule("work_files_online_share", r"hồ sơ công việc"),
     Rule("online_procedure_files_share", rf"hồ sơ.*trực tuyến.*(?:{_ONLINE_PARTIAL})"),
@@ -285,6 +292,8 @@ def match_indicator(words: str, *, sentence: str = "", direction: str = "attain"
         The target's direction; cut rules apply only to ``decrease``.
     """
     words = words.lower()
+    if "hài lòng" in words and _DISSATISFIED.search(words):
+        return None
     sentence_low: str | None = None
     rules = _RULES_FOR.get(direction)
     if rules is None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import warnings
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -131,7 +131,7 @@ _PERCENT_UNITS = ("%", "phần trăm")
 # Only the first digit of a run is tried: a hint at a later digit ("95%" at the "5")
 # is one at the first too, and the engine rejects the others at the lookbehind.
 _HINT = re.compile(
-    r"\d(?<!\d\d)(?:(?<=[nN]hóm \d)|(?<=top \d)|(?<=hạng \d)|(?<=thứ \d)|(?<=từ \d)"
+    r"\d(?<!\d\d)(?:(?<=[nN]hóm \d)|(?<=[tT]op \d)|(?<=[hH]ạng \d)|(?<=[tT]hứ \d)|(?<=[tT]ừ \d)"
     r"|[\d.,]*\s*(?:%|phần trăm|bậc|hạng|vị trí|thứ hạng|đơn vị|cơ quan|biên chế|người"
     r"|viên chức|công chức|cán bộ))"
 )
@@ -182,8 +182,8 @@ _BASELINE = re.compile(
 # "(năm 2024 đạt 84,6%)" after a target: the level of an earlier year, a baseline for
 # that year (if the year is before the target's).
 _PAST_YEAR_VALUE = re.compile(
-    r"\(\s*(?:năm|trong năm)\s+((?:19|20)\d{2})\s*,?\s*(?:(?:đã|chỉ|mới)\s+)?"
-    r"(?:đạt|là|ở mức)?\s*(?:khoảng\s+)?$"
+    r"\(\s*(?:năm|trong năm)\s+((?:19|20)\d{2})\s*,?\s*(?:(?:đã|chỉ|mới|ước)\s+)?"
+    r"(?:đạt|là|ở mức|thực hiện)?\s*(?:khoảng\s+)?$"
 )
 # Words that open a plan's bullet without being its subject: "Phấn đấu đạt 95% X" is
 # read forward, like "95% X".
@@ -194,9 +194,15 @@ _REPORT_HEADING = re.compile(
     r"|đánh giá (?:kết quả|tình hình|việc thực hiện|công tác|chung)"
     r"|tình hình (?:thực hiện|triển khai)|tồn tại|hạn chế)"
 )
-# A plan's background ("Bối cảnh", "Thực trạng", "Sự cần thiết") reports the past too,
-# unless the heading also sets the plan ("Bối cảnh và mục tiêu").
-_BACKGROUND_HEADING = re.compile(r"^(?:(?:đánh giá )?thực trạng|bối cảnh|sự cần thiết)")
+# A plan's background ("Bối cảnh", "Thực trạng", "Sự cần thiết", "Kết quả ...") reports
+# the past too, unless the heading also sets the plan ("Bối cảnh và mục tiêu").
+_BACKGROUND_HEADING = re.compile(
+    r"^(?:(?:đánh giá )?thực trạng|bối cảnh|sự cần thiết"
+    # "Kết quả đo lường sự hài lòng năm 2021" reports; "Kết quả cần đạt" plans.
+    r"|kết quả(?! (?:cần|phải|dự kiến|mong đợi|đầu ra))"
+    # A budget section's shares ("ngân sách tỉnh ... chiếm 75%") are not reform targets.
+    r"|kinh phí)"
+)
 _PLAN_HEADING_WORDS = re.compile(r"mục tiêu|chỉ tiêu|nhiệm vụ|phương hướng|giải pháp|kế hoạch")
 # A list item with its own verb does not share the qualifier of the one before it.
 _OWN_VERB = re.compile(r"\b(?:được|đạt|phấn đấu|là|có|trả|bảo đảm|đảm bảo)\b|.{60}")
@@ -205,6 +211,12 @@ _COMMITMENT = re.compile(
     r"|đảm bảo|\bphải\b"
 )
 _PAST = re.compile(r"\bđã\b|\bđạt được\b")
+# The settings of a survey or an index's formula: "độ tin cậy 95%, sai số cho phép ±3%",
+# "bằng 10% số mẫu", "trọng số 20%".
+_SURVEY_BEFORE = re.compile(
+    r"(?:độ tin cậy|sai số(?: cho phép)?|trọng số|hệ số|±)\s*(?:là\s+|bằng\s+|khoảng\s+)?$"
+)
+_SURVEY_AFTER = re.compile(r"\s*(?:số mẫu|mẫu|số phiếu)\b")
 # The words that may stand between a tier and its number: "cấp tỉnh đạt tối thiểu 90%".
 _LEAD_QUALIFIER = re.compile(
     r"\s*(?:đạt|là|:)?\s*(?:tối thiểu|ít nhất|trên|dưới|từ|tối đa|không quá|không dưới|≥|≤)?\s*$"
@@ -216,6 +228,8 @@ _ONE_LEVEL = r"(?:các\s+)?(?:ubnd\s+)?cấp (?:tỉnh|huyện|xã)\b"
 _TRAIL_TIER = re.compile(
     rf"\s*(?:đối với|tại|ở)\s+(?P<t>{_ONE_LEVEL}(?:\s*(?:,|và)\s*{_ONE_LEVEL})*)"
 )
+# The words between two items of one list that differ only in their tier.
+_TIER_ONLY_GAP = re.compile(rf"\s*(?:(?:đối với|tại|ở)\s+)?{_ONE_LEVEL}\s*(?:,|và)\s*")
 # A list of numbers closed by the tiers they go to ("70%, 60% và 50% ở cấp tỉnh,
 # cấp huyện và cấp xã") is read one tier to each number, as with "lần lượt".
 _LIST_TIERS_AFTER = re.compile(r"\s*%?\s*(?:đối với|tại|ở)\s+(?:các\s+)?(?:ubnd\s+)?cấp ")
@@ -255,10 +269,13 @@ _YEAR_BEFORE = re.compile(
 # Tiers of government: the words that name each.
 _TIER_NAMES = {
     "all": r"cả (?:3|ba) cấp|các cấp chính quyền|từ tỉnh (?:đến|tới) cơ sở|từ cấp xã trở lên"
+    r"|(?:từ )?cấp tỉnh (?:đến|tới) (?:cấp )?(?:xã|cơ sở)"
     r"|toàn tỉnh|cả tỉnh|mọi cấp",
     "pd": r"(?:từ )?cấp tỉnh (?:đến|tới|và) (?:cấp )?huyện|cấp huyện trở lên",
     "dc": r"(?:từ )?cấp huyện (?:đến|tới|và) (?:cấp )?xã",
-    "province": r"cấp tỉnh|cấp sở|(?:các )?sở, (?:ban, )?ngành|các sở\b"
+    # Not "cấp tỉnh" in the names of PAPI ("hành chính công cấp tỉnh") and PCI
+    # ("năng lực cạnh tranh cấp tỉnh").
+    "province": r"(?<!công )(?<!tranh )cấp tỉnh|cấp sở|(?:các )?sở, (?:ban, )?ngành|các sở\b"
     r"|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|hđnd|hội đồng nhân dân) tỉnh\b"
     r"|trung tâm phục vụ hành chính công tỉnh\b",
     "district": r"cấp huyện|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?huyện"
@@ -370,10 +387,14 @@ def _candidates(sentence: str) -> list[_Candidate]:
         "nhóm" in sentence or "top" in sentence or "hạng" in sentence or "thứ" in sentence
     ) and _RANK_HINT.search(sentence):
         starts = [c.start for c in out]
+        counts_taken: set[int] = set()
         for m in _RANK_FIRST.finditer(sentence):
             k = bisect_left(starts, m.end())
             if k > 0 and out[k - 1].end > m.start():
-                continue  # overlaps a number expression already found
+                if out[k - 1].unit != "count" or out[k - 1].start != m.start("rank"):
+                    continue  # overlaps a number expression already found
+                # "nhóm 3 đơn vị dẫn đầu": a rank among units, not a count of units.
+                counts_taken.add(k - 1)
             after = sentence[m.end() : m.end() + 40]
             before = sentence[max(0, m.start() - _WINDOW) : m.start()]
             if _RANK_CONTEXT.search(after) or _RANK_BEFORE.search(before):
@@ -382,6 +403,10 @@ def _candidates(sentence: str) -> list[_Candidate]:
                         m.start(), m.end(), float(m.group("rank")), None, "rank", m.group("rword")
                     )
                 )
+            else:
+                counts_taken.discard(k - 1)
+        if counts_taken:
+            out = [c for k, c in enumerate(out) if k not in counts_taken]
         out.sort(key=lambda c: c.start)
     return out
 
@@ -467,12 +492,15 @@ def _tiers(scope: str, backward: bool) -> str | None:
     return "+".join(order)
 
 
-def _level(sentence: str, cand: _Candidate, primary: str, secondary: str, backward: bool) -> str:
-    """Return the tier of one number.
+def _level(
+    sentence: str, cand: _Candidate, primary: str, secondary: str, backward: bool
+) -> str | None:
+    """Return the tier of one number, or ``None`` where its sentence names none.
 
     In order: a tier that alone leads the number ("cấp tỉnh trên 90%"); the tiers in
     the number's own words; for a number that ends its clause, the tiers before it;
-    a leading "Đối với cấp xã, ..." of the sentence; else ``all``.
+    a leading "Đối với cấp xã, ..." of the sentence; the bodies an item is addressed
+    to ("c) Các sở, ban, ngành và UBND cấp huyện: giảm 1,5% ...").
     """
     pre = sentence[max(0, cand.start - 60) : cand.start]
     if _may_name_tier(pre):
@@ -492,7 +520,40 @@ def _level(sentence: str, cand: _Candidate, primary: str, secondary: str, backwa
             found = m
         if found is not None:
             level = _tiers(found.group(1), False)
-    return level or "all"
+    if level is None and ": " in sentence:
+        colon = sentence.find(": ")
+        if colon < cand.start:
+            m = _ADDRESSEES.match(sentence, 0, colon)
+            if m is not None and m.group("t").startswith(("sở ", "các sở ")):
+                level = "province"  # "a) Sở Y tế, Sở Giáo dục và Đào tạo: giảm 2% ..."
+            elif m is not None and _may_name_tier(m.group("t")):
+                level = _tiers(m.group("t"), False)
+    return level
+
+
+# An item addressed to bodies: "c) Các sở, ban, ngành và UBND các huyện: ..." (the whole
+# lead-in before the colon, after the item's marker).
+_ADDRESSEES = re.compile(
+    r"[\s\-+•]*(?:[a-zđ]\)|\d{1,2}[.)])?\s*(?:đối với\s+)?(?P<t>[^:;]{3,120})$"
+)
+# A heading that names the bodies its items are for: "a) Đối với các sở, ban, ngành".
+_HEADING_TIER = re.compile(r"(?:riêng\s+)?(?:đối với|riêng)\s+(?P<t>.{3,100})")
+
+
+def _heading_level(outline: Outline, node: int, cache: dict[int, str | None]) -> str | None:
+    """Return the tier the nearest heading over ``node`` is addressed to, if any."""
+    if node in cache:
+        return cache[node]
+    found = None
+    if node > 0:
+        title = outline.node(node).title.lower()
+        m = _HEADING_TIER.fullmatch(title)
+        if m is not None and _may_name_tier(m.group("t")):
+            found = _tiers(m.group("t"), False)
+        if found is None:
+            found = _heading_level(outline, outline.parents[node], cache)
+    cache[node] = found
+    return found
 
 
 def _ends_with_tier(text: str) -> bool:
@@ -615,6 +676,10 @@ def _split_point(sentence: str, left: _Reading, right: _Reading) -> int:
         last = m
     if last is not None:
         return a + last.start()
+    paren = between.rfind("(")
+    if paren >= 0 and ")" not in between[paren:]:
+        # "95% X (hiện nay đạt 89,7%)": the parenthesis holds the second number's words.
+        return a + paren
     if right.backward and not left.backward:
         comma = between.find(",")
         if comma >= 0:
@@ -731,6 +796,18 @@ _SECTOR_SATISFACTION = frozenset(
 )
 
 
+# The bodies a province ranks itself ("đơn vị", "sở", "huyện" right after the rank, or
+# "trong khối ..."), where national rankings name provinces ("tỉnh, thành phố").
+_INTERNAL_RANK = re.compile(
+    r"\s*(?:cơ quan,? )?(?:đơn vị|cơ quan|sở\b|huyện|xã\b|phòng\b)(?![^;.]{0,40}cả nước)"
+    r"|[^;.]{0,40}\b(?:trong|của) khối\b"
+)
+
+
+# "mỗi chỉ số tăng 3 bậc", "đều tăng 3 bậc": one move for each index named.
+_EACH_INDEX = re.compile(r"\bmỗi chỉ số\b|\bđều\b")
+
+
 def _rank_codes(words: str, unit: str) -> tuple[str, ...]:
     """Return the rank indicators ``words`` name; a move in a ranking other than PCI has none.
 
@@ -785,77 +862,272 @@ _PAST_COLUMN = frozenset({"kết quả", "thực hiện", "ước thực hiện"
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+# The header of a table's unit column, and the units its cells give to bare numbers.
+_UNIT_HEADER = re.compile(r"(?:đơn vị tính|đvt|đơn vị)\.?")
+# What a text with such a header holds, in any case (a quick test before reading rows).
+_UNIT_HEADER_WORDS = ("vị tính", "VỊ TÍNH", "ĐVT", "Đvt", "đvt", "Đơn vị |", "Đơn vị\t",
+                      "ĐƠN VỊ |", "ĐƠN VỊ\t", "đơn vị |", "đơn vị\t")
+_CELL_UNITS = {"%": "percent", "tỷ lệ %": "percent", "tỷ lệ (%)": "percent", "(%)": "percent",
+               "phần trăm": "percent", "thứ hạng": "rank", "xếp hạng": "rank", "hạng": "rank",
+               "vị trí": "rank", "thứ": "rank"}
+# A cell holding one bare value: "25", "≥ 84", "82,4", "50 - 60".
+_BARE_CELL = re.compile(
+    r"(?:≥|>=|≤|<=|>|<|trên|tối thiểu|dưới|tối đa|từ)?\s*(?P<n1>\d{1,3}(?:[.,]\d+)?)"
+    r"(?:\s*(?:-|–|đến)\s*(?P<n2>\d{1,3}(?:[.,]\d+)?))?"
+)
+# A number in a sentence that no unit follows (a candidate only in a table cell).
+_BARE_NUMBER = re.compile(r"(?<![\d.,/:])\d{1,3}(?:[.,]\d+)?(?![\d.,/:%])")
+
+
+@dataclass(frozen=True)
+class _Column:
+    """What a table's header says of one column."""
+
+    year: int | None = None  # "Năm 2026", "2030"
+    past: bool = False  # "Kết quả năm 2025": results, not targets
+    tier: str | None = None  # "Các sở, ban, ngành", "UBND cấp xã"
+    unit: bool = False  # "Đơn vị tính"
+
+    @property
+    def holds_values(self) -> bool:
+        """A column of values (a year's, a tier's), not of labels, units or agencies."""
+        return self.year is not None or self.tier is not None
+
+
 @dataclass(frozen=True)
 class _Cell:
-    """Where a number sits in a table row (a web page's ``| ... | ... |`` table)."""
+    """Where a number sits in a table row."""
 
     year: int | None  # the year its column's header names
     label: str  # the row's label: its longest cell of words before the number's cell
     past: bool = False  # its column reports results ("Kết quả năm 2025"): a baseline
+    tier: str | None = None  # the tier its column's header names
+    unit: str | None = None  # the unit the row's unit cell gives ("%" -> percent)
+    holds_values: bool = False  # its column is a year's or a tier's
 
 
 class _Tables:
     """The table rows of a plan's NFC text, read from the source (the view has no pipes).
 
-    A row is a source line that starts with ``|``; its table's header is the first
-    line of the block of such lines. A number in a row takes its column's year
-    from the header ("| Chỉ tiêu | Năm 2026 | Năm 2030 |") and its words from the
-    row's label cell, not from the other cells (another year's value, the lead
-    agency).
+    A row is a source line that starts with ``|``, or one whose cells are separated
+    by tabs (two or more); its table's header is the first line of the block of
+    such lines. A number in a row takes its column's year, tier and kind from the
+    header ("| Chỉ tiêu | Kết quả năm 2025 | Năm 2026 |", "| Các sở, ban, ngành |
+    UBND cấp xã |") and its words from the row's label cell, not from the other
+    cells (another year's value, the lead agency). Where a unit column ("Đơn vị
+    tính") gives the row's unit, a bare number in a value column is a value in
+    that unit.
     """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.any = "|" in text
-        self._headers: dict[int, list[tuple[int | None, bool]]] = {}
+        self.any = "|" in text or "\t" in text
+        self._headers: dict[int, list[_Column]] = {}
 
     def _line(self, pos: int) -> tuple[int, int]:
         start = self.text.rfind("\n", 0, pos) + 1
         end = self.text.find("\n", pos)
         return start, (end if end >= 0 else len(self.text))
 
+    @staticmethod
+    def _kind(line: str) -> str | None:
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            return "pipe"
+        if stripped.count("\t") >= 2:
+            return "tab"
+        return None
+
+    @staticmethod
+    def _cells(line: str, kind: str) -> tuple[list[str], int]:
+        """Return a row's cells and the offset in ``line`` where the first one starts."""
+        if kind == "pipe":
+            first = line.find("|") + 1
+            return line[first:].split("|"), first
+        first = len(line) - len(line.lstrip(" "))
+        return line[first:].split("\t"), first
+
     def is_row(self, pos: int) -> bool:
         """Whether source position ``pos`` lies on a table row."""
         if not self.any:
             return False
         start, end = self._line(pos)
-        return self.text[start:end].lstrip().startswith("|")
+        return self._kind(self.text[start:end]) is not None
 
-    def _header_years(self, row_start: int) -> list[tuple[int | None, bool]]:
-        """Return the year each column's header names and whether it reports results."""
+    def _header(self, row_start: int, kind: str) -> list[_Column]:
+        """Return what each column's header says, for a row (empty for the header itself)."""
         top = row_start
         while top > 0:
             prev = self.text.rfind("\n", 0, top - 1) + 1
-            if not self.text[prev : top - 1].lstrip().startswith("|"):
+            if self._kind(self.text[prev : top - 1]) != kind:
                 break
             top = prev
+        return self._columns(top, kind) if top != row_start else []
+
+    def _columns(self, top: int, kind: str) -> list[_Column]:
+        """Return what each cell of the header row at ``top`` says of its column."""
         found = self._headers.get(top)
         if found is None:
             _, end = self._line(top)
             found = []
-            for cell in self.text[top:end].split("|")[1:]:
-                m = _HEADER_YEAR.fullmatch(cell.strip(" \t*_").lower())
-                found.append(
-                    (int(m.group(2)), m.group("label") in _PAST_COLUMN) if m else (None, False)
-                )
+            for cell in self._cells(self.text[top:end], kind)[0]:
+                words = cell.strip(" \t*_").lower()
+                m = _HEADER_YEAR.fullmatch(words)
+                if m is not None:
+                    past = m.group("label") in _PAST_COLUMN
+                    found.append(_Column(year=int(m.group(2)), past=past))
+                elif _UNIT_HEADER.fullmatch(words):
+                    found.append(_Column(unit=True))
+                elif _may_name_tier(words) and _TIER.search(words):
+                    found.append(_Column(tier=_tiers(words, False)))
+                else:
+                    found.append(_Column())
             self._headers[top] = found
-        return found if top != row_start else []
+        return found
 
     def cell(self, pos: int) -> _Cell | None:
         """Return what the table says of the number at source position ``pos``, if in a row."""
-        if not self.is_row(pos):
+        if not self.any:
             return None
         start, end = self._line(pos)
         line = self.text[start:end]
+        kind = self._kind(line)
+        if kind is None:
+            return None
+        cells, first = self._cells(line, kind)
         at = pos - start
-        cells = line.split("|")[1:]
-        index = line.count("|", 0, at) - 1
-        years = self._header_years(start)
-        year, past = years[index] if 0 <= index < len(years) else (None, False)
+        sep = "|" if kind == "pipe" else "\t"
+        index = line.count(sep, first, at) if at >= first else -1
+        header = self._header(start, kind)
+        column = header[index] if 0 <= index < len(header) else _Column()
+        unit = None
+        for k, col in enumerate(header):
+            if col.unit and k < len(cells):
+                unit = _CELL_UNITS.get(" ".join(cells[k].split()).lower().strip("* _"))
         words = [c.strip(" \t*_") for c in cells[: max(index, 0)]]
         words = [w for w in words if len(_LETTER.findall(w)) >= 4]
         label = max(words, key=len, default="")
-        return _Cell(year, label, past)
+        return _Cell(column.year, label, column.past, column.tier, unit, column.holds_values)
+
+    def bare_value(self, pos: int) -> tuple[float, float | None, str] | None:
+        """Return value, upper value and unit of a bare number at ``pos`` that fills its cell.
+
+        Only in a value column of a row whose unit column gives the unit.
+        """
+        cell = self.cell(pos)
+        if cell is None or cell.unit is None or not cell.holds_values:
+            return None
+        start, end = self._line(pos)
+        line = self.text[start:end]
+        kind = self._kind(line) or "pipe"
+        sep = "|" if kind == "pipe" else "\t"
+        left = line.rfind(sep, 0, pos - start) + 1
+        right = line.find(sep, pos - start)
+        content = line[left : right if right >= 0 else len(line)].strip(" \t*_").lower()
+        m = _BARE_CELL.fullmatch(content)
+        if m is None or content.startswith("top"):
+            return None
+        lo = _number(m.group("n1"))
+        hi = _number(m.group("n2")) if m.group("n2") else None
+        if lo is None or (hi is not None and hi <= lo):
+            return None
+        return lo, hi, cell.unit
+
+    def unit_rows(self) -> list[int]:
+        """Return the source offsets of the rows whose unit column gives a unit."""
+        out: list[int] = []
+        if not any(word in self.text for word in _UNIT_HEADER_WORDS):
+            return out  # no table has a unit column (most plans have no table at all)
+        pos = 0
+        top_kind: str | None = None
+        unit_at: int | None = None  # the unit column of the current table, if it has one
+        for line in self.text.split("\n"):
+            kind = self._kind(line) if ("|" in line or "\t" in line) else None
+            if kind is None:
+                top_kind = None
+            elif kind != top_kind:
+                # A table's first row: its header.
+                top_kind = kind
+                columns = self._columns(pos, kind)
+                unit_at = next((k for k, col in enumerate(columns) if col.unit), None)
+                if unit_at is not None and not any(col.holds_values for col in columns):
+                    unit_at = None
+            elif unit_at is not None:
+                cells, first = self._cells(line, kind)
+                if unit_at < len(cells):
+                    unit = " ".join(cells[unit_at].split()).lower().strip("* _")
+                    if unit in _CELL_UNITS:
+                        out.append(pos + len(line) - len(line.lstrip(" |\t")))
+            pos += len(line) + 1
+        return out
+
+
+def _with_bare_cells(
+    cands: list[_Candidate], sentence: str, offset: int, view: ParseView, tables: _Tables
+) -> list[_Candidate]:
+    """Add the bare numbers of a table row's value cells where its unit column gives a unit.
+
+    A number expression that runs over a cell's edge ("| Thứ hạng | 42 |" read as
+    "thứ hạng 42") is not one.
+    """
+    text = tables.text
+    kept = []
+    for c in cands:
+        a, b = view.span_to_source(offset + c.start, offset + c.end)
+        if "|" not in text[a:b] and "\t" not in text[a:b]:
+            kept.append(c)
+    cands = kept
+    extra = []
+    for m in _BARE_NUMBER.finditer(sentence):
+        if any(c.start < m.end() and m.start() < c.end for c in cands):
+            continue
+        found = tables.bare_value(view.to_source(offset + m.start()))
+        if found is not None:
+            lo, hi, unit = found
+            if hi is not None:
+                continue  # a range cell ("50 - 60") is read as one by the sentence's rules
+            extra.append(_Candidate(m.start(), m.end(), lo, None, unit, None))
+    if not extra:
+        return cands
+    return sorted(cands + extra, key=lambda c: c.start)
+
+
+# The words after one equivalent and before the next of a list: "47 biên chế công chức và".
+_EQUIVALENT_GAP = re.compile(r"[^\d;.()]{0,40}?(?:,|\bvà\b)\s*")
+
+
+def _respective_equivalents(sentence: str, readings: list[_Reading]) -> dict[int, int]:
+    """Pair a list of equivalents with the targets before it, in order.
+
+    "giảm 2% biên chế công chức và 3% số người làm việc (tương ứng 47 biên chế công
+    chức và 412 người làm việc)": 47 restates the 2%, 412 the 3%. The counts that
+    follow an equivalent in its list become equivalents too. Returns the start of
+    each equivalent's target by its own start (empty when there is no such list).
+    """
+    out: dict[int, int] = {}
+    i = 0
+    while i < len(readings):
+        if readings[i].kind != "equivalent":
+            i += 1
+            continue
+        group = [i]
+        while group[-1] + 1 < len(readings):
+            nxt = readings[group[-1] + 1]
+            gap = sentence[readings[group[-1]].cand.end : nxt.cand.start]
+            if (
+                nxt.cand.unit != "count"
+                or nxt.kind != "target"
+                or not _EQUIVALENT_GAP.fullmatch(gap)
+            ):
+                break
+            group.append(group[-1] + 1)
+        targets = [k for k in range(i) if readings[k].kind == "target"]
+        if len(group) > 1 and len(targets) >= len(group):
+            for g, t in zip(group, targets[-len(group) :], strict=True):
+                readings[g] = readings[g]._replace(kind="equivalent")
+                out[readings[g].cand.start] = readings[t].cand.start
+        i = group[-1] + 1
+    return out
 
 
 def _resolve_sentence(
@@ -867,6 +1139,7 @@ def _resolve_sentence(
     headings: dict[int, str],
     reports: dict[int, bool],
     tables: _Tables | None = None,
+    heading_tiers: dict[int, str | None] | None = None,
 ) -> list[Target]:
     """Extract the targets of one sentence (``offset`` is its start in the view).
 
@@ -875,7 +1148,13 @@ def _resolve_sentence(
     """
     original = sentence
     sentence = _lower(sentence)
+    if heading_tiers is None:
+        heading_tiers = {}
     cands = _candidates(sentence)
+    # A table row: each number reads its own cell and the row's label, nothing else.
+    in_table = tables is not None and tables.any and tables.is_row(view.to_source(offset))
+    if in_table:
+        cands = _with_bare_cells(cands, sentence, offset, view, tables)  # type: ignore[arg-type]
     if not cands:
         return []
     readings: list[_Reading] = []
@@ -883,6 +1162,7 @@ def _resolve_sentence(
     for cand in cands:
         readings.append(_read(sentence, cand, prev_end))
         prev_end = cand.end
+    equivalent_of = _respective_equivalents(sentence, readings)
     # Drop counts and rank moves that no commitment word governs.
     kept: list[_Reading] = []
     for r in readings:
@@ -895,6 +1175,11 @@ def _resolve_sentence(
             continue
         if r.cand.unit == "rank_places" and r.direction is None:
             continue
+        if r.cand.unit == "percent" and (
+            _SURVEY_BEFORE.search(sentence, max(0, r.cand.start - 30), r.cand.start)
+            or _SURVEY_AFTER.match(sentence, r.cand.end)
+        ):
+            continue  # a survey's setting ("độ tin cậy 95%", "10% số mẫu"), not a level
         kept.append(r)
     readings = kept
     if not readings:
@@ -916,10 +1201,9 @@ def _resolve_sentence(
     parent: Target | None = None
     previous: Target | None = None
     governing: _Reading | None = None
+    by_start: dict[int, Target] = {}  # the (first) target of each number, by its start
     splits = [_split_point(sentence, left, right) for left, right in pairwise(readings)]
     bounded = _may_have_boundary(sentence)
-    # A table row: each number reads its own cell and the row's label, nothing else.
-    in_table = tables is not None and tables.any and tables.is_row(view.to_source(offset))
 
     def between_next(i: int) -> str:
         if i + 1 >= len(readings):
@@ -969,10 +1253,15 @@ def _resolve_sentence(
                 and c.unit != "rank"
                 and not _OWN_VERB.search(between_next(i))
             )
+            # "trên 98% ở cấp tỉnh, 97% ở cấp huyện": items that differ only in their tier.
+            or (r.comparator in ("gt", "lt") and _TIER_ONLY_GAP.fullmatch(between_next(i)))
         ):
             governing = r
         start, end = view.span_to_source(offset + c.start, offset + c.end)
         quote = _collapse(original[c.start : c.end + 60])
+        if r.kind == "equivalent" and c.start in equivalent_of:
+            r = r._replace(kind="equivalent")
+            parent = by_start.get(equivalent_of[c.start], parent)
         if r.kind in ("equivalent", "baseline") and parent is not None:
             if r.kind == "equivalent":
                 comparator, direction = parent.comparator, parent.direction
@@ -1014,16 +1303,38 @@ def _resolve_sentence(
                 year = int(m.group(1))
         if year is None:
             year = _year_before(sentence[max(0, c.start - _WINDOW) : c.start])
+            issued = _issued_year(meta)
+            if kind == "target" and year is not None and issued is not None and year < issued:
+                # "Năm 2021, Chỉ số CCHC của tỉnh đạt 89,05%" in a plan issued in 2022: a
+                # year before the plan was written is a past result, not a deadline.
+                continue
         if year is None:
             year = node_info.year if node_info.year is not None else _default_year(meta)
         if cell is not None:
             # The column's year ("| Năm 2030 |") is the deadline; the label names the tier.
             if cell.year is not None and kind == "target":
                 year = cell.year
-            level = _tiers(primary, False) or "all"
+            level = cell.tier or _tiers(primary, False) or "all"
         else:
-            level = respective.get(i) or _level(sentence, c, primary, secondary, r.backward)
-        if c.unit in ("rank", "rank_places"):
+            level = (
+                respective.get(i)
+                or _level(sentence, c, primary, secondary, r.backward)
+                or _heading_level(outline, node, heading_tiers)
+                or "all"
+            )
+        if c.unit == "rank" and cell is None and _INTERNAL_RANK.match(sentence, c.end):
+            # "nhóm 3 đơn vị dẫn đầu khối các huyện của tỉnh": a place in the province's
+            # own ranking of its bodies, not in a national index.
+            codes = (None,)
+        elif c.unit == "rank_places" and _EACH_INDEX.search(
+            sentence, max(0, c.start - 40), c.start
+        ):
+            # "PAPI và PCI mỗi chỉ số tăng 3-5 bậc": a move in each index named before it
+            # (only PCI's has a code).
+            named = match_rank_indicators(secondary if not r.backward else primary, unit="rank")
+            codes = tuple("pci_rank_change" if code == "pci_rank" else None for code in named)
+            codes = codes or (None,)
+        elif c.unit in ("rank", "rank_places"):
             # The indices named in the number's own clause, else anywhere before it.
             codes = ()
             for scope in (
@@ -1063,6 +1374,7 @@ def _resolve_sentence(
             )
             out.append(target)
         parent = previous = out[-1]
+        by_start.setdefault(c.start, parent)
     return out
 
 
@@ -1158,22 +1470,46 @@ def extract_targets(text: str, *, meta: DocumentMeta | None = None) -> list[Targ
     headings: dict[int, str] = {}
     reports: dict[int, bool] = {}
     tables = _Tables(text)
-    # Only the logical lines that hold a candidate number are read closely.
-    m = _HINT.search(vtext)
-    while m is not None:
-        line_start = vtext.rfind("\n", 0, m.start()) + 1
-        line_end = vtext.find("\n", m.end())
-        if line_end < 0:
-            line_end = len(vtext)
+    heading_tiers: dict[int, str | None] = {}
+    for line_start, line_end in _lines_to_read(vtext, view, tables):
         for a, b in _sentences(vtext, line_start, line_end):
             out.extend(
-                _resolve_sentence(vtext[a:b], a, view, outline, meta, headings, reports, tables)
+                _resolve_sentence(
+                    vtext[a:b], a, view, outline, meta, headings, reports, tables, heading_tiers
+                )
             )
+    return out
+
+
+def _lines_to_read(vtext: str, view: ParseView, tables: _Tables) -> Iterator[tuple[int, int]]:
+    """Yield the spans of the logical lines worth reading closely, in order.
+
+    A line with a hint of a number expression (:data:`_HINT`), and a table row whose
+    unit column makes its bare numbers values.
+    """
+    rows: list[int] = []
+    if tables.any:
+        rows = sorted({vtext.rfind("\n", 0, view.to_view(p)) + 1 for p in tables.unit_rows()})
+    k = 0
+    m = _HINT.search(vtext)
+    while m is not None or k < len(rows):
+        hint_start = vtext.rfind("\n", 0, m.start()) + 1 if m is not None else len(vtext) + 1
+        if k < len(rows) and rows[k] < hint_start:
+            line_start = rows[k]
+            line_end = vtext.find("\n", line_start)
+        else:
+            line_start = hint_start
+            line_end = vtext.find("\n", m.end())  # type: ignore[union-attr]
+        if line_end < 0:
+            line_end = len(vtext)
+        yield line_start, line_end
+        while k < len(rows) and rows[k] <= line_end:
+            k += 1
         # The next line with a hint. Going on hint by hint would find the same one: a
         # hint that runs over the line's end ("95\n%") goes on with spaces and a unit
         # word only, where no hint (which starts with a digit) can begin.
-        m = _HINT.search(vtext, line_end)
-    return out
+        if m is not None and m.start() <= line_end:
+            m = _HINT.search(vtext, line_end)
 
 
 # The columns that are fields of :class:`Target`.

@@ -859,3 +859,144 @@ def test_post_2025_plan_sections_tiers_and_indicators() -> None:
         (100.0, "digital_government", "commune", "one_stop_desk_modern_equipment_share"),
         (100.0, "digital_government", "province+commune", None),
     ]
+
+
+UNIT_COLUMN_TABLES = (
+    "PHỤ LỤC\n"
+    "CHỈ TIÊU XÂY DỰNG CHÍNH QUYỀN SỐ GIAI ĐOẠN 2021 - 2025\n\n"
+    "| TT | Chỉ tiêu | Đơn vị tính | Thực hiện năm 2020 | 2021 | 2025 | Cơ quan chủ trì |\n"
+    "|---|---|---|---|---|---|---|\n"
+    "| 1 | Xếp hạng Chỉ số CCHC (PAR INDEX) của tỉnh | Thứ hạng | 42 | Top 40 | Top 20 "
+    "| Sở Nội vụ |\n"
+    "| 2 | Tỷ lệ TTHC được cung cấp dịch vụ công trực tuyến toàn trình | % | 18,5 | ≥ 25 | 80 "
+    "| Sở Thông tin và Truyền thông |\n"
+    "\n"
+    "STT\tChỉ tiêu\tĐơn vị tính\tNăm 2023\tNăm 2025\tCơ quan chủ trì\n"
+    "1\tTỷ lệ hồ sơ công việc cấp tỉnh được xử lý trên môi trường mạng\t%\t80\t90\t"
+    "Các sở, ban, ngành\n"
+)
+
+
+def test_unit_columns_make_bare_cells_values() -> None:
+    """A unit column ("%", "Thứ hạng") gives bare cells their unit, in pipe and tab tables."""
+    rows = extract_targets(UNIT_COLUMN_TABLES, meta=META_2025)
+    got = [(t.value, t.unit, t.kind, t.year, t.comparator, t.area, t.indicator) for t in rows]
+    assert got == [
+        (42.0, "rank", "baseline", 2020, "eq", "digital_government", "par_index_rank"),
+        (40.0, "rank", "target", 2021, "le", "digital_government", "par_index_rank"),
+        (20.0, "rank", "target", 2025, "le", "digital_government", "par_index_rank"),
+        (18.5, "percent", "baseline", 2020, "eq", "digital_government",
+         "full_online_procedures_share"),
+        (25.0, "percent", "target", 2021, "ge", "digital_government",
+         "full_online_procedures_share"),
+        (80.0, "percent", "target", 2025, "eq", "digital_government",
+         "full_online_procedures_share"),
+        (80.0, "percent", "target", 2023, "eq", "digital_government", "work_files_online_share"),
+        (90.0, "percent", "target", 2025, "eq", "digital_government", "work_files_online_share"),
+    ]
+    for t in rows:
+        span = UNIT_COLUMN_TABLES[t.start : t.end]
+        assert f"{t.value:g}" in span.replace(",", ".") and "|" not in span and "\t" not in span
+
+
+TIER_COLUMNS_AND_ADDRESSEES = """II. CHỈ TIÊU GIAO CHO CÁC CƠ QUAN, ĐỊA PHƯƠNG
+1. Công tác chỉ đạo, điều hành
+a) Đối với các sở, ban, ngành:
+- Chỉ số CCHC năm 2022 tăng tối thiểu 2 bậc so với năm 2021.
+b) Đối với Ủy ban nhân dân các huyện, thành phố:
+- Hoàn thành 100% nhiệm vụ CCHC năm 2022 của địa phương.
+2. Cải cách thủ tục hành chính
+| TT | Chỉ tiêu | Các sở, ban, ngành | UBND các huyện, thành phố | UBND các xã, phường, thị trấn |
+|---|---|---|---|---|
+| 1 | Tỷ lệ hồ sơ TTHC được giải quyết đúng hạn | ≥ 98% | ≥ 97% | ≥ 96% |
+3. Cải cách tổ chức bộ máy hành chính nhà nước
+a) Sở Y tế, Sở Giáo dục và Đào tạo: giảm tối thiểu 2% số người làm việc so với năm 2021.
+b) Các sở, ban, ngành và Ủy ban nhân dân các huyện, thành phố: giảm 1,5% biên chế công chức.
+"""
+
+
+def test_tiers_from_table_columns_headings_and_addressees() -> None:
+    meta = DocumentMeta(issued="2022-02-10", period_start=2022, period_end=2022)
+    rows = extract_targets(TIER_COLUMNS_AND_ADDRESSEES, meta=meta)
+    got = [(t.value, t.level) for t in rows]
+    assert got == [
+        (2.0, "province"),  # the heading: "Đối với các sở, ban, ngành"
+        (100.0, "district"),  # "Đối với Ủy ban nhân dân các huyện, thành phố"
+        (98.0, "province"),  # the table's columns
+        (97.0, "district"),
+        (96.0, "commune"),
+        (2.0, "province"),  # the item's addressees: "Sở Y tế, ...:"
+        (1.5, "province+district"),
+    ]
+
+
+PAST_AND_SETTINGS = """I. MỤC TIÊU
+Năm 2021, Chỉ số CCHC (PAR INDEX) của tỉnh đạt 89,05%, xếp thứ 6/63 tỉnh, thành phố.
+Phấn đấu Chỉ số CCHC năm 2023 của huyện nằm trong nhóm 3 đơn vị dẫn đầu khối các huyện.
+Tỷ lệ người dân không hài lòng với sự phục vụ tại Bộ phận Một cửa dưới 3%.
+Tỷ lệ hồ sơ giải quyết đúng hạn đạt trên 98% ở cấp tỉnh, 97% ở cấp huyện và 95% ở cấp xã; \
+tỷ lệ trả trước hạn đạt từ 70% trở lên (năm 2022 ước đạt 64,3%).
+Giảm tối thiểu 2% biên chế công chức và 3% số người làm việc (tương ứng 47 biên chế công \
+chức và 412 người làm việc).
+Chỉ số PAPI và PCI của tỉnh mỗi chỉ số tăng 3-5 bậc.
+II. QUY MÔ KHẢO SÁT
+Mẫu được chọn ngẫu nhiên; độ tin cậy 95%, sai số cho phép ±3%; dự phòng bằng 10% số mẫu.
+III. KINH PHÍ THỰC HIỆN
+Ngân sách tỉnh bảo đảm khoảng 18,3 tỷ đồng, chiếm 75%.
+"""
+
+
+def test_past_results_settings_and_lists() -> None:
+    meta = DocumentMeta(issued="2022-12-20", period_start=2023, period_end=2023)
+    rows = extract_targets(PAST_AND_SETTINGS, meta=meta)
+    got = [(t.value, t.unit, t.kind, t.comparator, t.year, t.level, t.indicator) for t in rows]
+    assert got == [
+        # 2021 is before the plan was issued: a past result, not a target. A place among
+        # the province's own units is a rank in no national index.
+        (3.0, "rank", "target", "le", 2023, "all", None),
+        # The share of the dissatisfied has no code.
+        (3.0, "percent", "target", "lt", 2023, "all", None),
+        # Items that differ only in their tier share the qualifier.
+        (98.0, "percent", "target", "gt", 2023, "province", "on_time_procedure_files_share"),
+        (97.0, "percent", "target", "gt", 2023, "district", "on_time_procedure_files_share"),
+        (95.0, "percent", "target", "gt", 2023, "commune", "on_time_procedure_files_share"),
+        (70.0, "percent", "target", "ge", 2023, "all", "early_procedure_files_share"),
+        (64.3, "percent", "baseline", "eq", 2022, "all", "early_procedure_files_share"),
+        (2.0, "percent", "target", "ge", 2023, "all", "civil_servant_staffing_reduction"),
+        (3.0, "percent", "target", "ge", 2023, "all", "public_service_staff_reduction"),
+        # Each equivalent restates the target in its place in the list.
+        (47.0, "count", "equivalent", "ge", 2023, "all", "civil_servant_staffing_reduction"),
+        (412.0, "count", "equivalent", "ge", 2023, "all", "public_service_staff_reduction"),
+        # One move for each index: only PCI's has a code.
+        (3.0, "rank_places", "target", "range", 2023, "all", None),
+        (3.0, "rank_places", "target", "range", 2023, "all", "pci_rank_change"),
+        # Survey settings and budget shares give no row.
+    ]
+
+
+PAGED_SCAN = """I. MỤC TIÊU
+Phấn đấu đến năm 2025, Chỉ số CCHC (PAR INDEX) của tỉnh nằm trong
+
+                                                    Trang 2/7
+
+Kế hoạch CCHC tỉnh Quảng Bình giai đoạn 2021 - 2025
+
+nhóm 15 tỉnh dẫn đầu cả nước.
+2.2. Cải cách thủ tục hà nh chính
+Tỷ lệ hồ sơ TTHC được giải quyết đúng hạn đạt tối thiểu 98 %.
+
+                                                    Trang 3/7
+
+Kế hoạch CCHC tỉnh Quảng Bình giai đoạn 2021 - 2025
+
+"""
+
+
+def test_page_furniture_is_dropped_and_a_broken_sentence_goes_on() -> None:
+    rows = extract_targets(PAGED_SCAN, meta=META_2025)
+    got = [(t.value, t.unit, t.area, t.indicator) for t in rows]
+    assert got == [
+        (15.0, "rank", "overall", "par_index_rank"),
+        (98.0, "percent", "procedures", "on_time_procedure_files_share"),
+    ]
+    assert "Trang" not in rows[0].sentence and "Kế hoạch CCHC" not in rows[0].sentence
