@@ -250,6 +250,7 @@ _ARTICLE_WORDS = ("Điều", "Chương", "Phần", "Mục", "PHỤ LỤC", "Ph�
 
 # A page number line of a PDF's text: "Trang 3/12", "Trang 3", "Page 3 of 12".
 _PAGE_NUMBER = re.compile(r"(?:Trang|TRANG|Page)\s+\d{1,4}(?:\s*(?:/|of|trên)\s*\d{1,4})?")
+
 # The same at a line's start, led by the line break (which the engine scans for quickly).
 _PAGE_HINT = re.compile(r"\n[ \t]*(?:Trang|TRANG|Page)\s+\d")
 

@@ -639,8 +639,8 @@ def _year_before(text: str) -> int | None:
 def _issued_year(meta: DocumentMeta | None) -> int | None:
     if meta is None or not meta.issued:
         return None
-    m = re.match(r"\d{4}", str(meta.issued))
-    return int(m.group(0)) if m else None
+    issued = str(meta.issued)
+    return int(issued[:4]) if issued[:4].isdigit() and issued[:4].isascii() else None
 
 
 def _default_year(meta: DocumentMeta | None) -> int | None:
@@ -1105,6 +1105,8 @@ def _respective_equivalents(sentence: str, readings: list[_Reading]) -> dict[int
     each equivalent's target by its own start (empty when there is no such list).
     """
     out: dict[int, int] = {}
+    if len(readings) < 3 or "tương ứng" not in sentence:
+        return out
     i = 0
     while i < len(readings):
         if readings[i].kind != "equivalent":
@@ -1303,8 +1305,7 @@ def _resolve_sentence(
                 year = int(m.group(1))
         if year is None:
             year = _year_before(sentence[max(0, c.start - _WINDOW) : c.start])
-            issued = _issued_year(meta)
-            if kind == "target" and year is not None and issued is not None and year < issued:
+            if kind == "target" and year is not None and year < (_issued_year(meta) or 0):
                 # "Năm 2021, Chỉ số CCHC của tỉnh đạt 89,05%" in a plan issued in 2022: a
                 # year before the plan was written is a past result, not a deadline.
                 continue
@@ -1319,7 +1320,11 @@ def _resolve_sentence(
             level = (
                 respective.get(i)
                 or _level(sentence, c, primary, secondary, r.backward)
-                or _heading_level(outline, node, heading_tiers)
+                or (
+                    heading_tiers[node]
+                    if node in heading_tiers
+                    else _heading_level(outline, node, heading_tiers)
+                )
                 or "all"
             )
         if c.unit == "rank" and cell is None and _INTERNAL_RANK.match(sentence, c.end):
@@ -1490,6 +1495,17 @@ def _lines_to_read(vtext: str, view: ParseView, tables: _Tables) -> Iterator[tup
     rows: list[int] = []
     if tables.any:
         rows = sorted({vtext.rfind("\n", 0, view.to_view(p)) + 1 for p in tables.unit_rows()})
+    if not rows:
+        # Most plans: the lines with a hint only.
+        m = _HINT.search(vtext)
+        while m is not None:
+            line_start = vtext.rfind("\n", 0, m.start()) + 1
+            line_end = vtext.find("\n", m.end())
+            if line_end < 0:
+                line_end = len(vtext)
+            yield line_start, line_end
+            m = _HINT.search(vtext, line_end)
+        return
     k = 0
     m = _HINT.search(vtext)
     while m is not None or k < len(rows):
