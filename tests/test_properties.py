@@ -26,6 +26,8 @@ WORDS = [
     "Nghị định số 130/2005/NĐ-CP", "ngày 10/12/2021", "ISO 9001:2015", "%", "phần trăm",
     "I. MỤC TIÊU", "1. Mục tiêu cụ thể", "a)", "-", "–", "+", "(", ")", ";", ",", ".", ":",
     "\n", "\n\n", "|", "**", "Cải cách thủ tục hành chính", "Chính quyền điện tử",
+    "\t", "| Đơn vị tính |", "| % |", "| Năm 2025 |", "Thứ hạng", "Top", "Trang 2/7",
+    "PHỤ LỤC", "Kết quả năm 2024", "Đối với các sở, ban, ngành:", "tương ứng", "≥",
 ]
 NUMBERS = st.one_of(
     st.integers(0, 1_000_000).map(str),
