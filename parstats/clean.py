@@ -13,10 +13,16 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import Counter
 from dataclasses import dataclass, field
 
-__all__ = ["ParseView", "parse_view", "HEADING_MARKER", "DEADLINE_LINE"]
+__all__ = [
+    "ParseView",
+    "parse_view",
+    "page_furniture",
+    "table_rows",
+    "HEADING_MARKER",
+    "DEADLINE_LINE",
+]
 
 # A line that opens a heading or a list item: "I.", "1.", "1.1.", "a)", "đ)", "-", "+",
 # "Điều 2", "Phần II", and an appendix ("PHỤ LỤC", "Phụ lục 1").
@@ -255,30 +261,59 @@ _PAGE_NUMBER = re.compile(r"(?:Trang|TRANG|Page)\s+\d{1,4}(?:\s*(?:/|of|trên)\s
 _PAGE_HINT = re.compile(r"\n[ \t]*(?:Trang|TRANG|Page)\s+\d")
 
 
-def page_furniture(text: str) -> frozenset[str]:
-    """Return the lines that are a paged text's furniture, not its content.
+def page_furniture(lines: list[str]) -> frozenset[int]:
+    """Return the indices of the lines that are a paged text's furniture, not its content.
 
-    Page number lines ("Trang 3/12"), and a running header or footer: a line next to
-    page numbers (the nearest non-blank one before or after) that recurs there.
-    Empty for a text without page numbers.
+    Page number lines ("Trang 3/12"), and the copies of a running header or footer
+    next to them: a line that is the nearest non-blank neighbour (before or after)
+    of at least half the page numbers, and of two or more. Only the copies next to
+    page numbers go; the same words elsewhere stay. Empty without page numbers.
     """
-    if _PAGE_HINT.search(text) is None:
-        return frozenset()
-    lines = [line.strip() for line in text.split("\n")]
-    pages = [i for i, line in enumerate(lines) if line and _PAGE_NUMBER.fullmatch(line)]
+    pages = [
+        i
+        for i, line in enumerate(lines)
+        if ("Trang" in line or "TRANG" in line or "Page" in line)
+        and _PAGE_NUMBER.fullmatch(line.strip())
+    ]
     if len(pages) < 2:
         return frozenset()
-    neighbours: Counter[str] = Counter()
+    is_page = set(pages)
+    beside: dict[str, list[int]] = {}
     for i in pages:
         for step in (-1, 1):
             j = i + step
-            while 0 <= j < len(lines) and not lines[j]:
+            while 0 <= j < len(lines) and not lines[j].strip():
                 j += step
-            if 0 <= j < len(lines) and len(lines[j]) <= 100 and j not in pages:
-                neighbours[lines[j]] += 1
-    found = {lines[i] for i in pages}
-    found |= {line for line, n in neighbours.items() if n >= 2}
+            if 0 <= j < len(lines) and j not in is_page and len(lines[j].strip()) <= 100:
+                beside.setdefault(lines[j].strip(), []).append(j)
+    found = set(pages)
+    for where in beside.values():
+        if len(where) >= max(2, (len(pages) + 1) // 2):
+            found.update(where)
     return frozenset(found)
+
+
+def table_rows(lines: list[str]) -> frozenset[int]:
+    """Return the indices of the lines that are rows of a tab-separated table.
+
+    A row has two tabs or more between cells, its first cell is not a list marker
+    (an item "- Tỷ lệ ..." written with tabs is not a row), and a neighbouring line is
+    such a row too.
+    """
+    tabbed = [
+        line.count("\t") >= 2 and line.strip().split("\t", 1)[0].strip() not in _LIST_MARKS
+        if "\t" in line
+        else False
+        for line in lines
+    ]
+    return frozenset(
+        i
+        for i, t in enumerate(tabbed)
+        if t and ((i > 0 and tabbed[i - 1]) or (i + 1 < len(tabbed) and tabbed[i + 1]))
+    )
+
+
+_LIST_MARKS = frozenset({"-", "+", "•", "*", "–", "o", "·"})
 
 
 def parse_view(text: str) -> ParseView:
@@ -318,11 +353,13 @@ def parse_view(text: str) -> ParseView:
     # holds one needs cleaning, and a search of the text finds them faster than a test
     # of every line. Each is looked for again once the lines have passed it.
     next_star = next_pipe = next_underscores = -1
-    furniture = page_furniture(text)
-    for raw in text.split("\n"):
+    raws = text.split("\n")
+    furniture = page_furniture(raws) if _PAGE_HINT.search(text) is not None else frozenset()
+    tab_rows = table_rows(raws) if "\t" in text else frozenset()
+    for index, raw in enumerate(raws):
         end = pos + len(raw)
         stripped = raw.strip()
-        if not stripped or (furniture and stripped in furniture):
+        if not stripped or (furniture and index in furniture):
             # A page's number and running header, where a PDF's pages met, are a gap:
             # the sentence broken there goes on after them.
             gap_blank = True
@@ -342,7 +379,7 @@ def parse_view(text: str) -> ParseView:
         else:
             # A table row ("| ... |", or cells separated by tabs as a PDF's text gives
             # them) is a line of its own: it neither continues nor is continued.
-            is_row = first == "|" or ("\t" in stripped and stripped.count("\t") >= 2)
+            is_row = first == "|" or index in tab_rows
             if is_row or table_row:
                 hard_break = True
             table_row = is_row

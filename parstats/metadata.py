@@ -280,10 +280,32 @@ _ANNEX_NUMBER = re.compile(
 # that letter quickly instead of trying the pattern at every position.)
 _NEWS_LEAD = re.compile(
     r"[Nn](?<!\w[Nn])gày\s+(?P<day>\d{1,2})\s*[/.\-]\s*(?P<month>\d{1,2})\s*[/.\-]\s*(?P<year>\d{4})\s*,"
-    r"(?:[^.;\n]|\.(?=\S)|\n(?!\s*\n)){3,200}?\bban\s+hành\s+"
+    r"(?P<who>(?:[^.;\n]|\.(?=\S)|\n(?!\s*\n)){3,200}?)\bban\s+hành\s+"
     r"(?:Kế\s+hoạch|Quyết\s+định|Chương\s+trình|Đề\s+án|Chỉ\s+thị|Nghị\s+quyết)\s+số\s*"
     r"(?P<num>[0-9][0-9A-Za-z.]*)\s*(?P<symbol>/\s*[A-ZĐ][A-ZĐa-zđ0-9\-/.]*[A-ZĐa-zđ0-9])"
 )
+
+
+# A local body issues the plan a page republishes; a lead about the Government or a
+# ministry cites another document.
+_LOCAL_ISSUER = re.compile(r"(?i)ủy ban|uỷ ban|ubnd|\bsở\b|tỉnh|thành phố|huyện|thị xã")
+_CENTRAL_ISSUER = re.compile(r"(?i)chính phủ|thủ tướng|\bbộ\b|quốc hội")
+_LEAD_CHARS = 1500  # a page's lead comes first
+
+
+def _news_lead(text: str) -> re.Match[str] | None:
+    """Return the lead of a page that republishes a local plan, or ``None``.
+
+    "Ngày 03/02/2026, UBND tỉnh ... ban hành Kế hoạch số 24/KH-UBND ..." in the
+    page's first characters; not a lead about the Government or a ministry.
+    """
+    lead = _NEWS_LEAD.search(text[:_LEAD_CHARS])
+    if lead is None:
+        return None
+    who = lead.group("who")
+    if _CENTRAL_ISSUER.search(who) or not _LOCAL_ISSUER.search(who):
+        return None
+    return lead
 
 
 @dataclass(frozen=True)
@@ -292,6 +314,7 @@ class DocNumber:
 
     number: str | None
     symbol: str
+    lead: bool = False  # read from a republishing page's lead, not a "Số:" line
 
 
 def find_doc_number(text: str) -> DocNumber | None:
@@ -309,13 +332,17 @@ def find_doc_number(text: str) -> DocNumber | None:
     match = (
         _NUMBER_LINE.search(head)
         or _ANNEX_NUMBER.search(text[:_HEADINGS_CHARS])
-        or _NEWS_LEAD.search(head)
+        or _news_lead(text)
     )
     if not match:
         return None
     symbol = re.sub(r"\s+", "", match.group("symbol")).strip("/.")
     num = match.group("num")
-    return DocNumber(number=f"{num}/{symbol}" if num else None, symbol=symbol)
+    return DocNumber(
+        number=f"{num}/{symbol}" if num else None,
+        symbol=symbol,
+        lead=match.re is _NEWS_LEAD,
+    )
 
 
 def type_from_symbol(symbol: str) -> str | None:
@@ -767,8 +794,9 @@ def metadata_from_text(text: str) -> DocumentMeta:
         year = own_year_from_body(body)
         period = Period(year, year) if year else None
     issued = place_date.issued
-    if issued is None:
-        lead = _NEWS_LEAD.search(text[:_HEADER_CHARS])
+    if issued is None and number is not None and number.lead:
+        # The date of the page's lead that gave the number.
+        lead = _news_lead(text)
         if lead is not None:
             issued = _date_text(lead)
     if issued is None and period is not None and period.start == period.end:

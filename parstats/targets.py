@@ -22,7 +22,7 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
-from parstats.clean import ParseView, parse_view
+from parstats.clean import ParseView, parse_view, table_rows
 from parstats.errors import ParstatsWarning
 from parstats.outline import Outline, build_outline
 from parstats.standardise import match_indicator, match_rank_indicators
@@ -198,11 +198,12 @@ _REPORT_HEADING = re.compile(
 # the past too, unless the heading also sets the plan ("Bối cảnh và mục tiêu").
 _BACKGROUND_HEADING = re.compile(
     r"^(?:(?:đánh giá )?thực trạng|bối cảnh|sự cần thiết"
-    # "Kết quả đo lường sự hài lòng năm 2021" reports; "Kết quả cần đạt" plans.
-    r"|kết quả(?! (?:cần|phải|dự kiến|mong đợi|đầu ra))"
+    # "Kết quả đo lường sự hài lòng năm 2021" reports ("Kết quả cụ thể" may plan).
+    r"|kết quả (?:đo lường|khảo sát|đánh giá|xếp hạng|xác định|triển khai|thực hiện)"
     # A budget section's shares ("ngân sách tỉnh ... chiếm 75%") are not reform targets.
     r"|kinh phí)"
 )
+_SECTION_KINDS = frozenset({"roman", "article", "annex", "num1", "num2", "num3", "num4"})
 _PLAN_HEADING_WORDS = re.compile(r"mục tiêu|chỉ tiêu|nhiệm vụ|phương hướng|giải pháp|kế hoạch")
 # A list item with its own verb does not share the qualifier of the one before it.
 _OWN_VERB = re.compile(r"\b(?:được|đạt|phấn đấu|là|có|trả|bảo đảm|đảm bảo)\b|.{60}")
@@ -211,12 +212,14 @@ _COMMITMENT = re.compile(
     r"|đảm bảo|\bphải\b"
 )
 _PAST = re.compile(r"\bđã\b|\bđạt được\b")
+# A clause led by its year: "Năm 2021, Chỉ số CCHC của tỉnh đạt 89,05%".
+_PAST_LEAD = re.compile(r"(?:^|(?<=[;:(])|(?<=[;:(] )|(?<=[-+•] ))\s*năm\s+((?:19|20)\d{2})\s*,")
 # The settings of a survey or an index's formula: "độ tin cậy 95%, sai số cho phép ±3%",
 # "bằng 10% số mẫu", "trọng số 20%".
 _SURVEY_BEFORE = re.compile(
     r"(?:độ tin cậy|sai số(?: cho phép)?|trọng số|hệ số|±)\s*(?:là\s+|bằng\s+|khoảng\s+)?$"
 )
-_SURVEY_AFTER = re.compile(r"\s*(?:số mẫu|mẫu|số phiếu)\b")
+_SURVEY_AFTER = re.compile(r"\s*(?:số mẫu|mẫu khảo sát|số phiếu)\b")
 # The words that may stand between a tier and its number: "cấp tỉnh đạt tối thiểu 90%".
 _LEAD_QUALIFIER = re.compile(
     r"\s*(?:đạt|là|:)?\s*(?:tối thiểu|ít nhất|trên|dưới|từ|tối đa|không quá|không dưới|≥|≤)?\s*$"
@@ -275,7 +278,8 @@ _TIER_NAMES = {
     "dc": r"(?:từ )?cấp huyện (?:đến|tới|và) (?:cấp )?xã",
     # Not "cấp tỉnh" in the names of PAPI ("hành chính công cấp tỉnh") and PCI
     # ("năng lực cạnh tranh cấp tỉnh").
-    "province": r"(?<!công )(?<!tranh )cấp tỉnh|cấp sở|(?:các )?sở, (?:ban, )?ngành|các sở\b"
+    "province": r"(?<!quản trị và hành chính công )(?<!cạnh tranh )cấp tỉnh"
+    r"|cấp sở|(?:các )?sở, (?:ban, )?ngành|các sở\b"
     r"|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|hđnd|hội đồng nhân dân) tỉnh\b"
     r"|trung tâm phục vụ hành chính công tỉnh\b",
     "district": r"cấp huyện|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?huyện"
@@ -524,6 +528,8 @@ def _level(
         colon = sentence.find(": ")
         if colon < cand.start:
             m = _ADDRESSEES.match(sentence, 0, colon)
+            if m is not None and (len(m.group("t")) > 90 or _NOT_ADDRESSEES.search(m.group("t"))):
+                m = None  # "Sở Nội vụ chủ trì, phối hợp ... thực hiện mục tiêu sau: ..."
             if m is not None and m.group("t").startswith(("sở ", "các sở ")):
                 level = "province"  # "a) Sở Y tế, Sở Giáo dục và Đào tạo: giảm 2% ..."
             elif m is not None and _may_name_tier(m.group("t")):
@@ -535,6 +541,11 @@ def _level(
 # lead-in before the colon, after the item's marker).
 _ADDRESSEES = re.compile(
     r"[\s\-+•]*(?:[a-zđ]\)|\d{1,2}[.)])?\s*(?:đối với\s+)?(?P<t>[^:;]{3,120})$"
+)
+# A lead-in that says what a body does, not whom the item is for.
+_NOT_ADDRESSEES = re.compile(
+    r"\b(?:chủ trì|phối hợp|thực hiện|trách nhiệm|tham mưu|triển khai|mục tiêu|chỉ tiêu"
+    r"|phấn đấu|tỷ lệ|chỉ số)\b"
 )
 # A heading that names the bodies its items are for: "a) Đối với các sở, ban, ngành".
 _HEADING_TIER = re.compile(r"(?:riêng\s+)?(?:đối với|riêng)\s+(?P<t>.{3,100})")
@@ -923,18 +934,29 @@ class _Tables:
         self.text = text
         self.any = "|" in text or "\t" in text
         self._headers: dict[int, list[_Column]] = {}
+        self._tops: dict[int, int] = {}  # a row's start -> its table's first row's start
+        self._tab_starts: frozenset[int] = frozenset()
+        if "\t" in text:
+            # The tab-separated rows, as the parse view reads them (clean.table_rows).
+            lines = text.split("\n")
+            rows = table_rows(lines)
+            starts, pos = [], 0
+            for i, line in enumerate(lines):
+                if i in rows:
+                    starts.append(pos)
+                pos += len(line) + 1
+            self._tab_starts = frozenset(starts)
 
     def _line(self, pos: int) -> tuple[int, int]:
         start = self.text.rfind("\n", 0, pos) + 1
         end = self.text.find("\n", pos)
         return start, (end if end >= 0 else len(self.text))
 
-    @staticmethod
-    def _kind(line: str) -> str | None:
-        stripped = line.strip()
-        if stripped.startswith("|"):
+    def _kind(self, start: int, line: str) -> str | None:
+        """Return ``"pipe"`` or ``"tab"`` for a table row starting at ``start``, else ``None``."""
+        if line.lstrip().startswith("|"):
             return "pipe"
-        if stripped.count("\t") >= 2:
+        if start in self._tab_starts:
             return "tab"
         return None
 
@@ -952,16 +974,21 @@ class _Tables:
         if not self.any:
             return False
         start, end = self._line(pos)
-        return self._kind(self.text[start:end]) is not None
+        return self._kind(start, self.text[start:end]) is not None
 
     def _header(self, row_start: int, kind: str) -> list[_Column]:
         """Return what each column's header says, for a row (empty for the header itself)."""
         top = row_start
-        while top > 0:
+        walked = []
+        while top > 0 and top not in self._tops:
+            walked.append(top)
             prev = self.text.rfind("\n", 0, top - 1) + 1
-            if self._kind(self.text[prev : top - 1]) != kind:
+            if self._kind(prev, self.text[prev : top - 1]) != kind:
                 break
             top = prev
+        top = self._tops.get(top, top)
+        for row in walked:
+            self._tops[row] = top  # each row is walked once: no quadratic cost in long tables
         return self._columns(top, kind) if top != row_start else []
 
     def _columns(self, top: int, kind: str) -> list[_Column]:
@@ -991,7 +1018,7 @@ class _Tables:
             return None
         start, end = self._line(pos)
         line = self.text[start:end]
-        kind = self._kind(line)
+        kind = self._kind(start, line)
         if kind is None:
             return None
         cells, first = self._cells(line, kind)
@@ -1019,7 +1046,7 @@ class _Tables:
             return None
         start, end = self._line(pos)
         line = self.text[start:end]
-        kind = self._kind(line) or "pipe"
+        kind = self._kind(start, line) or "pipe"
         sep = "|" if kind == "pipe" else "\t"
         left = line.rfind(sep, 0, pos - start) + 1
         right = line.find(sep, pos - start)
@@ -1042,7 +1069,7 @@ class _Tables:
         top_kind: str | None = None
         unit_at: int | None = None  # the unit column of the current table, if it has one
         for line in self.text.split("\n"):
-            kind = self._kind(line) if ("|" in line or "\t" in line) else None
+            kind = self._kind(pos, line) if ("|" in line or "\t" in line) else None
             if kind is None:
                 top_kind = None
             elif kind != top_kind:
@@ -1123,7 +1150,10 @@ def _respective_equivalents(sentence: str, readings: list[_Reading]) -> dict[int
             ):
                 break
             group.append(group[-1] + 1)
-        targets = [k for k in range(i) if readings[k].kind == "target"]
+        clause = sentence.rfind(";", 0, readings[i].cand.start)
+        targets = [
+            k for k in range(i) if readings[k].kind == "target" and readings[k].cand.start > clause
+        ]
         if len(group) > 1 and len(targets) >= len(group):
             for g, t in zip(group, targets[-len(group) :], strict=True):
                 readings[g] = readings[g]._replace(kind="equivalent")
@@ -1305,10 +1335,18 @@ def _resolve_sentence(
                 year = int(m.group(1))
         if year is None:
             year = _year_before(sentence[max(0, c.start - _WINDOW) : c.start])
-            if kind == "target" and year is not None and year < (_issued_year(meta) or 0):
-                # "Năm 2021, Chỉ số CCHC của tỉnh đạt 89,05%" in a plan issued in 2022: a
-                # year before the plan was written is a past result, not a deadline.
-                continue
+            if kind == "target" and cell is None and year is not None:
+                lead = None
+                for lead in _PAST_LEAD.finditer(sentence, 0, c.start):  # noqa: B007 - the last
+                    pass
+                if (
+                    lead is not None
+                    and int(lead.group(1)) == year  # no later cue sets another year
+                    and year < (_issued_year(meta) or 0)
+                ):
+                    # "Năm 2021, Chỉ số CCHC của tỉnh đạt 89,05%" in a plan issued in 2022:
+                    # a year before the plan was written is a past result, not a deadline.
+                    continue
         if year is None:
             year = node_info.year if node_info.year is not None else _default_year(meta)
         if cell is not None:
@@ -1321,7 +1359,9 @@ def _resolve_sentence(
                 respective.get(i)
                 or _level(sentence, c, primary, secondary, r.backward)
                 or (
-                    heading_tiers[node]
+                    None
+                    if "của tỉnh" in sentence  # the province's own figure: all tiers
+                    else heading_tiers[node]
                     if node in heading_tiers
                     else _heading_level(outline, node, heading_tiers)
                 )
@@ -1391,12 +1431,17 @@ def _in_report(outline: Outline, node: int, cache: dict[int, bool]) -> bool:
             found = False
         else:
             # The node's own title, else its parent's answer (cached for its siblings).
-            title = outline.node(node).title.lower()
+            info = outline.node(node)
+            title = info.title.lower()
             found = (
                 _REPORT_HEADING.match(title) is not None
                 or (
-                    _BACKGROUND_HEADING.match(title) is not None
+                    # Only a section's own heading: "- Kinh phí chi thường xuyên giảm 10%"
+                    # is an item, not a budget section.
+                    info.kind in _SECTION_KINDS
+                    and _BACKGROUND_HEADING.match(title) is not None
                     and _PLAN_HEADING_WORDS.search(title) is None
+                    and "%" not in outline.text[info.start : info.start + 200].split("\n", 1)[0]
                 )
                 or _in_report(outline, outline.parents[node], cache)
             )
