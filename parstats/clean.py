@@ -24,11 +24,11 @@ __all__ = [
     "DEADLINE_LINE",
 ]
 
-# A line that opens a heading or a list item: "I.", "1.", "1.1.", "a)", "đ)", "-", "+",
-# "Điều 2", "Phần II", and an appendix ("PHỤ LỤC", "Phụ lục 1").
+# A line that opens a heading or a list item: "I.", "1.", "1.1.", "a)", "a.", "(1)",
+# "-", "+", "•", "o", "Điều 2", "Phần II", and an appendix ("PHỤ LỤC", "Phụ lục 1").
 HEADING_MARKER = re.compile(
     r"(?:[IVXL]{1,6}\.|\d{1,2}(?:\.\d{1,2}){0,3}\.|\d{1,2}(?:\.\d{1,2}){1,3}"
-    r"|\d{1,2}\)|[a-zđ]\)|[-+•–*])(?=\s)"
+    r"|\d{1,2}\)|\(\d{1,2}\)|[a-zđ][).]|[-+•–*o])(?=\s)"
     r"|(?:Điều|Chương|Phần|Mục)\s+(?:\d{1,3}|[IVXL]{1,6})\b"
     r"|PHỤ LỤC(?:\s+(?:\d{1,3}|[IVXL]{1,6}|[A-Z]))?(?=\s|$)|Phụ lục\s+(?:\d{1,3}|[IVXL]{1,6})\b"
 )
@@ -192,15 +192,17 @@ class _Logical:
 def _marker(line: str) -> re.Match[str] | None:
     """Match a heading marker at the start of ``line`` (cheap tests first: most lines have none)."""
     head = line[0]
-    if head in "-+•–*":
+    if head in "-+•–*o":
         return HEADING_MARKER.match(line) if line[1:2].isspace() else None
+    if head == "(":
+        return HEADING_MARKER.match(line)  # "(1) ..."
     if head in "ĐCPM":
         # Only "Điều", "Chương", "Phần" or "Mục" can follow ("Các ...", "Đến ..." cannot).
         return HEADING_MARKER.match(line) if line.startswith(_ARTICLE_WORDS) else None
     if head in "IVXL":
         # A Roman numeral ends with a dot within six letters ("Văn ...", "Xây ..." do not).
         return HEADING_MARKER.match(line) if line.find(".", 1, 7) >= 0 else None
-    if head.isdigit() or line[1:2] == ")":
+    if head.isdigit() or line[1:2] in ").":
         return HEADING_MARKER.match(line)
     return None
 
@@ -208,7 +210,7 @@ def _marker(line: str) -> re.Match[str] | None:
 def _opens_with_marker(line: str) -> bool:
     """Whether :func:`_marker` matches ``line`` (a bullet is told without the regex)."""
     head = line[0]
-    if head in "-+•–*":
+    if head in "-+•–*o":
         return line[1:2].isspace()  # what the marker's "(?=\s)" asks of a bullet
     return _marker(line) is not None
 
@@ -216,7 +218,7 @@ def _opens_with_marker(line: str) -> bool:
 def _joins(prev: _Logical, nxt: str, gap_blank: bool) -> bool:
     """Decide whether ``nxt`` continues the logical line ``prev`` (a hard wrap)."""
     head = nxt[0]
-    if head.islower() and nxt[1:2] != ")":
+    if head.islower() and nxt[1:2] not in ")." and not nxt.startswith(("o ", "o\t")):
         # The most common line, a wrapped sentence going on in lower case, settled
         # first: no marker opens it ("a)" aside) nor "Đến năm", so the tests below
         # come to this.

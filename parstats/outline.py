@@ -226,12 +226,16 @@ class Outline:
 def _kind(marker: str) -> str:
     if not marker:
         return "deadline"
-    if marker in ("-", "–", "•", "*"):
+    if marker in ("-", "–", "•", "*", "o"):
         return "dash"
+    if marker.startswith("(") and marker.endswith(")"):
+        return "pparen"  # "(1)", under "1)"
     if marker == "+":
         return "plus"
-    if marker[0].isalpha() and marker.endswith(")"):
-        return "alpha"
+    if marker[0].isalpha() and (
+        marker.endswith(")") or (marker[0].islower() and marker[1:] == ".")
+    ):
+        return "alpha"  # "a)", "đ)", "a." (not the Roman "I.")
     if marker.endswith(")"):
         return "paren"
     if marker[:1].isdigit():

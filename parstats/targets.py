@@ -212,6 +212,18 @@ _COMMITMENT = re.compile(
     r"|đảm bảo|\bphải\b"
 )
 _PAST = re.compile(r"\bđã\b|\bđạt được\b")
+# A place reported with its denominator: "xếp thứ 58/63", "đứng thứ 55/63".
+_RESULT_RANK = re.compile(r"(?:xếp|đứng|xếp hạng)\s+thứ\s+\d{1,2}/\d{2}\b")
+# A sentence that quotes a central document's targets: "Theo Nghị quyết số 76/NQ-CP, ...".
+_CITED_TARGETS = re.compile(
+    r"[\s\-+•]*(?:[a-zđ]\)\s*|\(?\d{1,2}[.)]\s*)?theo\s+(?:nghị quyết|quyết định|chỉ thị"
+    r"|chương trình|kế hoạch)\s+(?:số\s+)?\S+/(?:nq-cp|qđ-ttg|nq/tw|ct-ttg|nq-qh\d*)\b"
+)
+# An item's closing deadline: "..., hoàn thành trong năm 2024.", "trước ngày 15/12/2025".
+_CLOSING_DEADLINE = re.compile(
+    r"hoàn thành (?:trong|trước|vào|chậm nhất (?:trong|vào))\s+(?:năm|quý \w+/?\s*(?:năm)?)?\s*"
+    r"((?:19|20)\d{2})\b[^;\d]{0,20}$|trước ngày \d{1,2}/\d{1,2}/((?:19|20)\d{2})\b[^;\d]{0,20}$"
+)
 # A clause led by its year: "Năm 2021, Chỉ số CCHC của tỉnh đạt 89,05%".
 _PAST_LEAD = re.compile(r"(?:^|(?<=[;:(])|(?<=[;:(] )|(?<=[-+•] ))\s*năm\s+((?:19|20)\d{2})\s*,")
 # The settings of a survey or an index's formula: "độ tin cậy 95%, sai số cho phép ±3%",
@@ -226,7 +238,10 @@ _LEAD_QUALIFIER = re.compile(
 )
 _WORD = re.compile(r"\w")
 _LEAD_PREPOSITION = re.compile(r"^\s*(?:và\s+)?(?:(?:riêng|đối với|tại|ở)\s+)?")
-_ONE_LEVEL = r"(?:các\s+)?(?:ubnd\s+)?cấp (?:tỉnh|huyện|xã)\b"
+_ONE_LEVEL = (
+    r"(?:các\s+)?(?:ubnd\s+)?cấp (?:tỉnh|huyện|xã|thành phố|quận, huyện|quận"
+    r"|phường, xã, thị trấn|phường)\b"
+)
 # "đạt 100% ở cấp tỉnh và cấp huyện, 90% ở cấp xã": the tiers follow their number.
 _TRAIL_TIER = re.compile(
     rf"\s*(?:đối với|tại|ở)\s+(?P<t>{_ONE_LEVEL}(?:\s*(?:,|và)\s*{_ONE_LEVEL})*)"
@@ -279,20 +294,23 @@ _TIER_NAMES = {
     # Not "cấp tỉnh" in the names of PAPI ("hành chính công cấp tỉnh") and PCI
     # ("năng lực cạnh tranh cấp tỉnh").
     "province": r"(?<!quản trị và hành chính công )(?<!cạnh tranh )cấp tỉnh"
-    r"|cấp sở|(?:các )?sở, (?:ban, )?ngành|các sở\b"
+    r"|cấp thành phố(?! (?:thuộc|trực thuộc) tỉnh)|cấp sở|(?:các )?sở, (?:ban, )?ngành|các sở\b"
     r"|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|hđnd|hội đồng nhân dân) tỉnh\b"
     r"|trung tâm phục vụ hành chính công tỉnh\b",
     "district": r"cấp huyện|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?huyện"
-    r"|huyện, thị xã, thành phố",
+    r"|huyện, thị xã, thành phố"
+    # A centrally-run city's districts: "cấp quận, huyện", "UBND các quận, huyện".
+    r"|(?:cấp|ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?quận\b|quận, huyện",
     "commune": r"cấp xã|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?xã\b"
-    r"|xã, phường, thị trấn|trung tâm phục vụ hành chính công (?:cấp )?xã\b",
+    r"|xã, phường, thị trấn|trung tâm phục vụ hành chính công (?:cấp )?xã\b"
+    r"|(?:cấp|ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?phường\b|phường, xã, thị trấn",
 }
 
 
 def _tier_pattern(groups: tuple[str, ...]) -> re.Pattern[str]:
     # The lookahead lets the engine skip quickly to word starts that can begin a mention.
     return re.compile(
-        r"(?=[cmtsuhxủ])\b(?:" + "|".join(f"(?P<{g}>{_TIER_NAMES[g]})" for g in groups) + ")"
+        r"(?=[cmtsuhxủqp])\b(?:" + "|".join(f"(?P<{g}>{_TIER_NAMES[g]})" for g in groups) + ")"
     )
 
 
@@ -310,6 +328,8 @@ def _may_name_tier(text: str) -> bool:
         or "huyện" in text
         or "xã" in text
         or "mọi" in text
+        or "quận" in text
+        or "phường" in text
     )
 
 
@@ -873,6 +893,8 @@ _PAST_COLUMN = frozenset({"kết quả", "thực hiện", "ước thực hiện"
 _LETTER = re.compile(r"[^\W\d_]")
 
 
+# A grid table's rule line: "+-----+------+", "+=====+".
+_GRID_RULE = re.compile(r"\s*\+[-=:+]{3,}\s*")
 # The header of a table's unit column, and the units its cells give to bare numbers.
 _UNIT_HEADER = re.compile(r"(?:đơn vị tính|đvt|đơn vị)\.?")
 # What a text with such a header holds, in any case (a quick test before reading rows).
@@ -982,8 +1004,14 @@ class _Tables:
         walked = []
         while top > 0 and top not in self._tops:
             walked.append(top)
+            above = top  # the start of the line below ``prev``
             prev = self.text.rfind("\n", 0, top - 1) + 1
-            if self._kind(prev, self.text[prev : top - 1]) != kind:
+            # A grid table's rules ("+----+----+") lie between its rows: look past them.
+            while (
+                prev > 0 and kind == "pipe" and _GRID_RULE.fullmatch(self.text[prev : above - 1])
+            ):
+                above, prev = prev, self.text.rfind("\n", 0, prev - 1) + 1
+            if self._kind(prev, self.text[prev : above - 1]) != kind:
                 break
             top = prev
         top = self._tops.get(top, top)
@@ -1031,10 +1059,48 @@ class _Tables:
         for k, col in enumerate(header):
             if col.unit and k < len(cells):
                 unit = _CELL_UNITS.get(" ".join(cells[k].split()).lower().strip("* _"))
-        words = [c.strip(" \t*_") for c in cells[: max(index, 0)]]
-        words = [w for w in words if len(_LETTER.findall(w)) >= 4]
+        columns = [c.strip(" \t*_") for c in cells[: max(index, 0)]]
+        if kind == "pipe" and index > 0:
+            # A grid table's row runs over several lines between its rules: its cells'
+            # words are the lines' cells put together.
+            for other in self._grid_lines(start, end):
+                more = self._cells(other, kind)[0]
+                for k in range(min(len(columns), len(more))):
+                    extra = more[k].strip(" \t*_")
+                    if extra:
+                        columns[k] = f"{columns[k]} {extra}".strip()
+        words = [w for w in columns if len(_LETTER.findall(w)) >= 4]
         label = max(words, key=len, default="")
         return _Cell(column.year, label, column.past, column.tier, unit, column.holds_values)
+
+    def _grid_lines(self, start: int, end: int) -> list[str]:
+        """Return the other lines of a grid table's row, if the row runs over several.
+
+        A grid table ("+----+----+" rules between rows) may write one row over several
+        ``|`` lines; they are the run of ``|`` lines between two rules.
+        """
+        text = self.text
+        first = start
+        while first > 0:
+            prev = text.rfind("\n", 0, first - 1) + 1
+            if not text[prev : first - 1].lstrip().startswith("|"):
+                break
+            first = prev
+        last = end
+        while last < len(text):
+            nxt = text.find("\n", last + 1)
+            nxt = len(text) if nxt < 0 else nxt
+            if not text[last + 1 : nxt].lstrip().startswith("|"):
+                break
+            last = nxt
+        above = text[text.rfind("\n", 0, max(first - 1, 0)) + 1 : max(first - 1, 0)]
+        below_end = text.find("\n", last + 1)
+        below = text[last + 1 : below_end if below_end >= 0 else len(text)]
+        if first == start and last == end:
+            return []  # a row of one line
+        if not (_GRID_RULE.fullmatch(above) and _GRID_RULE.fullmatch(below)):
+            return []
+        return [line for line in text[first:last].split("\n") if line != text[start:end]]
 
     def bare_value(self, pos: int) -> tuple[float, float | None, str] | None:
         """Return value, upper value and unit of a bare number at ``pos`` that fills its cell.
@@ -1226,6 +1292,13 @@ def _resolve_sentence(
         readings = [r for r in readings if r.kind == "baseline"]
     if "đã" in sentence or "đạt được" in sentence:
         readings = [r for r in readings if r.kind == "baseline" or not _is_past(sentence, r.cand)]
+    if ("/" in sentence and _RESULT_RANK.search(sentence) and not _COMMITMENT.search(sentence)) or (
+        "theo " in sentence and _CITED_TARGETS.match(sentence)
+    ):
+        # "Chỉ số CCHC năm 2022 đạt 81,46%, xếp thứ 58/63": a ranking result reported
+        # with no commitment word is the past. "Theo Nghị quyết số 76/NQ-CP, đến năm
+        # 2030, ...": the Government's targets, quoted, are not the plan's own.
+        readings = [r for r in readings if r.kind == "baseline"]
     if not readings:
         return []
     sentence_text = _collapse(original)
@@ -1347,6 +1420,12 @@ def _resolve_sentence(
                     # "Năm 2021, Chỉ số CCHC của tỉnh đạt 89,05%" in a plan issued in 2022:
                     # a year before the plan was written is a past result, not a deadline.
                     continue
+        if year is None and ("hoàn thành" in sentence or "trước ngày" in sentence):
+            # "(5) ... đạt ≥ 98 % ở cấp tỉnh, ≥ 95 % ở cấp huyện, hoàn thành trong năm
+            # 2024.": an item's closing deadline sets every number before it.
+            m = _CLOSING_DEADLINE.search(sentence, c.end)
+            if m is not None:
+                year = int(m.group(1) or m.group(2))
         if year is None:
             year = node_info.year if node_info.year is not None else _default_year(meta)
         if cell is not None:

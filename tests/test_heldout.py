@@ -5,7 +5,7 @@ extractor; they measure how well its rules carry over from the five seed plans.
 The bars are below the seed bars (``test_gold.py``) on purpose: these sets are
 not tuned on. ``heldout3`` is reserved for the final measurement: run it in CI
 only, and deselect it while working on the extractor (``pytest -k "not heldout3"``).
-``heldout1``, ``heldout2`` and ``heldout4`` to ``heldout7`` were scored blind first and
+``heldout1``, ``heldout2`` and ``heldout4`` to ``heldout9`` were scored blind first and
 then used to fix general rules; their blind scores are in the README. The documents'
 metadata is scored too (``documents.csv`` of every set).
 """
@@ -24,7 +24,10 @@ from parstats.text import read_text
 F1_BAR = 0.90
 FIELD_BAR = 0.85
 
-SETS = ["heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"]
+SETS = [
+    "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8",
+    "heldout9",
+]
 
 
 def _score(folder: Path) -> Evaluation:
@@ -61,7 +64,7 @@ def test_field_accuracy(scored: tuple[str, Evaluation], field: str) -> None:
 
 
 META_FIELDS = ("province", "doc_number", "doc_type", "issued", "period_start", "period_end")
-META_BAR = 0.90  # per field, over every held-out document (28 today)
+META_BAR = 0.90  # per field, over every held-out document (36 today)
 
 
 def test_metadata_of_the_held_out_documents(repo: Path) -> None:

@@ -1000,3 +1000,65 @@ def test_page_furniture_is_dropped_and_a_broken_sentence_goes_on() -> None:
         (98.0, "percent", "procedures", "on_time_procedure_files_share"),
     ]
     assert "Trang" not in rows[0].sentence and "Kế hoạch CCHC" not in rows[0].sentence
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A dash item that starts with "Kết quả" or "Kinh phí" is not a report or budget
+        # section; a section "Kết quả cụ thể" may plan.
+        ("I. MỤC TIÊU\n- Kết quả Chỉ số SIPAS đạt trên 85%.", [85.0]),
+        ("I. MỤC TIÊU\n- Kinh phí chi thường xuyên cho đơn vị sự nghiệp giảm bình quân 10%.",
+         [10.0]),
+        ("1. Kết quả cụ thể\n- 100% hồ sơ được số hóa.", [100.0]),
+        # A period or a comparison base before the number is not a past lead.
+        ("- Giai đoạn 2016-2020, tỷ lệ này tăng lên; phấn đấu đạt 98% hồ sơ đúng hạn.", [98.0]),
+        ("Giảm tối thiểu 10% biên chế so với năm 2016.", [10.0]),
+        # "mẫu đơn" is a form, not a survey sample.
+        ("100% mẫu đơn, tờ khai được chuẩn hóa.", [100.0]),
+        # A lead agency's verb is not an addressee list; its number stays.
+        ("- Sở Nội vụ chủ trì, phối hợp thực hiện mục tiêu sau: 100% hồ sơ đúng hạn.", [100.0]),
+    ],
+)
+def test_section_and_lead_rules_keep_ordinary_targets(text: str, expected: list[float]) -> None:
+    meta = DocumentMeta(issued="2022-01-10", period_start=2022, period_end=2022)
+    assert [t.value for t in extract_targets(text, meta=meta)] == expected
+
+
+def test_review_cases_levels_and_equivalents() -> None:
+    meta = DocumentMeta(issued="2022-01-10", period_start=2022, period_end=2022)
+    rows = extract_targets(
+        "Tỷ lệ hồ sơ giải quyết đúng hạn đạt 98%; giảm tối thiểu 10% biên chế công chức "
+        "(tương ứng 30 biên chế).",
+        meta=meta,
+    )
+    # One equivalent in its own clause restates that clause's target, not the first one.
+    assert [(t.value, t.kind, t.indicator) for t in rows][-1] == (
+        30.0, "equivalent", "civil_servant_staffing_reduction"
+    )
+    centre = extract_targets(
+        "100% hồ sơ tiếp nhận tại Trung tâm Phục vụ hành chính công cấp tỉnh được số hóa.",
+        meta=meta,
+    )
+    assert [t.level for t in centre] == ["province"]
+    # A list item written with tabs is not a table row.
+    item = extract_targets(
+        "-\tTỷ lệ hồ sơ giải quyết đúng hạn đạt 98%\tở cấp tỉnh;\t95% ở cấp xã.", meta=meta
+    )
+    assert [(t.value, t.level) for t in item] == [(98.0, "province"), (95.0, "commune")]
+
+
+def test_city_tiers_and_closing_deadlines() -> None:
+    meta = DocumentMeta(issued="2024-01-10", period_start=2024, period_end=2025)
+    rows = extract_targets(
+        "a. Tỷ lệ hồ sơ đúng hạn đạt trên 98% ở cấp thành phố, 97% ở cấp quận, huyện và 96% ở "
+        "cấp phường, xã, thị trấn, hoàn thành trong năm 2024.\n"
+        "(2) Theo Nghị quyết số 76/NQ-CP, đến năm 2030, mức độ hài lòng đạt tối thiểu 95%.\n"
+        "(3) Năm 2022, Chỉ số CCHC của tỉnh đạt 81,46%, xếp thứ 58/63 tỉnh, thành phố.\n",
+        meta=meta,
+    )
+    assert [(t.value, t.comparator, t.level, t.year) for t in rows] == [
+        (98.0, "gt", "province", 2024),
+        (97.0, "gt", "district", 2024),
+        (96.0, "gt", "commune", 2024),
+    ]
