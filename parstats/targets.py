@@ -225,7 +225,14 @@ _CLOSING_DEADLINE = re.compile(
     r"((?:19|20)\d{2})\b[^;\d]{0,20}$|trước ngày \d{1,2}/\d{1,2}/((?:19|20)\d{2})\b[^;\d]{0,20}$"
 )
 # A clause led by its year: "Năm 2021, Chỉ số CCHC của tỉnh đạt 89,05%".
-_PAST_LEAD = re.compile(r"(?:^|(?<=[;:(])|(?<=[;:(] )|(?<=[-+•] ))\s*năm\s+((?:19|20)\d{2})\s*,")
+# (Led by its literal "năm", which the engine finds quickly; what stands before it is
+# checked by :func:`_leads_clause`.)
+_PAST_LEAD = re.compile(r"năm\s+((?:19|20)\d{2})\s*,")
+
+
+def _leads_clause(sentence: str, at: int) -> bool:
+    """Whether position ``at`` opens the sentence, a clause or a list item."""
+    return sentence[:at].rstrip()[-1:] in ("", ";", ":", "(", "-", "+", "•")
 # The settings of a survey or an index's formula: "độ tin cậy 95%, sai số cho phép ±3%",
 # "bằng 10% số mẫu", "trọng số 20%".
 _SURVEY_BEFORE = re.compile(
@@ -300,17 +307,17 @@ _TIER_NAMES = {
     "district": r"cấp huyện|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?huyện"
     r"|huyện, thị xã, thành phố"
     # A centrally-run city's districts: "cấp quận, huyện", "UBND các quận, huyện".
-    r"|(?:cấp|ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?quận\b|quận, huyện",
+    r"|(?:cấp|ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?quận\b",
     "commune": r"cấp xã|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?xã\b"
     r"|xã, phường, thị trấn|trung tâm phục vụ hành chính công (?:cấp )?xã\b"
-    r"|(?:cấp|ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?phường\b|phường, xã, thị trấn",
+    r"|(?:cấp|ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?phường\b",
 }
 
 
 def _tier_pattern(groups: tuple[str, ...]) -> re.Pattern[str]:
     # The lookahead lets the engine skip quickly to word starts that can begin a mention.
     return re.compile(
-        r"(?=[cmtsuhxủqp])\b(?:" + "|".join(f"(?P<{g}>{_TIER_NAMES[g]})" for g in groups) + ")"
+        r"(?=[cmtsuhxủ])\b(?:" + "|".join(f"(?P<{g}>{_TIER_NAMES[g]})" for g in groups) + ")"
     )
 
 
@@ -898,8 +905,7 @@ _GRID_RULE = re.compile(r"\s*\+[-=:+]{3,}\s*")
 # The header of a table's unit column, and the units its cells give to bare numbers.
 _UNIT_HEADER = re.compile(r"(?:đơn vị tính|đvt|đơn vị)\.?")
 # What a text with such a header holds, in any case (a quick test before reading rows).
-_UNIT_HEADER_WORDS = ("vị tính", "VỊ TÍNH", "ĐVT", "Đvt", "đvt", "Đơn vị |", "Đơn vị\t",
-                      "ĐƠN VỊ |", "ĐƠN VỊ\t", "đơn vị |", "đơn vị\t")
+_UNIT_HEADER_WORDS = ("vị tính", "VỊ TÍNH", "ĐVT", "Đvt", "đvt")
 _CELL_UNITS = {"%": "percent", "tỷ lệ %": "percent", "tỷ lệ (%)": "percent", "(%)": "percent",
                "phần trăm": "percent", "thứ hạng": "rank", "xếp hạng": "rank", "hạng": "rank",
                "vị trí": "rank", "thứ": "rank"}
@@ -1414,6 +1420,7 @@ def _resolve_sentence(
                     pass
                 if (
                     lead is not None
+                    and _leads_clause(sentence, lead.start())
                     and int(lead.group(1)) == year  # no later cue sets another year
                     and year < (_issued_year(meta) or 0)
                 ):
