@@ -909,6 +909,13 @@ _UNIT_HEADER_WORDS = ("vị tính", "VỊ TÍNH", "ĐVT", "Đvt", "đvt")
 _CELL_UNITS = {"%": "percent", "tỷ lệ %": "percent", "tỷ lệ (%)": "percent", "(%)": "percent",
                "phần trăm": "percent", "thứ hạng": "rank", "xếp hạng": "rank", "hạng": "rank",
                "vị trí": "rank", "thứ": "rank"}
+
+
+def _unit_of(cell: str) -> str | None:
+    """Return the unit a unit column's cell gives ("%" -> ``percent``), or ``None``."""
+    return _CELL_UNITS.get(" ".join(cell.split()).lower().strip("* _"))
+
+
 # A cell holding one bare value: "25", "≥ 84", "82,4", "50 - 60".
 _BARE_CELL = re.compile(
     r"(?:≥|>=|≤|<=|>|<|trên|tối thiểu|dưới|tối đa|từ)?\s*(?P<n1>\d{1,3}(?:[.,]\d+)?)"
@@ -1064,7 +1071,7 @@ class _Tables:
         unit = None
         for k, col in enumerate(header):
             if col.unit and k < len(cells):
-                unit = _CELL_UNITS.get(" ".join(cells[k].split()).lower().strip("* _"))
+                unit = _unit_of(cells[k])
         columns = [c.strip(" \t*_") for c in cells[: max(index, 0)]]
         if kind == "pipe" and index > 0:
             # A grid table's row runs over several lines between its rules: its cells'
@@ -1152,11 +1159,9 @@ class _Tables:
                 if unit_at is not None and not any(col.holds_values for col in columns):
                     unit_at = None
             elif unit_at is not None:
-                cells, first = self._cells(line, kind)
-                if unit_at < len(cells):
-                    unit = " ".join(cells[unit_at].split()).lower().strip("* _")
-                    if unit in _CELL_UNITS:
-                        out.append(pos + len(line) - len(line.lstrip(" |\t")))
+                cells = self._cells(line, kind)[0]
+                if unit_at < len(cells) and _unit_of(cells[unit_at]) is not None:
+                    out.append(pos + len(line) - len(line.lstrip(" |\t")))
             pos += len(line) + 1
         return out
 
