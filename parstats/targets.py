@@ -950,6 +950,7 @@ class _Cell:
     tier: str | None = None  # the tier its column's header names
     unit: str | None = None  # the unit the row's unit cell gives ("%" -> percent)
     holds_values: bool = False  # its column is a year's or a tier's
+    content: str = ""  # the number's own cell, as written
 
 
 class _Tables:
@@ -1084,7 +1085,10 @@ class _Tables:
                         columns[k] = f"{columns[k]} {extra}".strip()
         words = [w for w in columns if len(_LETTER.findall(w)) >= 4]
         label = max(words, key=len, default="")
-        return _Cell(column.year, label, column.past, column.tier, unit, column.holds_values)
+        content = cells[index] if 0 <= index < len(cells) else ""
+        return _Cell(
+            column.year, label, column.past, column.tier, unit, column.holds_values, content
+        )
 
     def _grid_lines(self, start: int, end: int) -> list[str]:
         """Return the other lines of a grid table's row, if the row runs over several.
@@ -1123,13 +1127,7 @@ class _Tables:
         cell = self.cell(pos)
         if cell is None or cell.unit is None or not cell.holds_values:
             return None
-        start, end = self._line(pos)
-        line = self.text[start:end]
-        kind = self._kind(start, line) or "pipe"
-        sep = "|" if kind == "pipe" else "\t"
-        left = line.rfind(sep, 0, pos - start) + 1
-        right = line.find(sep, pos - start)
-        content = line[left : right if right >= 0 else len(line)].strip(" \t*_").lower()
+        content = cell.content.strip(" \t*_").lower()
         m = _BARE_CELL.fullmatch(content)
         if m is None or content.startswith("top"):
             return None
