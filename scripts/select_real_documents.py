@@ -18,6 +18,10 @@ Rules (in this order, so anyone can re-derive the list):
    (at most ``--digital`` of them), in the same seeded order.
 4. The first ``--n`` documents form the set; ``--holdout`` of them (every k-th, counted
    in that order) are marked ``untuned``: scored, never used to change a rule.
+5. Batch 2 (``--batch 2``; batch 1 held mostly legal texts with no targets): every
+   administrative document not in batch 1 whose title block names a plan ("KẾ HOẠCH",
+   "CHƯƠNG TRÌNH", "ĐỀ ÁN", "LỘ TRÌNH"), in the same seeded order, appended to the file
+   with ``batch`` = 2; ``--holdout`` of them are ``untuned`` as in rule 4.
 
 Usage::
 
@@ -41,6 +45,7 @@ SEED = 20261206
 MAX_CHARS = 60_000
 MOTTO = re.compile(r"CỘNG\W+H[OÒ][AÀ]\W+XÃ\W+HỘI\W+CHỦ\W+NGHĨA\W+VIỆT\W+NAM\W{0,12}Độc\s+lập")
 PERCENT = re.compile(r"\d(?:[\d.,]*\d)?\s*%")
+PLAN_TITLE = re.compile(r"\b(?:KẾ HOẠCH|CHƯƠNG TRÌNH|ĐỀ ÁN|LỘ TRÌNH)\b")
 DIGITAL = re.compile(
     r"chuyển đổi số|chính phủ số|chính quyền số|kinh tế số|chính phủ điện tử|"
     r"chính quyền điện tử|dịch vụ công trực tuyến",
@@ -78,6 +83,31 @@ def select(corpus: pd.DataFrame, n: int, holdout: int, digital: int) -> pd.DataF
     return chosen.loc[:, ["doc_id", "sha256", "n_chars", "percentages", "stratum", "reason", "role"]]
 
 
+def select_plans(corpus: pd.DataFrame, exclude: set[str], holdout: int) -> pd.DataFrame:
+    """Batch 2: administrative documents whose title block names a plan (rule 5)."""
+    head = corpus["text"].str.slice(0, 3000)
+    admin = head.str.contains(MOTTO) & (corpus["n_chars"] <= MAX_CHARS)
+    title = (
+        corpus["text"].str.slice(0, 2500)
+        .str.replace(r"[*#|]", " ", regex=True)
+        .str.replace(r"\s+", " ", regex=True)
+    )
+    planlike = title.str.contains(PLAN_TITLE.pattern, regex=True)
+    rng = np.random.default_rng(SEED)
+    frame = corpus.loc[:, ["doc_id", "sha256", "n_chars"]].assign(
+        percentages=corpus["text"].str.count(PERCENT.pattern),
+        order=rng.permutation(len(corpus)),
+    )[admin & planlike & ~corpus["doc_id"].isin(exclude)]
+    chosen = frame.sort_values("order", kind="stable").reset_index(drop=True)
+    chosen["stratum"] = 0
+    chosen["reason"] = "administrative, plan title"
+    chosen["role"] = "tuning"
+    if holdout:
+        step = max(1, len(chosen) // holdout)
+        chosen.loc[chosen.index[step - 1 :: step][:holdout], "role"] = "untuned"
+    return chosen.loc[:, ["doc_id", "sha256", "n_chars", "percentages", "stratum", "reason", "role"]]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write ``tests/real/selection.csv`` and, optionally, the texts for annotators."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -87,14 +117,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--digital", type=int, default=5)
     parser.add_argument("--out", type=Path, default=REPO / "tests" / "real" / "selection.csv")
     parser.add_argument("--texts-to", type=Path, help="folder outside the repository")
+    parser.add_argument("--batch", type=int, choices=(1, 2), default=1)
     args = parser.parse_args(argv)
     if not args.corpus.exists():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
     corpus = pd.read_parquet(args.corpus)
-    chosen = select(corpus, args.n, args.holdout, args.digital)
+    first = select(corpus, args.n, args.holdout, args.digital).assign(batch=1)
+    chosen = first
+    if args.batch == 2:
+        chosen = select_plans(corpus, set(first.doc_id), args.holdout).assign(batch=2)
+        first = pd.concat([first, chosen], ignore_index=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    chosen.to_csv(args.out, index=False, lineterminator="\n")
+    first.to_csv(args.out, index=False, lineterminator="\n")
     print(chosen.to_string(index=False))
     if args.texts_to:
         target = args.texts_to.resolve()
