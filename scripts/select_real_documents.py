@@ -8,8 +8,9 @@ the texts to a folder *outside* the repository for the annotators.
 Rules (in this order, so anyone can re-derive the list):
 
 1. An *administrative document* carries the national motto header ("CỘNG HÒA XÃ HỘI
-   CHỦ NGHĨA VIỆT NAM", in capitals, then "Độc lập") in its first 3,000 characters. Documents over 60,000 characters
-   are left out (a blind annotation of one must fit in a working session).
+   CHỦ NGHĨA VIỆT NAM", in capitals, then "Độc lập") in its first 3,000 characters.
+   Documents over 60,000 characters are left out (a blind annotation of one must fit
+   in a working session).
 2. *Numbers first*: candidates are ranked by stratum — at least 3 percentages, then 1–2,
    then none — and, inside a stratum, by a seeded random order (seed 20261206).
 3. The issue sets an area bar on digital-government and digital-economy documents, so
@@ -42,6 +43,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "legal_vi_sample.parquet"
 SEED = 20261206
+COLUMNS = ["doc_id", "sha256", "n_chars", "percentages", "stratum", "reason", "role"]
 MAX_CHARS = 60_000
 MOTTO = re.compile(r"CỘNG\W+H[OÒ][AÀ]\W+XÃ\W+HỘI\W+CHỦ\W+NGHĨA\W+VIỆT\W+NAM\W{0,12}Độc\s+lập")
 PERCENT = re.compile(r"\d(?:[\d.,]*\d)?\s*%")
@@ -80,7 +82,7 @@ def select(corpus: pd.DataFrame, n: int, holdout: int, digital: int) -> pd.DataF
     chosen["role"] = "tuning"
     if holdout:
         chosen.loc[chosen.index[step - 1 :: step][:holdout], "role"] = "untuned"
-    return chosen.loc[:, ["doc_id", "sha256", "n_chars", "percentages", "stratum", "reason", "role"]]
+    return chosen.loc[:, COLUMNS]
 
 
 def select_plans(corpus: pd.DataFrame, exclude: set[str], holdout: int) -> pd.DataFrame:
@@ -105,7 +107,7 @@ def select_plans(corpus: pd.DataFrame, exclude: set[str], holdout: int) -> pd.Da
     if holdout:
         step = max(1, len(chosen) // holdout)
         chosen.loc[chosen.index[step - 1 :: step][:holdout], "role"] = "untuned"
-    return chosen.loc[:, ["doc_id", "sha256", "n_chars", "percentages", "stratum", "reason", "role"]]
+    return chosen.loc[:, COLUMNS]
 
 
 def main(argv: list[str] | None = None) -> int:
