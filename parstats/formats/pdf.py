@@ -104,16 +104,8 @@ def convert_pdf(data: bytes, name: str, options: PdfOptions | None = None) -> Co
     try:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        message = str(exc)
-        if "password" in message.lower():
-            raise EncryptedDocumentError(
-                "the PDF is password-protected; save an unprotected copy to read it", path=name
-            ) from None
-        raise CorruptDocumentError(
-            f"not a readable PDF ({message.split('(')[-1].rstrip(')') or message}); "
-            "the file may be damaged or truncated",
-            path=name,
-        ) from None
+        _diagnose(data, name, str(exc))
+        raise AssertionError("unreachable") from None  # _diagnose always raises
     try:
         count = len(doc)
         if count == 0:
@@ -147,6 +139,37 @@ def convert_pdf(data: bytes, name: str, options: PdfOptions | None = None) -> Co
         if options.tables and plumber is not None:
             plumber.close()
     return _assemble([p for p in pages if p is not None], name, options, used_tables)
+
+
+def _diagnose(data: bytes, name: str, pdfium_message: str) -> None:
+    """Raise the error that says why PDFium could not open a PDF.
+
+    PDFium's own error code is not reliable here (it reports the previous
+    document's error for some files, "success" for a PDF without pages), so the
+    file is opened again with pdfminer, which tells a password, no pages and
+    damage apart.
+    """
+    import io
+
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        has_page = next(iter(PDFPage.create_pages(document)), None) is not None
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise EncryptedDocumentError(
+            "the PDF is password-protected; save an unprotected copy to read it", path=name
+        ) from None
+    except Exception:  # noqa: BLE001 - pdfminer fails on damage in many ways
+        has_page = True
+    if not has_page:
+        raise EmptyDocumentError("the PDF has no pages", path=name)
+    detail = pdfium_message.split("(", 1)[-1].rstrip(").") if "(" in pdfium_message else pdfium_message
+    raise CorruptDocumentError(
+        f"not a readable PDF ({detail}); the file may be damaged or truncated", path=name
+    )
 
 
 def _failed(i: int, note: str) -> _Page:
@@ -222,10 +245,14 @@ def _tcvn3_hyphens(text: str) -> str:
     """Put back the "ư" a PDF's text layer turned into a hyphen in TCVN3 text."""
 
     def repl(m: re.Match[str]) -> str:
-        word = m.group(1) + "ư" + m.group(2)
-        if legacy.syllable_score(word) > 0:
-            return word.upper() if m.group(1).isupper() or m.group(2).isupper() else word
-        return m.group(0)
+        left, right = m.group(1), m.group(2)
+        if not (left or right):
+            return m.group(0)  # a dash standing alone ("- mục") is a dash
+        word = left + "ư" + right
+        if legacy.syllable_score(word) <= 0:
+            return m.group(0)
+        sides = [side for side in (left, right) if side]
+        return word[: len(left)] + ("Ư" if all(x.isupper() for x in sides) else "ư") + right
 
     return _TCVN3_HYPHEN.sub(repl, text)
 

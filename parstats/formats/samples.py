@@ -291,21 +291,44 @@ def libreoffice_convert(source: str | Path, out_dir: str | Path, to: str, *, tim
     return run_libreoffice(Path(source), Path(out_dir), to, timeout=timeout)
 
 
-def scan_pdf(pdf: str | Path, out: str | Path, *, dpi: int = 300, pages: Sequence[int] | None = None) -> Path:
+def scan_pdf(
+    pdf: str | Path,
+    out: str | Path,
+    *,
+    dpi: int = 300,
+    pages: Sequence[int] | None = None,
+    skew: float = 0.0,
+    noise: float = 0.0,
+    seed: int = 0,
+) -> Path:
     """Render ``pdf``'s pages to grey images and write them as an image-only PDF.
 
     The result has no text layer, like a scanner's output. ``pages`` (0-based)
-    limits the pages rendered.
+    limits the pages rendered. ``skew`` turns each page by that many degrees
+    and ``noise`` flips that share of pixels to black or white (a photocopy's
+    specks), with a fixed ``seed``: the same call gives the same file.
     """
+    import random
+
     import pypdfium2 as pdfium
+    from PIL import Image
 
     doc = pdfium.PdfDocument(str(pdf))
+    rng = random.Random(seed)
     try:
         indices = range(len(doc)) if pages is None else pages
         images = []
         for i in indices:
             bitmap = doc[i].render(scale=dpi / 72, grayscale=True)
-            images.append(bitmap.to_pil().convert("L"))
+            image = bitmap.to_pil().convert("L")
+            if skew:
+                image = image.rotate(skew, resample=Image.BILINEAR, expand=False, fillcolor=255)
+            if noise:
+                pixels = image.load()
+                w, h = image.size
+                for _ in range(int(noise * w * h)):
+                    pixels[rng.randrange(w), rng.randrange(h)] = rng.choice((0, 255))
+            images.append(image)
     finally:
         doc.close()
     out = Path(out)
