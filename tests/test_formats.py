@@ -82,7 +82,10 @@ def test_a_suffix_that_disagrees_with_the_bytes_is_a_warning_and_the_bytes_win()
 
 
 def test_a_pdf_name_on_other_bytes_is_refused_with_what_it_starts_with():
-    with pytest.raises(UnsupportedFormatError, match=r"fake\.pdf: named \.pdf but its bytes are not a PDF file \(it starts with b'Xin ch"):
+    with pytest.raises(
+        UnsupportedFormatError,
+        match=r"fake\.pdf: named \.pdf but its bytes are not a PDF file \(it starts with b'Xin ch",
+    ):
         convert_bytes("Xin chào, đây là văn bản".encode(), name="fake.pdf")
 
 
@@ -98,7 +101,9 @@ def test_an_office_file_that_is_not_word_is_refused():
 def test_page_of_and_line_of_map_offsets_to_pages_and_lines():
     text = "trang một\ndòng hai\ntrang hai\ndòng b\ndòng c\ntrang ba"
     starts = (0, text.index("trang hai"), text.index("trang ba"))
-    doc = ConvertedDocument(path="x.pdf", text=text, page_starts=starts, source_format="pdf-text", conversion="t")
+    doc = ConvertedDocument(
+        path="x.pdf", text=text, page_starts=starts, source_format="pdf-text", conversion="t"
+    )
     at = text.index("dòng c")
     assert doc.page_count == 3
     assert doc.page_of(0) == 1 and doc.line_of(0) == 1
@@ -112,7 +117,9 @@ def test_page_of_and_line_of_map_offsets_to_pages_and_lines():
 
 
 def test_an_unpaged_document_has_no_page_and_counts_lines_in_the_document():
-    doc = ConvertedDocument(path="x.html", text="a\nb\nc", page_starts=(), source_format="html", conversion="t")
+    doc = ConvertedDocument(
+        path="x.html", text="a\nb\nc", page_starts=(), source_format="html", conversion="t"
+    )
     assert doc.page_count is None
     assert doc.page_of(4) is None and doc.line_of(4) == 3
 
@@ -174,7 +181,13 @@ def test_known_legacy_strings_are_detected_and_decoded(legacy_text, encoding, un
 
 @pytest.mark.parametrize(
     "text",
-    ["Café, résumé, naïve", "Größe Müller Ärger", "São Paulo, Ñandú, façade", "Cộng hòa", "plain ASCII 80%"],
+    [
+        "Café, résumé, naïve",
+        "Größe Müller Ärger",
+        "São Paulo, Ñandú, façade",
+        "Cộng hòa",
+        "plain ASCII 80%",
+    ],
 )
 def test_unicode_and_western_text_is_not_taken_for_legacy(text):
     assert legacy.detect(text) == "unicode"
@@ -200,7 +213,10 @@ def test_font_names_tell_the_legacy_encoding(font, encoding, upper):
 
 
 def _tcvn3_pdf_pages(lines: list[str], per_page: int) -> list[list[list[Run]]]:
-    runs = [[Run(t, ".VnTimeH" if up else ".VnTime") for t, up in legacy.tcvn3_runs(line)] for line in lines]
+    runs = [
+        [Run(t, ".VnTimeH" if up else ".VnTime") for t, up in legacy.tcvn3_runs(line)]
+        for line in lines
+    ]
     return [runs[i : i + per_page] for i in range(0, len(runs), per_page)]
 
 
@@ -282,7 +298,12 @@ def test_docx_numbering_is_rendered_as_labels(tmp_path):
 def test_docx_tables_are_rows_of_cells_and_footnotes_are_marked(tmp_path):
     w = DocxWriter()
     w.paragraph("Chỉ tiêu năm 2025:", footnote="Theo Nghị quyết số 76/NQ-CP ngày 15/7/2021.")
-    w.table([["STT", "Chỉ tiêu", "Đơn vị tính", "Năm 2025"], ["1", "Tỷ lệ hồ sơ\ntrực tuyến", "%", "80"]])
+    w.table(
+        [
+            ["STT", "Chỉ tiêu", "Đơn vị tính", "Năm 2025"],
+            ["1", "Tỷ lệ hồ sơ\ntrực tuyến", "%", "80"],
+        ]
+    )
     w.paragraph("Hết.")
     doc = _docx(w, tmp_path)
     assert doc.text.split("\n") == [
@@ -316,7 +337,8 @@ def test_docx_leaves_out_deleted_text_and_field_codes_and_keeps_rendered_pages(t
         "<w:p><w:r><w:t>Trang một: 80% hồ sơ</w:t></w:r>"
         "<w:del><w:r><w:delText>đã xóa 99%</w:delText></w:r></w:del>"
         "<w:ins><w:r><w:t xml:space='preserve'> và thêm</w:t></w:r></w:ins></w:p>"
-        "<w:p><w:r><w:fldChar w:fldCharType='begin'/></w:r><w:r><w:instrText>PAGE 42</w:instrText></w:r>"
+        "<w:p><w:r><w:fldChar w:fldCharType='begin'/></w:r>"
+        "<w:r><w:instrText>PAGE 42</w:instrText></w:r>"
         "<w:r><w:fldChar w:fldCharType='separate'/></w:r><w:r><w:t>1</w:t></w:r>"
         "<w:r><w:fldChar w:fldCharType='end'/></w:r></w:p>"
         "<w:p><w:r><w:lastRenderedPageBreak/><w:t>Trang hai</w:t></w:r></w:p>"
@@ -324,7 +346,10 @@ def test_docx_leaves_out_deleted_text_and_field_codes_and_keeps_rendered_pages(t
     data = io.BytesIO()
     with zipfile.ZipFile(data, "w") as zf:
         zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("word/document.xml", f"<w:document xmlns:w='{w_ns}'><w:body>{body}</w:body></w:document>")
+        zf.writestr(
+            "word/document.xml",
+            f"<w:document xmlns:w='{w_ns}'><w:body>{body}</w:body></w:document>",
+        )
     doc = convert_bytes(data.getvalue(), name="pages.docx")
     assert doc.text == "Trang một: 80% hồ sơ và thêm\n1\nTrang hai"
     assert doc.page_count == 2 and doc.page_of(doc.text.index("Trang hai")) == 2
@@ -360,8 +385,13 @@ def test_a_portal_page_gives_the_plan_without_menus_links_comments_or_footer(tmp
 
 def test_a_page_without_main_text_is_an_empty_document_error(tmp_path):
     # A portal that fills its article in with JavaScript: the saved page holds no text.
-    page = "<html><head><script>load('/api/van-ban/2024')</script></head><body><div id='app'></div></body></html>"
-    with pytest.raises(EmptyDocumentError, match=r"empty\.html: no main text found on the web page"):
+    page = (
+        "<html><head><script>load('/api/van-ban/2024')</script></head>"
+        "<body><div id='app'></div></body></html>"
+    )
+    with pytest.raises(
+        EmptyDocumentError, match=r"empty\.html: no main text found on the web page"
+    ):
         convert_bytes(page.encode(), name="empty.html")
 
 
@@ -369,12 +399,16 @@ def test_a_page_without_main_text_is_an_empty_document_error(tmp_path):
 
 
 def test_an_encrypted_pdf_names_the_file_and_the_password():
-    with pytest.raises(EncryptedDocumentError, match=r"encrypted\.pdf: the PDF is password-protected"):
+    with pytest.raises(
+        EncryptedDocumentError, match=r"encrypted\.pdf: the PDF is password-protected"
+    ):
         convert(FIXTURES / "encrypted.pdf")
 
 
 def test_an_encrypted_docx_is_refused_before_reading():
-    with pytest.raises(EncryptedDocumentError, match=r"encrypted\.docx: the Word file is password-protected"):
+    with pytest.raises(
+        EncryptedDocumentError, match=r"encrypted\.docx: the Word file is password-protected"
+    ):
         convert(FIXTURES / "encrypted.docx")
 
 
@@ -384,13 +418,17 @@ def test_a_pdf_with_no_pages_is_an_empty_document():
 
 
 def test_a_corrupt_pdf_is_a_corrupt_document_error():
-    with pytest.raises(CorruptDocumentError, match=r"broken\.pdf: not a readable PDF .*damaged or truncated"):
+    with pytest.raises(
+        CorruptDocumentError, match=r"broken\.pdf: not a readable PDF .*damaged or truncated"
+    ):
         convert_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4, name="broken.pdf")
 
 
 def test_a_truncated_pdf_keeps_what_can_be_read_or_says_it_is_truncated():
     lines = _seed("001").split("\n")[:120]
-    data = font_pdf([[[Run(legacy.encode_vni(line))] for line in lines[i : i + 40]] for i in range(0, 120, 40)])
+    data = font_pdf(
+        [[[Run(legacy.encode_vni(line))] for line in lines[i : i + 40]] for i in range(0, 120, 40)]
+    )
     cut = data[: int(len(data) * 0.6)]  # the last page and the cross-reference table are gone
     try:
         doc = convert_bytes(cut, name="cut.pdf", ocr=False)
@@ -417,7 +455,10 @@ def test_a_docx_that_is_a_zip_of_something_else_names_what_it_holds():
 
 def test_a_truncated_docx_is_a_corrupt_document_error(tmp_path):
     data = docx_from_text(_seed("003")).to_bytes()
-    with pytest.raises(CorruptDocumentError, match=r"cut\.docx: not a readable Word file: the zip archive is damaged"):
+    with pytest.raises(
+        CorruptDocumentError,
+        match=r"cut\.docx: not a readable Word file: the zip archive is damaged",
+    ):
         convert_bytes(data[: len(data) // 2], name="cut.docx")
 
 
@@ -434,7 +475,7 @@ def test_a_missing_file_is_an_input_error(tmp_path):
 
 
 def test_bad_files_do_not_stop_the_good_ones(tmp_path):
-    good = docx_from_text(_seed("003")).save(tmp_path / "good.docx")
+    docx_from_text(_seed("003")).save(tmp_path / "good.docx")
     (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 nothing else")
     (tmp_path / "worse.docx").write_bytes(b"PK\x03\x04 broken")
     results, failures = {}, {}
@@ -443,12 +484,14 @@ def test_bad_files_do_not_stop_the_good_ones(tmp_path):
             results[path.name] = convert(path)
         except InputError as exc:
             failures[path.name] = str(exc)
-    assert list(results) == ["good.docx"] and results["good.docx"].text == read_text(PLANS / "003_cfd631ae85fcb6d5.txt")
+    assert list(results) == ["good.docx"] and results["good.docx"].text == read_text(
+        PLANS / "003_cfd631ae85fcb6d5.txt"
+    )
     assert set(failures) == {"bad.pdf", "worse.docx"}
     assert all(name in message for name, message in failures.items())
 
 
-# --------------------------------------------------------------------------- OCR flow (stand-in engine)
+# --------------------------------------------------------------------------- OCR flow (stand-in)
 
 
 class ScriptedOcr(OcrEngine):
@@ -508,7 +551,10 @@ def test_a_300_page_scan_reports_each_page_shows_progress_and_keeps_the_rest(tmp
 
 def test_a_scan_without_ocr_is_an_empty_document_naming_its_pages(tmp_path):
     path = _image_pdf(3, tmp_path)
-    with pytest.raises(EmptyDocumentError, match=r"scan3\.pdf: no text could be read from any of its 3 pages \(page 1: no text layer"):
+    with pytest.raises(
+        EmptyDocumentError,
+        match=r"scan3\.pdf: no text could be read from any of its 3 pages \(page 1: no text layer",
+    ):
         convert(path, ocr=False)
 
 
@@ -522,7 +568,12 @@ def test_tesseract_tsv_is_read_into_lines_and_a_mean_confidence():
         "5\t1\t2\t1\t1\t1\t0\t0\t1\t1\t-1\t \n"
     )
     result = parse_tsv(tsv)
-    assert (result.text, result.confidence, result.words, result.status) == ("Tối thiểu\n80%", 90.0, 3, "ok")
+    assert (result.text, result.confidence, result.words, result.status) == (
+        "Tối thiểu\n80%",
+        90.0,
+        3,
+        "ok",
+    )
     assert parse_tsv(tsv.split("\n", 2)[0] + "\n").status == "unreadable"
 
 
@@ -532,7 +583,8 @@ def test_the_package_has_no_heavy_imports_at_import_time():
 
     code = (
         "import sys, parstats.formats; "
-        "print([m for m in ('pypdfium2', 'pdfplumber', 'trafilatura', 'PIL', 'pandas') if m in sys.modules])"
+        "heavy = ('pypdfium2', 'pdfplumber', 'trafilatura', 'PIL', 'pandas'); "
+        "print([m for m in heavy if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -543,3 +595,62 @@ def test_every_converted_text_is_nfc():
     doc = convert_bytes(docx_from_text(text).to_bytes(), name="nfd.docx")
     assert doc.text == unicodedata.normalize("NFC", text)
     assert not re.search("[\u0300-\u036f]", doc.text)
+
+
+# --------------------------------------------------------------------------- wiring helpers
+
+
+def test_plan_files_takes_every_plan_suffix_in_any_case(tmp_path):
+    for name in (
+        "a.PDF",
+        "b.docx",
+        "c.Doc",
+        "d.HTM",
+        "e.html",
+        "f.txt",
+        "g.csv",
+        "manifest.csv",
+        "h.xlsx",
+    ):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "folder.pdf").mkdir()
+    from parstats.formats.plans import plan_files
+
+    assert [p.name for p in plan_files(tmp_path)] == [
+        "a.PDF",
+        "b.docx",
+        "c.Doc",
+        "d.HTM",
+        "e.html",
+        "f.txt",
+    ]
+
+
+def test_read_plan_hashes_the_original_bytes_and_locates_targets(tmp_path):
+    import hashlib
+
+    from parstats.formats.plans import locations, provenance, read_plan
+    from parstats.targets import extract_targets
+
+    lines = _seed("001").split("\n")[:120]
+    data = font_pdf(
+        [
+            [[Run(legacy.encode_vni(x), "VNI-Times")] for x in lines[i : i + 40]]
+            for i in range(0, 120, 40)
+        ]
+    )
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(data)
+    plan = read_plan(path, ocr=False)
+    assert (plan.sha256, plan.bytes) == (hashlib.sha256(data).hexdigest(), len(data))
+    from parstats.formats.plans import Provenance
+
+    assert provenance(plan.document) == Provenance("pdf-text", 3, plan.document.conversion)
+    targets = extract_targets(plan.document.text)
+    assert targets
+    places = locations(plan.document, [t.start for t in targets])
+    for target, place in zip(targets, places, strict=True):
+        page_text = plan.document.page_text(place.page)
+        line = page_text.split("\n")[place.line - 1]
+        assert plan.document.text[target.start : target.end].split("\n")[0] in line
+    assert {p.page for p in places} == {1, 2, 3}

@@ -1,4 +1,4 @@
-"""Issue 15's bars: the seed plans, converted to each published format, extract as well as their text.
+"""Issue 15's bars: the seed plans, converted to each published format, extract as their text does.
 
 Every fixture is made here from the seed plans (``data/raw/plans/*.txt``) and nothing from
 outside: each seed is written as a ``.docx`` (:mod:`parstats.formats.samples`), LibreOffice
@@ -23,9 +23,16 @@ import pytest
 
 from parstats.evaluate import Evaluation, evaluate
 from parstats.formats import EmptyDocumentError, convert, legacy
-from parstats.formats.office import libreoffice_version
 from parstats.formats.ocr import tesseract_version
-from parstats.formats.samples import DocxWriter, Run, docx_from_text, font_pdf, portal_page, scan_pdf
+from parstats.formats.office import libreoffice_version
+from parstats.formats.samples import (
+    DocxWriter,
+    Run,
+    docx_from_text,
+    font_pdf,
+    portal_page,
+    scan_pdf,
+)
 from parstats.targets import extract_targets, targets_frame
 from parstats.text import read_text
 
@@ -153,12 +160,19 @@ def test_legacy_font_copies_extract_as_well_as_the_text(tmp_path, seeds, txt_sco
     for stem, text in seeds.items():
         a, b = DocxWriter(), DocxWriter()
         for line in text.split("\n"):
-            a.paragraph([Run(t, ".VnTimeH" if up else ".VnTime") for t, up in legacy.tcvn3_runs(line)])
+            a.paragraph(
+                [Run(t, ".VnTimeH" if up else ".VnTime") for t, up in legacy.tcvn3_runs(line)]
+            )
             b.paragraph([Run(legacy.encode_vni(line), "VNI-Times")])
         tcvn3[stem] = convert(a.save(tmp_path / f"{stem}.tcvn3.docx"))
         vni[stem] = convert(b.save(tmp_path / f"{stem}.vni.docx"))
-        lines = [[Run(t, ".VnTimeH" if up else ".VnTime") for t, up in legacy.tcvn3_runs(x)] for x in text.split("\n")]
-        (tmp_path / f"{stem}.tcvn3.pdf").write_bytes(font_pdf([lines[i : i + 50] for i in range(0, len(lines), 50)]))
+        lines = [
+            [Run(t, ".VnTimeH" if up else ".VnTime") for t, up in legacy.tcvn3_runs(x)]
+            for x in text.split("\n")
+        ]
+        (tmp_path / f"{stem}.tcvn3.pdf").write_bytes(
+            font_pdf([lines[i : i + 50] for i in range(0, len(lines), 50)])
+        )
         pdf[stem] = convert(tmp_path / f"{stem}.tcvn3.pdf", ocr=False)
     assert {d.encoding for d in tcvn3.values()} == {"tcvn3"}
     assert {d.encoding for d in vni.values()} == {"vni"}
@@ -171,7 +185,13 @@ def test_legacy_font_copies_extract_as_well_as_the_text(tmp_path, seeds, txt_sco
 @pytest.mark.slow
 def test_scanned_pdf_is_read_by_ocr(office_made, seeds, tmp_path):
     need_tesseract()
-    scan = scan_pdf(office_made / "pdf" / f"{SCAN_SEED}.pdf", tmp_path / "scan.pdf", dpi=300, skew=0.8, noise=0.002)
+    scan = scan_pdf(
+        office_made / "pdf" / f"{SCAN_SEED}.pdf",
+        tmp_path / "scan.pdf",
+        dpi=300,
+        skew=0.8,
+        noise=0.002,
+    )
     doc = convert(scan, dpi=300)
     assert (doc.source_format, doc.page_count) == ("pdf-ocr", 11)
     assert "tesseract" in doc.conversion and "vie" in doc.conversion
@@ -179,7 +199,10 @@ def test_scanned_pdf_is_read_by_ocr(office_made, seeds, tmp_path):
     confidences = [p.ocr_confidence for p in doc.pages]
     rate = cer(seeds[SCAN_SEED], doc.text)
     result = score({SCAN_SEED: doc.text})
-    print(f"\n[scan] {SCAN_SEED}: CER {rate:.4f}, page confidence {min(confidences)}-{max(confidences)}")
+    print(
+        f"\n[scan] {SCAN_SEED}: CER {rate:.4f}, "
+        f"page confidence {min(confidences)}-{max(confidences)}"
+    )
     print("[scan] " + result.summary())
     assert rate < SCAN_CER_BAR
     assert result.f1 >= SCAN_F1_BAR, result.unmatched_gold[["quote", "value"]]
@@ -190,7 +213,12 @@ def test_ocr_time_limit_reports_the_page(office_made, tmp_path):
     need_tesseract()
     from parstats.formats.ocr import TesseractEngine
 
-    scan = scan_pdf(office_made / "pdf" / "003_cfd631ae85fcb6d5.pdf", tmp_path / "one.pdf", dpi=150, pages=[0, 1])
+    scan = scan_pdf(
+        office_made / "pdf" / "003_cfd631ae85fcb6d5.pdf",
+        tmp_path / "one.pdf",
+        dpi=150,
+        pages=[0, 1],
+    )
     with pytest.raises(
         EmptyDocumentError,
         match=r"one\.pdf: no text could be read from any of its 2 pages "
@@ -199,7 +227,18 @@ def test_ocr_time_limit_reports_the_page(office_made, tmp_path):
         convert(scan, ocr=TesseractEngine(timeout=0.05), dpi=150)
 
 
-FIELDS = ["value", "value_high", "unit", "comparator", "direction", "year", "level", "area", "kind", "indicator"]
+FIELDS = [
+    "value",
+    "value_high",
+    "unit",
+    "comparator",
+    "direction",
+    "year",
+    "level",
+    "area",
+    "kind",
+    "indicator",
+]
 
 
 def _targets(text: str) -> list[tuple]:

@@ -1,4 +1,4 @@
-"""Plans as they are published: PDF, Word and web pages to text with page provenance.
+r"""Plans as they are published: PDF, Word and web pages to text with page provenance.
 
 One entry point, :func:`convert`, reads a plan file of any supported format and
 returns a :class:`ConvertedDocument`: NFC text in reading order, the offset
@@ -173,9 +173,7 @@ def _pdf(data, name, ocr, dpi, page_timeout, progress, warnings) -> ConvertedDoc
             engine = TesseractEngine(timeout=page_timeout or DEFAULT_PAGE_TIMEOUT)
         except ToolMissingError as exc:
             missing = exc.reason
-    doc = convert_pdf(
-        data, name, PdfOptions(ocr=engine, dpi=dpi or DEFAULT_DPI, progress=progress)
-    )
+    doc = convert_pdf(data, name, PdfOptions(ocr=engine, dpi=dpi or DEFAULT_DPI, progress=progress))
     if missing and any(p.method == "none" and p.status == "unreadable" for p in doc.pages):
         warnings.append(f"pages without a text layer were not read: {missing}")
     return doc

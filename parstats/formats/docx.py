@@ -133,7 +133,9 @@ class _State:
     rendered_breaks: int = 0
 
 
-def convert_docx(data: bytes, name: str, *, source_format: str = "docx", conversion: str | None = None) -> ConvertedDocument:
+def convert_docx(
+    data: bytes, name: str, *, source_format: str = "docx", conversion: str | None = None
+) -> ConvertedDocument:
     """Convert a ``.docx`` file's bytes to a :class:`ConvertedDocument`.
 
     Raises
@@ -174,7 +176,9 @@ def convert_docx(data: bytes, name: str, *, source_format: str = "docx", convers
     lines = list(_block(root, state))
     text = "\n".join(lines)
     if state.notes_used:
-        text += "\n" + _FOOTNOTE_RULE + "\n" + "\n".join(f"[^{n}]: {t}" for n, t in state.notes_used)
+        text += (
+            "\n" + _FOOTNOTE_RULE + "\n" + "\n".join(f"[^{n}]: {t}" for n, t in state.notes_used)
+        )
     warnings: list[str] = []
     # Text in no named legacy font, but legacy as a whole: an old document whose
     # fonts were renamed or substituted.
@@ -191,7 +195,9 @@ def convert_docx(data: bytes, name: str, *, source_format: str = "docx", convers
     if not text.strip():
         raise EmptyDocumentError("the Word document has no text", path=name)
     encoding = (
-        max(state.legacy_chars, key=lambda k: state.legacy_chars[k]) if state.legacy_chars else "unicode"
+        max(state.legacy_chars, key=lambda k: state.legacy_chars[k])
+        if state.legacy_chars
+        else "unicode"
     )
     if starts:
         warnings.append("pages as Word last laid the document out (lastRenderedPageBreak)")
@@ -336,7 +342,9 @@ def _read_notes(archive: zipfile.ZipFile, names: list[str], name: str) -> dict[s
                 continue
             dummy = _State(_Numbering(), _Styles(), {})
             text = " ".join(
-                line for p in note.iter(f"{W}p") if (line := _paragraph(p, dummy, number=False).strip())
+                line
+                for p in note.iter(f"{W}p")
+                if (line := _paragraph(p, dummy, number=False).strip())
             )
             notes[f"{tag}:{note.get(f'{W}id', '')}"] = text
     return notes
@@ -376,8 +384,10 @@ def _table(tbl: ET.Element, state: _State):
         for tc in tr.findall(f"{W}tc"):
             props = tc.find(f"{W}tcPr")
             span = int(_val(props.find(f"{W}gridSpan")) or 1) if props is not None else 1
-            merged = props is not None and props.find(f"{W}vMerge") is not None and (
-                _val(props.find(f"{W}vMerge")) in (None, "continue")
+            merged = (
+                props is not None
+                and props.find(f"{W}vMerge") is not None
+                and (_val(props.find(f"{W}vMerge")) in (None, "continue"))
             )
             lines = [] if merged else [ln for ln in _block(tc, state) if ln.strip()]
             cell = " ".join(" ".join(ln.replace(_PAGE, " ").split()) for ln in lines)
@@ -409,7 +419,9 @@ def _paragraph(p: ET.Element, state: _State, *, number: bool = True) -> str:
     return f"{label} {text}" if label and text.strip() else text
 
 
-def _inline(el: ET.Element, state: _State, font: str | None, out: list[str], in_field: list[bool]) -> None:
+def _inline(
+    el: ET.Element, state: _State, font: str | None, out: list[str], in_field: list[bool]
+) -> None:
     for child in el:
         tag = child.tag
         if tag == f"{W}r":
@@ -426,7 +438,9 @@ def _inline(el: ET.Element, state: _State, font: str | None, out: list[str], in_
                 _inline(choice, state, font, out, in_field)
 
 
-def _run(r: ET.Element, state: _State, font: str | None, out: list[str], in_field: list[bool]) -> None:
+def _run(
+    r: ET.Element, state: _State, font: str | None, out: list[str], in_field: list[bool]
+) -> None:
     rpr = r.find(f"{W}rPr")
     run_font = font
     if rpr is not None:

@@ -88,7 +88,14 @@ _TCVN3_TABLE = str.maketrans(_TCVN3_TO_UNICODE)
 # Lower-case marks; the upper-case forms are the same characters in upper case
 # ("A" + "Ù" is "Á"), as in UniKey's table.
 _VNI_TONES = {"\u0301": "ù", "\u0300": "ø", "\u0309": "û", "\u0303": "õ", "\u0323": "ï"}
-_VNI_CIRCUMFLEX = {"": "â", "\u0301": "á", "\u0300": "à", "\u0309": "å", "\u0303": "ã", "\u0323": "ä"}
+_VNI_CIRCUMFLEX = {
+    "": "â",
+    "\u0301": "á",
+    "\u0300": "à",
+    "\u0309": "å",
+    "\u0303": "ã",
+    "\u0323": "ä",
+}
 _VNI_BREVE = {"": "ê", "\u0301": "é", "\u0300": "è", "\u0309": "ú", "\u0303": "ü", "\u0323": "ë"}
 # Single characters: đ, ơ, ư and the toned i (and ỵ), which VNI writes as one byte.
 _VNI_SINGLE = {

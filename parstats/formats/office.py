@@ -38,7 +38,11 @@ def _executable() -> str | None:
 def _probe(exe: str) -> str | None:
     try:
         done = subprocess.run(
-            [exe, "--headless", "--version"], capture_output=True, text=True, timeout=60, check=False
+            [exe, "--headless", "--version"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return None
@@ -52,7 +56,9 @@ def libreoffice_version() -> str | None:
     return _probe(exe) if exe else None
 
 
-def run_libreoffice(source: Path, out_dir: Path, to: str, *, timeout: float = DEFAULT_TIMEOUT) -> Path:
+def run_libreoffice(
+    source: Path, out_dir: Path, to: str, *, timeout: float = DEFAULT_TIMEOUT
+) -> Path:
     """Convert ``source`` into ``out_dir`` as format ``to``; return the new file's path.
 
     Raises

@@ -77,7 +77,8 @@ def pdf_library_versions() -> str:
     """Return ``"pypdfium2 X.Y.Z (PDFium N)"``."""
     from pypdfium2.version import PDFIUM_INFO, PYPDFIUM_INFO
 
-    return f"pypdfium2 {PYPDFIUM_INFO.major}.{PYPDFIUM_INFO.minor}.{PYPDFIUM_INFO.patch} (PDFium {PDFIUM_INFO.build})"
+    version = f"{PYPDFIUM_INFO.major}.{PYPDFIUM_INFO.minor}.{PYPDFIUM_INFO.patch}"
+    return f"pypdfium2 {version} (PDFium {PDFIUM_INFO.build})"
 
 
 @dataclass
@@ -166,7 +167,9 @@ def _diagnose(data: bytes, name: str, pdfium_message: str) -> None:
         has_page = True
     if not has_page:
         raise EmptyDocumentError("the PDF has no pages", path=name)
-    detail = pdfium_message.split("(", 1)[-1].rstrip(").") if "(" in pdfium_message else pdfium_message
+    detail = (
+        pdfium_message.split("(", 1)[-1].rstrip(").") if "(" in pdfium_message else pdfium_message
+    )
     raise CorruptDocumentError(
         f"not a readable PDF ({detail}); the file may be damaged or truncated", path=name
     )
@@ -307,7 +310,7 @@ class _Plumber:
             for line in page.filter(outside).extract_text_lines(return_chars=False)
         ]
         for table in tables:
-            for row, cells in zip(table.rows, table.extract()):
+            for row, cells in zip(table.rows, table.extract(), strict=True):
                 top = row.bbox[1]
                 items.append((top, _row_line(cells)))
         items.sort(key=lambda item: item[0])
@@ -426,7 +429,13 @@ def _assemble(
             path=name,
         )
     methods = {p.method for p in infos if p.method != "none"}
-    source = "pdf-mixed" if methods == {"text", "ocr"} else "pdf-ocr" if methods == {"ocr"} else "pdf-text"
+    source = (
+        "pdf-mixed"
+        if methods == {"text", "ocr"}
+        else "pdf-ocr"
+        if methods == {"ocr"}
+        else "pdf-text"
+    )
     conversion = pdf_library_versions()
     if used_tables:
         import pdfplumber

@@ -151,14 +151,14 @@ def _run_xml(run: Run) -> str:
         )
         rpr = f"<w:rPr>{font}{'<w:b/>' if run.bold else ''}</w:rPr>"
     pieces = run.text.split("\t")
-    inner = '<w:tab/>'.join(
+    inner = "<w:tab/>".join(
         f'<w:t xml:space="preserve">{html.escape(p, quote=False)}</w:t>' for p in pieces
     )
     return f"<w:r>{rpr}{inner}</w:r>"
 
 
 def docx_from_text(text: str, *, font: str | None = None) -> DocxWriter:
-    """Return a Word document with one paragraph per line of ``text``.
+    r"""Return a Word document with one paragraph per line of ``text``.
 
     A block of lines with two tabs or more each (a table pasted as text)
     becomes a Word table; ``\\f`` starts a new page.
@@ -211,7 +211,7 @@ def _footnotes_xml(notes: list[str]) -> str:
     for n, note in enumerate(notes, 1):
         items.append(
             f'<w:footnote w:id="{n}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/>'
-            f'</w:rPr><w:footnoteRef/></w:r>{_run_xml(Run(" " + note))}</w:p></w:footnote>'
+            f"</w:rPr><w:footnoteRef/></w:r>{_run_xml(Run(' ' + note))}</w:p></w:footnote>"
         )
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -248,7 +248,8 @@ _NUMBERING = (
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
     '<Default Extension="xml" ContentType="application/xml"/>'
     '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
     'officedocument.wordprocessingml.document.main+xml"/>'
@@ -278,7 +279,9 @@ _DOC_RELS = (
 )
 
 
-def libreoffice_convert(source: str | Path, out_dir: str | Path, to: str, *, timeout: float = 180) -> Path:
+def libreoffice_convert(
+    source: str | Path, out_dir: str | Path, to: str, *, timeout: float = 180
+) -> Path:
     """Convert ``source`` with LibreOffice headless (``to``: ``"pdf"``, ``"doc"``, ``"docx"``).
 
     Raises
@@ -354,12 +357,16 @@ def portal_page(text: str, *, title: str) -> str:
 <style>.menu {{ color: #036; }}</style></head>
 <body>
 <header class="site-header"><div class="logo">CỔNG THÔNG TIN ĐIỆN TỬ TỈNH</div>
-<nav class="menu"><ul><li><a href="/">Trang chủ</a></li><li><a href="/gioi-thieu">Giới thiệu</a></li>
-<li><a href="/van-ban">Văn bản chỉ đạo điều hành</a></li><li><a href="/cchc">Cải cách hành chính</a></li>
+<nav class="menu"><ul><li><a href="/">Trang chủ</a></li><li>
+<a href="/gioi-thieu">Giới thiệu</a></li>
+<li><a href="/van-ban">Văn bản chỉ đạo điều hành</a></li><li>
+<a href="/cchc">Cải cách hành chính</a></li>
 <li><a href="/dvc">Dịch vụ công trực tuyến mức độ 4</a></li></ul></nav>
-<div class="search"><form><input type="text" placeholder="Tìm kiếm"><button>Tìm</button></form></div>
+<div class="search"><form><input type="text" placeholder="Tìm kiếm"><button>Tìm</button></form>
+</div>
 </header>
-<div class="breadcrumb"><a href="/">Trang chủ</a> &gt; <a href="/van-ban">Văn bản</a> &gt; Cải cách hành chính</div>
+<div class="breadcrumb">
+<a href="/">Trang chủ</a> &gt; <a href="/van-ban">Văn bản</a> &gt; Cải cách hành chính</div>
 <div class="container"><main>
 <article class="news-detail">
 <h1 class="title">{t}</h1>
@@ -367,25 +374,33 @@ def portal_page(text: str, *, title: str) -> str:
 <div class="content" id="noi-dung">
 {body}
 </div>
-<div class="share">Chia sẻ: <a href="#">Facebook</a> <a href="#">Zalo</a> <a href="#">In trang</a></div>
+<div class="share">Chia sẻ: <a href="#">Facebook</a> <a href="#">Zalo</a>
+<a href="#">In trang</a></div>
 </article>
 <section class="related"><h3>Tin liên quan</h3><ul>
 <li><a href="/tin/1">Tỉnh đạt 98% hồ sơ giải quyết đúng hạn trong năm 2023</a></li>
 <li><a href="/tin/2">Chỉ số PAR Index năm 2022 của tỉnh tăng 5 bậc, xếp thứ 12/63</a></li>
-<li><a href="/tin/3">Kế hoạch số 45/KH-UBND về chuyển đổi số năm 2024: 80% hồ sơ trực tuyến</a></li>
+<li><a href="/tin/3">Kế hoạch số 45/KH-UBND về chuyển đổi số năm 2024: 80% hồ sơ trực tuyến</a>
+</li>
 </ul></section>
 <section class="comments"><h3>Ý kiến bạn đọc</h3>
 <form class="comment-form"><textarea>Nhập ý kiến của bạn (tối đa 500 ký tự)</textarea>
 <input type="text" value="Họ và tên"><button>Gửi ý kiến</button></form>
-<div class="comment">Nguyễn Văn A: Mong tỉnh đạt 100% dịch vụ công trực tuyến toàn trình vào năm 2025.</div>
+<div class="comment">Nguyễn Văn A: Mong tỉnh đạt 100% dịch vụ công trực tuyến toàn trình
+vào năm 2025.</div>
 </section>
 </main>
 <aside class="sidebar"><h3>Văn bản mới</h3><ul>
-<li><a href="/vb/1">Quyết định 1234/QĐ-UBND ngày 05/3/2024: giảm 30% thời gian giải quyết TTHC</a></li>
+<li>
+<a href="/vb/1">Quyết định 1234/QĐ-UBND ngày 05/3/2024: giảm 30% thời gian giải quyết TTHC</a>
+</li>
 <li><a href="/vb/2">Thông báo tuyển dụng 25 công chức năm 2024</a></li></ul>
-<div class="poll">Thăm dò ý kiến: Bạn hài lòng với dịch vụ công? 85% hài lòng</div></aside></div>
-<footer class="site-footer"><p>Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Địa chỉ: số 10 đường 30/4.</p>
-<p>Điện thoại: 0262 3852 001. Giấy phép số 45/GP-TTĐT ngày 15/4/2019. Ghi rõ nguồn khi phát hành lại thông tin từ website này.</p>
+<div class="poll">Thăm dò ý kiến: Bạn hài lòng với dịch vụ công? 85% hài lòng</div></aside>
+</div>
+<footer class="site-footer">
+<p>Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Địa chỉ: số 10 đường 30/4.</p>
+<p>Điện thoại: 0262 3852 001. Giấy phép số 45/GP-TTĐT ngày 15/4/2019.
+Ghi rõ nguồn khi phát hành lại thông tin từ website này.</p>
 <p>Đang truy cập: 1.024 | Tổng lượt truy cập: 12.345.678</p></footer>
 </body></html>
 """
@@ -422,9 +437,11 @@ def font_pdf(pages: Sequence[Sequence[Sequence[Run]]]) -> bytes:
         )
         for name in fonts
     }
-    resources = b"<< /Font << " + b" ".join(
-        b"/F%d %d 0 R" % (fonts[name], font_ids[name]) for name in fonts
-    ) + b" >> >>"
+    resources = (
+        b"<< /Font << "
+        + b" ".join(b"/F%d %d 0 R" % (fonts[name], font_ids[name]) for name in fonts)
+        + b" >> >>"
+    )
     pages_id = len(objects) + 2 * len(pages) + 1  # after every page and its content
     page_ids = []
     for page in pages:
@@ -432,7 +449,9 @@ def font_pdf(pages: Sequence[Sequence[Sequence[Run]]]) -> bytes:
         for line in page:
             for run in line:
                 data = run.text.encode("cp1252")
-                ops.append(b"/F%d 11 Tf <%s> Tj" % (fonts[run.font or "Times-Roman"], data.hex().encode()))
+                ops.append(
+                    b"/F%d 11 Tf <%s> Tj" % (fonts[run.font or "Times-Roman"], data.hex().encode())
+                )
             ops.append(b"T*")
         ops.append(b"ET")
         stream = b"\n".join(ops)
@@ -445,7 +464,8 @@ def font_pdf(pages: Sequence[Sequence[Sequence[Run]]]) -> bytes:
         )
     assert len(objects) + 1 == pages_id
     add(
-        b"<< /Type /Pages /Kids [" + b" ".join(b"%d 0 R" % i for i in page_ids)
+        b"<< /Type /Pages /Kids ["
+        + b" ".join(b"%d 0 R" % i for i in page_ids)
         + b"] /Count %d >>" % len(page_ids)
     )
     catalog = add(b"<< /Type /Catalog /Pages %d 0 R >>" % pages_id)

@@ -14,8 +14,17 @@ __all__ = ["PLAN_SUFFIXES", "Sniffed", "is_plan_file", "sniff"]
 # The suffixes data/raw/plans/ accepts, in any letter case.
 PLAN_SUFFIXES: tuple[str, ...] = (".pdf", ".docx", ".doc", ".html", ".htm", ".txt")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_HTML = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
-_EXPECTED = {".pdf": "pdf", ".docx": "docx", ".doc": "doc", ".html": "html", ".htm": "html", ".txt": "txt"}
+_HTML = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
+_EXPECTED = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".doc": "doc",
+    ".html": "html",
+    ".htm": "html",
+    ".txt": "txt",
+}
 
 
 @dataclass(frozen=True)
@@ -55,7 +64,10 @@ def sniff(data: bytes, name: str) -> Sniffed:
     elif data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         found = Sniffed("docx", "zip")
     elif data.startswith(_OLE2):
-        if _utf16("EncryptedPackage") in data[:1 << 20] or _utf16("EncryptionInfo") in data[:1 << 20]:
+        if (
+            _utf16("EncryptedPackage") in data[: 1 << 20]
+            or _utf16("EncryptionInfo") in data[: 1 << 20]
+        ):
             raise EncryptedDocumentError(
                 "the Word file is password-protected; save an unprotected copy to read it",
                 path=name,
@@ -81,9 +93,10 @@ def sniff(data: bytes, name: str) -> Sniffed:
                 f"(it starts with {data[:8]!r})",
                 path=name,
             )
+        kind = found.detail.upper()
         return Sniffed(
             found.format,
             found.detail,
-            (f"named {suffix} but its bytes are {found.detail.upper()}: read as {found.detail.upper()}",),
+            (f"named {suffix} but its bytes are {kind}: read as {kind}",),
         )
     return found
