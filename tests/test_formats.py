@@ -377,7 +377,7 @@ def test_a_portal_page_gives_the_plan_without_menus_links_comments_or_footer(tmp
     path.write_text(portal_page(text, title="Kế hoạch cải cách hành chính"), encoding="utf-8")
     doc = convert(path)
     assert doc.source_format == "html" and doc.page_count is None
-    assert doc.conversion.startswith("trafilatura ")
+    assert doc.conversion.startswith("parstats.formats.html rules on lxml ")
     leaked = [w for w in FURNITURE if w in doc.text and w not in text]
     assert leaked == []
     assert _ws(text) in _ws(doc.text)
@@ -654,3 +654,33 @@ def test_read_plan_hashes_the_original_bytes_and_locates_targets(tmp_path):
         line = page_text.split("\n")[place.line - 1]
         assert plan.document.text[target.start : target.end].split("\n")[0] in line
     assert {p.page for p in places} == {1, 2, 3}
+
+
+def test_an_older_portal_laid_out_in_tables_gives_every_line_and_no_furniture(tmp_path):
+    text = _seed("004")
+    page = portal_page(text, title="Kế hoạch", layout="table")
+    doc = convert_bytes(page.encode("utf-8"), name="old_portal.htm")
+    assert [w for w in FURNITURE if w in doc.text and w not in text] == []
+    lines = [" ".join(line.split()) for line in text.split("\n")]
+    assert doc.text == "\n".join(line for line in lines if line)
+
+
+def test_web_page_tables_and_ordered_lists_keep_their_structure():
+    page = """<html><body><article><h2>Chỉ tiêu</h2>
+    <ol start="3"><li>Tỷ lệ hồ sơ <b>trực tuyến</b> đạt 80%</li><li>Hài lòng 90%</li></ol>
+    <ul><li>ghi chú</li></ul>
+    <table><tr><th>STT</th><th>Chỉ tiêu</th><th>Năm 2025</th></tr>
+    <tr><td>1</td><td>Số hóa | lưu trữ</td><td>100%</td></tr></table>
+    <p>Dòng một<br>Dòng hai <a href="/x">liên kết</a> tiếp</p></article>
+    <div class="tin-lien-quan"><a href="/1">Tin khác 99%</a></div></body></html>"""
+    doc = convert_bytes(page.encode(), name="list.html")
+    assert doc.text.split("\n") == [
+        "Chỉ tiêu",
+        "3. Tỷ lệ hồ sơ trực tuyến đạt 80%",
+        "4. Hài lòng 90%",
+        "ghi chú",
+        "| STT | Chỉ tiêu | Năm 2025 |",
+        "| 1 | Số hóa / lưu trữ | 100% |",
+        "Dòng một",
+        "Dòng hai liên kết tiếp",
+    ]

@@ -145,13 +145,15 @@ def test_doc_through_libreoffice_extracts_as_well_as_the_text(office_made, txt_s
     _check("doc", score({k: d.text for k, d in docs.items()}), txt_score)
 
 
-def test_web_pages_extract_as_well_as_the_text(tmp_path, seeds, txt_score):
+@pytest.mark.parametrize("layout", ["html5", "table"])
+def test_web_pages_extract_as_well_as_the_text(tmp_path, seeds, txt_score, layout):
     texts = {}
     for stem, text in seeds.items():
         path = tmp_path / f"{stem}.html"
-        path.write_text(portal_page(text, title="Kế hoạch cải cách hành chính"), encoding="utf-8")
+        page = portal_page(text, title="Kế hoạch cải cách hành chính", layout=layout)
+        path.write_text(page, encoding="utf-8")
         texts[stem] = convert(path).text
-    _check("html", score(texts), txt_score)
+    _check(f"html {layout}", score(texts), txt_score)
 
 
 def test_legacy_font_copies_extract_as_well_as_the_text(tmp_path, seeds, txt_score):

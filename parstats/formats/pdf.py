@@ -186,11 +186,12 @@ def _text_page(page, i: int, plumber: _Plumber | None) -> _Page | None:
         raw = textpage.get_text_range()
         if len(raw) - raw.count(" ") - raw.count("\n") - raw.count("\r") < MIN_TEXT_CHARS:
             return None
-        fonts = _legacy_fonts(textpage, raw) if not raw.isascii() else None
+        paths, legacy_font = _scan_objects(page)
+        fonts = _legacy_fonts(textpage, raw) if legacy_font else None
     finally:
         textpage.close()
     encoding = "unicode"
-    if plumber is not None and _draws_lines(page):
+    if plumber is not None and paths >= _MIN_PATHS:
         tabled = plumber.page_text(i)
         if tabled is not None:
             raw, fonts = tabled, None
@@ -203,6 +204,32 @@ def _text_page(page, i: int, plumber: _Plumber | None) -> _Page | None:
         text = _tcvn3_hyphens(text)
     text = _clean(text)
     return _Page(text, PageInfo(i + 1, "text", "ok", len(text), encoding=encoding))
+
+
+def _scan_objects(page) -> tuple[int, bool]:
+    """Return a page's count of path objects (table rules) and whether it uses a legacy font.
+
+    One pass over the page's objects; each font is looked at once.
+    """
+    import pypdfium2.raw as pdfium_c
+
+    buffer = ctypes.create_string_buffer(128)
+    paths = 0
+    legacy_font = False
+    seen: set[int] = set()
+    for obj in page.get_objects():
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
+            paths += 1
+        elif obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT and not legacy_font:
+            font = pdfium_c.FPDFTextObj_GetFont(obj.raw)
+            key = ctypes.cast(font, ctypes.c_void_p).value or 0
+            if key in seen:
+                continue
+            seen.add(key)
+            if pdfium_c.FPDFFont_GetBaseFontName(font, buffer, 128):
+                name = buffer.value.decode("latin-1", errors="replace")
+                legacy_font = legacy.encoding_of_font(name) is not None
+    return paths, legacy_font
 
 
 def _legacy_fonts(textpage, raw: str) -> list[str] | None:
@@ -263,19 +290,6 @@ def _tcvn3_hyphens(text: str) -> str:
 def _clean(text: str) -> str:
     text = text.translate(_JUNK).replace("\r\n", "\n").replace("\r", "\n")
     return nfc(_TRAILING.sub("\n", text).rstrip())
-
-
-def _draws_lines(page) -> bool:
-    """Whether a page draws enough path objects (table rules) to look for tables."""
-    import pypdfium2.raw as pdfium_c
-
-    paths = 0
-    for obj in page.get_objects(max_depth=1):
-        if obj.type == pdfium_c.FPDF_PAGEOBJ_PATH:
-            paths += 1
-            if paths >= _MIN_PATHS:
-                return True
-    return False
 
 
 class _Plumber:

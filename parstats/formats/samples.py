@@ -339,14 +339,19 @@ def scan_pdf(
     return out
 
 
-def portal_page(text: str, *, title: str) -> str:
+def portal_page(text: str, *, title: str, layout: str = "html5") -> str:
     """Return a legal portal's HTML page with ``text`` as its article.
 
     Around the article: a header with a menu, breadcrumbs, a sidebar of other
     documents, a list of related articles, a comment box and a footer, each
     with numbers and words of the kind a plan uses (so that their leaking into
-    the text would show in the extraction).
+    the text would show in the extraction). ``layout="html5"`` marks them with
+    ``<nav>``, ``<article>``, ``<aside>`` and English class names;
+    ``layout="table"`` is an older portal's: nested layout tables, Vietnamese
+    class names, the plan's lines separated by ``<br>``.
     """
+    if layout == "table":
+        return _table_portal_page(text, title)
     body = "\n".join(
         f"<p>{html.escape(line)}</p>" if line.strip() else "<p></p>" for line in text.split("\n")
     )
@@ -495,3 +500,38 @@ def _pdf_name(name: str) -> bytes:
         else:
             out += b"#%02X" % byte
     return bytes(out)
+
+
+def _table_portal_page(text: str, title: str) -> str:
+    body = "<br>\n".join(html.escape(line) for line in text.split("\n"))
+    t = html.escape(title)
+    return f"""<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>{t}</title></head><body>
+<table width="980" class="khung"><tr><td colspan="2" class="dau-trang">
+<div class="ten-cong">CỔNG THÔNG TIN ĐIỆN TỬ SỞ NỘI VỤ</div>
+<div class="thanh-ngang"><a href="/">Trang chủ</a> | <a href="/gt">Giới thiệu</a> |
+<a href="/tt">Tin tức - Sự kiện</a> | <a href="/dvc">Dịch vụ công trực tuyến</a></div>
+</td></tr><tr><td width="220" valign="top" class="cot-trai">
+<div class="khoi"><b>Liên kết</b><br><a href="/1">Chính phủ</a><br><a href="/2">Bộ Nội vụ</a></div>
+<div class="khoi"><b>Thống kê</b><br>Đang truy cập: 1.024<br>Tổng lượt truy cập: 12.345.678</div>
+</td><td valign="top" class="cot-giua">
+<div class="duong-dan">Trang chủ &raquo; Cải cách hành chính</div>
+<div class="tieu-de">{t}</div>
+<div class="ngay-dang">Ngày đăng: 12/01/2024 | Lượt xem: 1.245</div>
+<div class="noi-dung-tin">
+{body}
+</div>
+<div class="chia-se">Chia sẻ: <a href="#">Facebook</a> | <a href="#">In trang</a></div>
+<div class="tin-lien-quan"><b>Tin liên quan</b><br>
+<a href="/t/1">Tỉnh đạt 98% hồ sơ giải quyết đúng hạn trong năm 2023</a><br>
+<a href="/t/2">Chỉ số PAR Index năm 2022 của tỉnh tăng 5 bậc, xếp thứ 12/63</a><br>
+<a href="/t/3">Năm 2024 phấn đấu 80% hồ sơ trực tuyến toàn trình</a></div>
+<div class="y-kien"><b>Ý kiến bạn đọc</b><br>
+<textarea>Nhập ý kiến của bạn (tối đa 500 ký tự)</textarea><br>
+<input type="button" value="Gửi ý kiến"><br>
+Nguyễn Văn A: Mong tỉnh đạt 100% dịch vụ công trực tuyến toàn trình vào năm 2025.</div>
+</td></tr><tr><td colspan="2" class="chan-trang">
+Cơ quan chủ quản: Ủy ban nhân dân tỉnh. Địa chỉ: số 10 đường 30/4.<br>
+Giấy phép số 45/GP-TTĐT ngày 15/4/2019. Ghi rõ nguồn khi phát hành lại thông tin.
+</td></tr></table></body></html>
+"""
