@@ -684,3 +684,16 @@ def test_web_page_tables_and_ordered_lists_keep_their_structure():
         "Dòng một",
         "Dòng hai liên kết tiếp",
     ]
+
+
+def test_pdfium_s_stale_error_code_does_not_name_the_wrong_problem():
+    # PDFium reports the previous document's error for a PDF it cannot open: after a
+    # password-protected file, a PDF without pages once came out as "password-protected".
+    with pytest.raises(EncryptedDocumentError):
+        convert(FIXTURES / "encrypted.pdf")
+    with pytest.raises(EmptyDocumentError, match="no pages"):
+        convert_bytes(font_pdf([]), name="zero.pdf")
+    with pytest.raises(EncryptedDocumentError):
+        convert(FIXTURES / "encrypted.pdf")
+    with pytest.raises(CorruptDocumentError, match="damaged or truncated"):
+        convert_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 4, name="broken.pdf")
