@@ -115,7 +115,7 @@ class ConvertedDocument:
     pages: tuple[PageInfo, ...] = ()
     warnings: tuple[str, ...] = ()
     encoding: str = "unicode"
-    _line_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+    _line_starts: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         starts = [0]
