@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 JOBS ?= 2
 STAMP := $(VENV)/.parstats-installed
 
-.PHONY: help setup all build reports test test-fast chromium bench lint clean
+.PHONY: help setup all build reports test test-fast chromium ocr bench lint clean
 
 help: ## List the targets with what they do
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-10s %s\n", $$1, $$2}'
@@ -35,7 +35,10 @@ all: reports ## Set up, build the dataset and all reports (the main job)
 chromium: ## Find or install headless Chromium for the browser tests
 	@bash scripts/ensure_chromium.sh
 
-test: setup chromium ## Set up and run the whole test suite (unit, notebooks, browser)
+ocr: ## Find or install Tesseract (Vietnamese) and LibreOffice for PDF scans and .doc plans
+	@bash scripts/ensure_ocr.sh
+
+test: setup chromium ocr ## Set up and run the whole test suite (unit, notebooks, browser)
 	$(BIN)/python -m pytest -n $(JOBS) --dist loadfile tests
 	$(BIN)/parstats build
 	$(BIN)/python -m pytest --nbval-lax --nbval-sanitize-with notebooks/sanitize.cfg notebooks -q
