@@ -785,13 +785,14 @@ def _value(ctx: _Context, measure: Measure, year: int, published: str, text: str
 
 
 def _add(ctx: _Context, province: str, code: str | None, year: int, published: str,
-         measure: Measure, value: str, source: str, snippet: str, kind: str, line: int) -> None:
+         measure: Measure, value: str, source: str, snippet: str, kind: str, line: int,
+         cell: str) -> None:
     key = (code or province, year, measure.id)
     if key in ctx.seen:
         what = "province-year" if measure.kind in ("score", "rank") else (
             f"province-year-measure ({measure.id})")
         ctx.fail(f"duplicate {what}: {province} {year} already on row {ctx.seen[key]}", line,
-                 None)
+                 cell)
     ctx.seen[key] = line
     ctx.out.append(
         RawRow(
@@ -856,7 +857,7 @@ def _wide_row(ctx: _Context, i: int, row: tuple[str, ...]) -> bool:
         value = _value(ctx, measure, year, written, text, lineno, h.labels[c])
         assert ctx.source is not None and ctx.kind is not None
         _add(ctx, province, code, year, written, measure, value, ctx.source, snippet, ctx.kind,
-             lineno)
+             lineno, name)
     return True
 
 
@@ -915,7 +916,8 @@ def _long_row(ctx: _Context, i: int, row: tuple[str, ...]) -> bool:
     if extra:
         snippet += " [" + "; ".join(extra) + "]"
     _check_plain(ctx, snippet, "snippet", lineno)
-    _add(ctx, province, code, year, measure_text, measure, value, source, snippet, kind, lineno)
+    _add(ctx, province, code, year, measure_text, measure, value, source, snippet, kind, lineno,
+         name)
     return True
 
 
@@ -1175,6 +1177,10 @@ def import_table(
     if [r.__dict__ for r in read_raw_file(target)] != [r.__dict__ for r in rows]:
         target.unlink()
         raise InputError("the written file does not read back identically; removed", path=target)
+    # The table just checked is the table of the files now on disk: the rebuild uses it.
+    from parstats.indices import _file_keys, _remember, _table_key
+
+    _remember(_table_key(_file_keys(directory)), frame)
     processed = None
     if rebuild:
         from parstats.build import build
