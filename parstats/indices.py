@@ -1485,6 +1485,11 @@ def panel(
     numeric = chosen["unit"].isin(["points", "percent", "rank"]).all()
     values = "value" if numeric else "value_text"
     table = chosen.pivot(index=label, columns="year", values=values)
+    left_out = settled.unresolved if conflicts == "precedence" else rows
+    table = table.reindex(
+        index=sorted(set(table.index) | set(left_out[label])),
+        columns=sorted(set(table.columns) | set(left_out["year"].astype(int))),
+    )  # a province-year left missing for a disagreement still shows, as missing
     table = table.sort_index(axis=0).sort_index(axis=1)
     table.columns.name = "year"
     versions = (
