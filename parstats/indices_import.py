@@ -839,8 +839,7 @@ def _wide_row(ctx: _Context, i: int, row: tuple[str, ...]) -> bool:
     _check_plain(ctx, name, "province", lineno)
     province, code = _province(ctx, name, lineno)
     year = ctx.year
-    if year is None:  # pragma: no cover - checked by import_table
-        ctx.fail("--year is required for a wide table", lineno)
+    assert year is not None and ctx.source is not None  # checked by parse_rows
     parts = [f"{h.labels[h.province_col]}={name!r}"] + [
         f"{h.labels[c]}={t!r}" for c, _, _, t in texts if t
     ]
@@ -855,9 +854,8 @@ def _wide_row(ctx: _Context, i: int, row: tuple[str, ...]) -> bool:
             ctx.fail(f"aggregate row {name!r} has a rank; aggregates are not ranked", lineno,
                      text)
         value = _value(ctx, measure, year, written, text, lineno, h.labels[c])
-        assert ctx.source is not None and ctx.kind is not None
-        _add(ctx, province, code, year, written, measure, value, ctx.source, snippet, ctx.kind,
-             lineno, name)
+        _add(ctx, province, code, year, written, measure, value, ctx.source, snippet,
+             ctx.kind or source_kind(ctx.source), lineno, name)
     return True
 
 
@@ -886,6 +884,8 @@ def _long_row(ctx: _Context, i: int, row: tuple[str, ...]) -> bool:
     year_text = _cell(row, h.year_col)
     if h.year_col is None:
         year = ctx.year
+        if year is None:
+            ctx.fail("no year: the table has no year column and no --year was given", lineno)
     elif not re.fullmatch(r"\d{4}(\.0+)?", year_text):
         ctx.fail("year must be a four-digit survey year", lineno, year_text)
     else:
@@ -954,6 +954,13 @@ def parse_rows(
         the measure's scale, a missing province, a formula without a saved value,
         a control character, or no rows.
     """
+    if header.shape == "wide" and year is None:
+        raise InputError("--year is required: the table is one row per province "
+                         "(a wide table) and has no year column", path=cells.path)
+    if header.shape == "wide" and not source:
+        raise InputError(
+            "a source is required (--source): the report's title, publisher and address"
+        )
     where = f"{cells.path.name}" + (f" [{cells.sheet}]" if cells.sheet else "")
     ctx = _Context(cells, header, index, year, source,
                    kind or (source_kind(source) if source else None), file_name, where)
