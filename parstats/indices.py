@@ -35,8 +35,7 @@ from __future__ import annotations
 import csv
 import re
 import warnings
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -65,7 +64,6 @@ from parstats.scales import (
     Scale,
     check_comparable,
     comparable_segments,
-    measure_kind,
     scale_for,
 )
 from parstats.vocab import INDEX_NAMES
@@ -325,10 +323,10 @@ def read_raw_file(path: Path) -> list[RawRow]:
                     value=cells,
                 )
             if _CONTROL_OR_MARK.search("".join(cells)):
-                f = {k: nfc(v.strip()) for k, v in zip(header, cells)}
+                f = {k: nfc(v.strip()) for k, v in zip(header, cells, strict=True)}
                 _check_text(f, path, line)
             else:  # no combining mark, no control character: NFC already
-                f = {k: v.strip() for k, v in zip(header, cells)}
+                f = {k: v.strip() for k, v in zip(header, cells, strict=True)}
             if f["index"] not in INDEX_NAMES:
                 raise InputError(
                     f"index must be one of {', '.join(INDEX_NAMES)}",
@@ -1325,7 +1323,7 @@ def _settle_group(
 
 
 def _referees(referee: pd.DataFrame | None, keys: list[str]) -> dict[tuple, _Plain]:
-    """The best referee row of each key (by precedence), for breaking ties."""
+    """Return the best referee row of each key (by precedence), for breaking ties."""
     if referee is None or referee.empty:
         return {}
     order = referee.assign(_rank=_precedence_order(referee).to_numpy()).sort_values(

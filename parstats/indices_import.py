@@ -311,7 +311,7 @@ def _cell_text(value: object) -> str:
 
 
 def _number_text(value: float) -> str:
-    """The text of a spreadsheet number as stored, without binary noise, never rounded further.
+    """Return a spreadsheet number's text as stored, without binary noise, never rounded.
 
     A spreadsheet holds 15 significant digits: ``86.98`` stays ``86.98``,
     ``4.958939`` stays ``4.958939``, ``96.16999999999999`` (the double nearest a
@@ -408,7 +408,7 @@ def _read_excel(
 def _formulas_without_values(
     data: bytes, title: str, empty: set[tuple[int, int]]
 ) -> tuple[tuple[int, int, str], ...]:
-    """Formula cells that read as empty: the workbook was saved without computing them."""
+    """Return the formula cells that read as empty (saved without computing them)."""
     import openpyxl
 
     try:
@@ -478,7 +478,7 @@ def _classify(label: str) -> str | None:
 
 
 def _measure_column(index: str, label: str, year: int | None, col: int) -> MeasureColumn | None:
-    """The canonical measure a wide table's column header names, if the catalogue knows it."""
+    """Return the canonical measure a wide table's column header names, if known."""
     from parstats.measures import measures, name_key, resolve
 
     text = label.strip()
@@ -643,7 +643,7 @@ def parse_score(text: str) -> float:
 
 
 def published_number(text: str) -> str:
-    """The text of a number cell as published, with ``.`` as the decimal point.
+    """Return a number cell's text as published, with ``.`` as the decimal point.
 
     The digits are kept (``"86,980"`` -> ``"86.980"``); only a cell with
     thousands separators is read as a number and written in its shortest form.
@@ -739,9 +739,8 @@ def _check_plain(ctx: _Context, text: str, what: str, line: int) -> None:
 
 
 def _province(ctx: _Context, name: str, line: int) -> tuple[str, str | None]:
-    from parstats.provinces import resolve
-
     from parstats.indices import is_aggregate_label
+    from parstats.provinces import resolve
 
     if is_aggregate_label(name):
         ctx.aggregates.add(name)
@@ -845,7 +844,7 @@ def _wide_row(ctx: _Context, i: int, row: tuple[str, ...]) -> bool:
     ]
     snippet = (f"{ctx.where} row {lineno}: " + " | ".join(parts)
                + f" (file sha256 {ctx.cells.sha256})")
-    for c, written, kind, text in texts:
+    for c, written, _kind, text in texts:
         if not text:
             continue
         _check_plain(ctx, text, "cell", lineno)
@@ -1031,7 +1030,7 @@ def _csv_text(rows: tuple[RawRow, ...]) -> str:
 
 
 def _root_of(directory: Path) -> Path:
-    """The project root of a ``data/raw/indices`` folder."""
+    """Return the project root of a ``data/raw/indices`` folder."""
     return directory.resolve().parents[2]
 
 
@@ -1048,6 +1047,17 @@ def _check_build_inputs(root: Path) -> None:
             "that first, or import with --no-rebuild (rebuild=False) and run `parstats build` "
             "later"
         ) from None
+
+
+def _agrees(a: Any, b: Any) -> bool:
+    """Whether two rows of the indices table hold the same figure."""
+    from parstats.precedence import agree, decimals
+
+    ta, tb = str(a["value_text"]).split("\n")[0], str(b["value_text"]).split("\n")[0]
+    try:
+        return agree(float(ta), decimals(ta), float(tb), decimals(tb))
+    except ValueError:
+        return " ".join(ta.split()).casefold() == " ".join(tb.split()).casefold()
 
 
 def _conflicts_of(frame: pd.DataFrame, new_file: str) -> tuple[int, tuple[ImportConflict, ...]]:
@@ -1069,6 +1079,16 @@ def _conflicts_of(frame: pd.DataFrame, new_file: str) -> tuple[int, tuple[Import
             continue
         new = group.loc[mine]
         old = group.loc[~mine]
+        chosen = group.loc[group["preferred"]]
+        if len(chosen):  # only the values that disagree with the one used
+            used = chosen.iloc[0]
+            if new["preferred"].any():
+                old = old.loc[[not _agrees(used, r) for _, r in old.iterrows()]]
+            else:
+                new = new.loc[[not _agrees(used, r) for _, r in new.iterrows()]]
+                old = chosen
+            if old.empty or new.empty:
+                continue
         if new["preferred"].any():
             outcome = "replaced"
         elif old["preferred"].any():

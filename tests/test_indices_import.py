@@ -413,7 +413,7 @@ def _unlisted_plan(home: Path) -> Path:
 
 
 def test_d24_import_whose_rebuild_would_fail_writes_nothing(project_home, tmp_path, capsys):
-    """D24: the CLI wrote the raw file, then the rebuild failed; a re-run said 'already imported'."""
+    """D24: the CLI wrote the raw file, then the rebuild failed; a re-run: 'already imported'."""
     _unlisted_plan(project_home)
     before = _snapshot(project_home)
     path = _write_csv(tmp_path / "t.csv", [["Tỉnh", "Điểm"], ["Quảng Ninh", "92,18"]])

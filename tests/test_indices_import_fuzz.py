@@ -45,7 +45,8 @@ MEASURES = [
     "score", "rank", "sub-index: Tính minh bạch", "sub-dimension: Civic Knowledge",
     "dimension: Transparency", "total (unweighted)", "tier", "nonsense", "",
 ]  # fmt: skip
-JUNK = ["\x1b[2J", "a\x07b", "=HYPERLINK(1)", "  ", "Khá", "N/A", "\u0110a\u0306\u0301k La\u0306\u0301k"]
+JUNK = ["\x1b[2J", "a\x07b", "=HYPERLINK(1)", "  ", "Khá", "N/A",
+        "\u0110a\u0306\u0301k La\u0306\u0301k"]
 
 cell = st.one_of(
     st.sampled_from(HEADERS),
