@@ -22,6 +22,7 @@ derived figure is never computed from part of its inputs.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,6 +41,7 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+@lru_cache(maxsize=256)
 def _short(measure_id: str) -> str:
     return measure_id.rsplit(".", 1)[-1]
 

@@ -667,6 +667,8 @@ def _settle(figures: list[Figure]) -> None:
 
 def _compress_refs(refs: list[tuple[str, int]]) -> str:
     """``file:2-30`` runs of consecutive lines, one a line (:data:`SEP`)."""
+    if len(refs) == 1:
+        return f"{refs[0][0]}:{refs[0][1]}"
     out: list[str] = []
     by_file: dict[str, list[int]] = {}
     for name, line in refs:
