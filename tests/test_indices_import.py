@@ -488,3 +488,15 @@ def test_d25_show_escapes_control_characters(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert "\\x1b]0;pwned\\x07\\x1b[2J" in out
+
+
+def test_show_with_an_unknown_measure_lists_the_measures(capsys):
+    """Audit I25 (D28): '0 figures' and nothing else for a bad --measure."""
+    assert main(["indices", "show", "--province", "Dak Lak", "--measure", "nonsense"]) == 0
+    out = capsys.readouterr().out
+    assert "0 figures with measure 'nonsense'; canonical measures:" in out
+    assert "total_unweighted" in out and "transparency.poverty_lists" in out
+    assert main(["indices", "show", "--province", "Dak Lak", "--index", "PAPI",
+                 "--measure", "total_unweighted"]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    assert "PAPI  2024 total_unweighted: 43.010228" in out and "[derived]" in out
