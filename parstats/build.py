@@ -131,7 +131,12 @@ TABLES: list[TableSpec] = [
 ambition, delivery): it is validated, written and described like these."""
 
 # Files that shape the output besides the plans: recorded in the package's sources.
-PACKAGE_INPUTS: tuple[str, ...] = ("indicators.csv", "provinces.csv")
+PACKAGE_INPUTS: tuple[str, ...] = (
+    "indicators.csv",
+    "provinces.csv",
+    "measures.csv",
+    "source_kinds.csv",
+)
 
 
 @dataclass(frozen=True)

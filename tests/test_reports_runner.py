@@ -84,13 +84,14 @@ def test_batch_runs_the_grid_in_parallel_and_survives_a_failure(project_home: Pa
     assert record.headline["n_targets"] == n_targets_in_force("33", 2023) > 0
     old = reports.read_record(reports_dir / "hung-yen" / "2019.json")
     assert old.headline["n_plans"] == 0 and old.headline["n_targets"] == 0
-    assert old.headline["pci_score"] == 63.6  # PCI 2019, Hưng Yên (data/raw/indices)
+    # PCI 2019, Hưng Yên: 63.60 published, 63.6036338806152 in the spreadsheet cell (stored as is)
+    assert old.headline["pci_score"] == pytest.approx(63.60, abs=0.005)
     assert old.headline["pci_rank"] == 55.0
 
     # One results table across runs, typed.
     results = pd.read_parquet(reports_dir / "results.parquet")
     assert results[["slug", "year"]].values.tolist() == [["hung-yen", 2019], ["hung-yen", 2023]]
-    assert results.loc[0, "pci_score"] == 63.6
+    assert results.loc[0, "pci_score"] == pytest.approx(63.60, abs=0.005)
     assert str(results["n_targets"].dtype) == "Int64"
 
     # The executed notebook records parameters and input hashes, and no timings.
