@@ -1259,18 +1259,15 @@ def _summaries(frame: pd.DataFrame, groups: pd.DataFrame, on: list[str]) -> pd.D
 
 
 def _documents(documents: pd.DataFrame) -> pd.DataFrame:
-    import pandas as pd
-
-    cols = ["doc", "province", "province_code", "period_start", "period_end"]
-    docs = documents.reindex(columns=cols).drop_duplicates("doc").sort_values("doc")
-    for col in ("doc", "province", "province_code"):
-        docs[col] = docs[col].astype("string")
-    for col in ("period_start", "period_end"):
-        docs[col] = pd.to_numeric(docs[col]).astype("Int64")
-    return docs.reset_index(drop=True)
+    keys = plan_keys(documents)
+    cols = ["doc", "plan_id", "province", "province_code", "period_start", "period_end",
+            "doc_kind"]  # fmt: skip
+    return keys[cols].reset_index(drop=True)
 
 
-def coverage(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def coverage(
+    targets: pd.DataFrame, documents: pd.DataFrame, *, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return specificity and catalogue coverage per document and reform area.
 
     One row per document and area of ``vocab.AREAS`` (every pair, so plans that
@@ -1294,7 +1291,7 @@ def coverage(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
         Shares of the area's targets with a year, a level, a known baseline
         (:func:`ambition_by_target`); NA when ``n_targets == 0``.
     """
-    frame = _per_target(targets, documents)
+    frame = _per_target(targets, documents, national=national)
     return _coverage_frame(frame, documents)
 
 
@@ -1342,31 +1339,35 @@ def _coverage_frame(frame: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFram
     return out.astype(types)
 
 
-def ambition_by_area(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def ambition_by_area(
+    targets: pd.DataFrame, documents: pd.DataFrame, *, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return coverage and ambition per document and reform area.
 
     The columns of :func:`coverage`, then the ambition part of
     :class:`GroupSummary` (peers, national gaps, copying) over the area's targets.
     """
-    frame = _per_target(targets, documents)
+    frame = _per_target(targets, documents, national=national)
     cov = _coverage_frame(frame, documents)
     amb = _summaries(frame, cov[["doc", "area"]], ["doc", "area"])
     drop = [c for c in _SUMMARY_TYPES if c in cov.columns]
     return cov.merge(amb.drop(columns=drop), on=["doc", "area"], how="left")
 
 
-def ambition_by_document(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def ambition_by_document(
+    targets: pd.DataFrame, documents: pd.DataFrame, *, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return one row per document: specificity, coverage and ambition summaries.
 
-    Columns: ``doc``, ``province``, ``province_code``, ``period_start``,
-    ``period_end``, ``catalogue_covered`` (distinct catalogue indicators set),
+    Columns: ``doc``, ``plan_id``, ``province``, ``province_code``, ``period_start``,
+    ``period_end``, ``doc_kind``, ``catalogue_covered`` (distinct catalogue indicators set),
     ``catalogue_coverage`` (``catalogue_covered`` / catalogue size), then the
     fields of :class:`GroupSummary`. Every document appears, with
     ``n_targets == 0`` and NA shares if it sets no target.
     """
     import pandas as pd
 
-    frame = _per_target(targets, documents)
+    frame = _per_target(targets, documents, national=national)
     docs = _documents(documents)
     cat = set(indicators())
     covered = [
@@ -1377,16 +1378,19 @@ def ambition_by_document(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.D
     return _summaries(frame, docs, ["doc"])
 
 
-def ambition_by_province_period(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def ambition_by_province_period(
+    targets: pd.DataFrame, documents: pd.DataFrame, *, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return one row per province and plan period (``period_start``, ``period_end``).
 
     All documents of a province covering the same period are pooled (``n_docs``,
-    ``docs``); columns are those of :class:`GroupSummary` over their targets.
+    ``docs``, ``plan_ids``); columns are those of :class:`GroupSummary` over their
+    targets, each commitment once.
     Documents with an unknown period form their own group (NA period).
     """
     import pandas as pd
 
-    frame = _per_target(targets, documents)
+    frame = _per_target(targets, documents, national=national)
     docs = _documents(documents)
     keys = ["province", "period_start", "period_end"]
     frame = frame.merge(docs[["doc", "period_start", "period_end"]], on="doc", how="left")
@@ -1396,11 +1400,13 @@ def ambition_by_province_period(targets: pd.DataFrame, documents: pd.DataFrame) 
             province_code=("province_code", "first"),
             n_docs=("doc", "size"),
             docs=("doc", lambda s: " ".join(sorted(s))),
+            plan_ids=("plan_id", lambda s: " ".join(sorted(s))),
         )
         .reset_index()
     )
     groups["n_docs"] = groups["n_docs"].astype("Int64")
     groups["docs"] = groups["docs"].astype("string")
+    groups["plan_ids"] = groups["plan_ids"].astype("string")
     frame = frame[_SUMMARY_INPUTS]
     rows = []
     for _, g in groups.iterrows():
