@@ -206,7 +206,6 @@ def _isna(value: Any) -> bool:
     return value is None or bool(pd.isna(value))
 
 
-
 # --------------------------------------------------------------------------- keys and kinds
 
 
@@ -272,8 +271,10 @@ def document_kind(
     folded = fold(nfc(str(issuer))).lower()
     if not ("ubnd" in folded or "uy ban nhan dan" in folded):
         return "department_plan"
-    return "provincial_annual_plan" if int(period_end) == int(period_start) else (
-        "provincial_programme"
+    return (
+        "provincial_annual_plan"
+        if int(period_end) == int(period_start)
+        else ("provincial_programme")
     )
 
 
@@ -350,7 +351,11 @@ def restatements(targets: pd.DataFrame) -> pd.DataFrame:
 
     rows = targets.loc[targets["kind"] == "target", ["doc", "target_no", *RESTATEMENT_KEY]]
     rows = rows.sort_values(["doc", "target_no"], kind="stable")
-    key = rows[list(RESTATEMENT_KEY)].astype(object).where(rows[list(RESTATEMENT_KEY)].notna(), "<NA>")
+    key = (
+        rows[list(RESTATEMENT_KEY)]
+        .astype(object)
+        .where(rows[list(RESTATEMENT_KEY)].notna(), "<NA>")
+    )
     first: dict[tuple, int] = {}
     out = []
     for doc, no, k in zip(rows["doc"], rows["target_no"], key.itertuples(index=False, name=None),
@@ -412,7 +417,7 @@ def _read_national() -> Any:
                              value=row["source_url"])  # fmt: skip
     frame = frame.replace({"": pd.NA})
     for col, dtype in _NATIONAL_COLUMNS.items():
-        frame[col] = (pd.to_numeric(frame[col]) if dtype in ("Int64", "Float64") else frame[col])
+        frame[col] = pd.to_numeric(frame[col]) if dtype in ("Int64", "Float64") else frame[col]
         frame[col] = frame[col].astype(dtype)
     return frame
 
@@ -437,7 +442,7 @@ def load_national_targets() -> pd.DataFrame:
 
 
 def _benchmarks(frame: pd.DataFrame, national: pd.DataFrame | None) -> pd.DataFrame:
-    """The national rows to compare with: the shipped table and national corpus documents.
+    """Return the national rows to compare with: the shipped table and national documents.
 
     A national document of the corpus becomes a programme whose id is its ``doc``,
     governing its own period, ahead of the shipped table (``precedence`` 0).
@@ -740,8 +745,8 @@ def peer_pool(frame: pd.DataFrame, column: str = "_score") -> dict[tuple, list[t
     """
     pool: dict[tuple, list[tuple]] = {}
     cols = [*COMPARE_KEY, "doc_kind", "doc", "year", column, "_national", "restated"]
-    for *k, doc, year, x, national, restated in frame[cols].astype(object).itertuples(
-        index=False, name=None
+    for *k, doc, year, x, national, restated in (
+        frame[cols].astype(object).itertuples(index=False, name=None)
     ):
         if national or restated is True or _isna(x) or _isna(year) or any(_isna(v) for v in k):
             continue
@@ -1496,14 +1501,13 @@ def ambition_by_family(
     from parstats.catalogue import families
 
     fams = families()
-    frame = (
-        ambition_by_target(targets, documents, national=national) if table is None else table
-    )
+    frame = ambition_by_target(targets, documents, national=national) if table is None else table
     frame = frame.loc[(frame["province"] != NATIONAL).fillna(True) & frame["family"].notna()]
     if in_period_only:
         due = frame["year"]
         frame = frame.loc[
-            (due >= frame["period_start"]).fillna(False) & (due <= frame["period_end"]).fillna(False)
+            (due >= frame["period_start"]).fillna(False)
+            & (due <= frame["period_end"]).fillna(False)
         ]
     order = {f: i for i, f in enumerate(fams)}
     rows = []
@@ -1525,7 +1529,8 @@ def ambition_by_family(
                 "n_restated": int(restated.sum()), "n_gap_national": len(gap_pp) + len(gap_rank),
                 "mean_gap_national_pp": gap_pp.mean() if len(gap_pp) else pd.NA,
                 "mean_gap_national_ranks": gap_rank.mean() if len(gap_rank) else pd.NA,
-                "n_peer_percentile": len(pct), "mean_peer_percentile": pct.mean() if len(pct) else pd.NA,
+                "n_peer_percentile": len(pct),
+                "mean_peer_percentile": pct.mean() if len(pct) else pd.NA,
                 "n_peer_robust_z": len(z), "mean_peer_robust_z": z.mean() if len(z) else pd.NA,
                 "indicators": " ".join(sorted(set(once["indicator"]))),
                 "_order": order.get(fam, len(order)),

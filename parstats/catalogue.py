@@ -136,8 +136,10 @@ def load_indicators():
 
 
 def load_families():
-    """Return the indicator families as a DataFrame: ``family, label_en, label_vi, description,
-    n_indicators``."""
+    """Return the indicator families as a DataFrame, with how many indicators each holds.
+
+    Columns: ``family, label_en, label_vi, description, n_indicators``.
+    """
     import pandas as pd
 
     counts: dict[str, int] = {}
