@@ -29,9 +29,12 @@ the SIPAS score. For every such target :func:`delivery_status` gives a status:
     Two sources give different values for the same province, year and measure:
     no status is claimed.
 
-Only published values are used unless ``allow_derived=True``; a derived value
-(a rank computed from scores, say) is then used only where no published one
-exists, and the row's ``derived`` column says so.
+Where sources give different values, the highest-precedence source is used
+(official dataset > official report > derived > press,
+:mod:`parstats.precedence`). Derived values — PAPI dimension scores, unweighted
+totals and ranks that parstats computes from the published sub-dimension scores
+(:mod:`parstats.derive`), which is how delivery and trajectories reach 2024 — are
+used unless ``allow_derived=False``, and the row's ``derived`` column says so.
 """
 
 from __future__ import annotations
@@ -169,18 +172,26 @@ def _isna(value: Any) -> bool:
 # --------------------------------------------------------------------------- observations
 
 
-def observations(indices: pd.DataFrame, allow_derived: bool = False) -> pd.DataFrame:
-    """Return the index rows delivery can use, in one shape.
+def observations(indices: pd.DataFrame, allow_derived: bool = True) -> pd.DataFrame:
+    """Return the index rows delivery can use, in one shape: one value per province-year.
 
     Needs the ``indices`` columns ``index``, ``province_code``, ``year``,
     ``measure``, ``value``; uses ``province``, ``is_aggregate``, ``sources`` (or
     ``source``; several sources in one cell are separated by
-    :data:`parstats.indices.SEP`) and
-    the derived flag (``origin == "derived"``, or a boolean ``derived``, or
-    ``published == False``) when present. Rows without a province (averages),
-    year or value are left out. Derived rows are left out unless
-    ``allow_derived``; with it, a derived value is kept only where no published
-    value exists for the same index, province, year and measure.
+    :data:`parstats.indices.SEP`) and the derived flag (``origin == "derived"``,
+    or a boolean ``derived``, or ``published == False``) when present. The
+    measure is the canonical one (``measure_id``) when the frame has it, so
+    ``rank`` and ``score`` mean the same whatever name a source printed.
+    Rows without a province (averages), year or value are left out.
+
+    Where several rows give one index, province, year and measure, the table of
+    :func:`parstats.indices.load` carries each row's ``source_kind``: the value of
+    the highest-precedence source is kept (official dataset > official report >
+    derived > press, :func:`parstats.indices.settle`); when sources of equal
+    precedence disagree every value is kept, so :func:`read` reports the conflict.
+    Derived rows (PAPI sums and ranks of published sub-dimension scores) are used
+    unless ``allow_derived=False``. A frame without ``source_kind`` keeps every
+    published value and a derived one only where none is published.
 
     Returns
     -------
@@ -196,13 +207,16 @@ def observations(indices: pd.DataFrame, allow_derived: bool = False) -> pd.DataF
             f"indices lacks columns {sorted(missing) or ['province_code']}; "
             "expected the table of parstats.indices.load()"
         )
+    measure = indices["measure"].astype("string")
+    if "measure_id" in indices:
+        measure = indices["measure_id"].astype("string").fillna(measure)
     out = pd.DataFrame(
         {
             "index": indices["index"].astype("string"),
             "province_code": indices.get("province_code", pd.Series(pd.NA, index=indices.index)),
             "province": indices.get("province", pd.Series(pd.NA, index=indices.index)),
             "year": pd.to_numeric(indices["year"], errors="coerce").astype("Int64"),
-            "measure": indices["measure"].astype("string"),
+            "measure": measure,
             "value": pd.to_numeric(indices["value"], errors="coerce").astype("Float64"),
             "derived": _derived_flag(indices),
             "source": _source_column(indices),
@@ -219,8 +233,15 @@ def observations(indices: pd.DataFrame, allow_derived: bool = False) -> pd.DataF
     out = out.drop(columns="_aggregate")
     if not allow_derived:
         out = out.loc[~out["derived"]]
+    key = ["index", "province_code", "province", "year", "measure"]
+    if {"source_kind", "value_text", "origin"} <= set(indices.columns):
+        from parstats.indices import settle
+
+        rows = indices.loc[out.index].assign(measure=out["measure"], province=out["province"],
+                                             province_code=out["province_code"])
+        chosen = settle(rows, key)
+        out = out.loc[list(chosen.rows.index) + list(chosen.unresolved.index)]
     else:
-        key = ["index", "province_code", "province", "year", "measure"]
         has_pub = (~out["derived"]).groupby([out[k].fillna("") for k in key]).transform("any")
         out = out.loc[~(out["derived"] & has_pub)]
     return out.sort_values(["index", "measure", "province_code", "year", "value"]).reset_index(
@@ -390,6 +411,8 @@ def assess(
     if verdict is None:
         return Outcome("no_data", "the target's bound is missing")
     note = f"{spec.how}: {spec.index} {spec.measure} against bound {verdict.bound:g}"
+    if any(r.derived for r in readings):
+        note += " (derived by parstats from published figures, not published itself)"
     return Outcome(
         status="met" if verdict.met else "missed",
         reason=note,
@@ -438,7 +461,7 @@ def delivery_status(
     documents: pd.DataFrame,
     indices: pd.DataFrame,
     *,
-    allow_derived: bool = False,
+    allow_derived: bool = True,
     as_of: int | None = None,
 ) -> pd.DataFrame:
     """Return the delivery status of every target an index can observe.
@@ -462,8 +485,8 @@ def delivery_status(
     ``margin``
         Distance inside the target's bound (negative: missed by that much).
     ``derived``, ``source``
-        Whether a derived value was used (only with ``allow_derived``), and the
-        sources of the observation.
+        Whether a derived value was used (never with ``allow_derived=False``), and
+        the sources of the observation (for a derived value, those of its inputs).
     ``index_last_year``
         Last year of that index and measure in the data, any province.
     ``latest_year``, ``latest_value``
@@ -536,6 +559,8 @@ _TRAJECTORY = {
     "latest_year": "Int64",
     "score_latest": "Float64",
     "rank_latest": "Float64",
+    "score_scales": "string",
+    "derived": "boolean",
     "source": "string",
     "note": "string",
 }
@@ -543,6 +568,11 @@ _TRAJECTORY = {
 
 SCORE_MEASURE = "score"
 """The measure a trajectory reads first; a ``total (...)`` measure stands in for it."""
+HEADLINE: dict[str, str] = {"PAR": "score", "SIPAS": "score", "PCI": "score",
+                            "PAPI": "total_unweighted", "PGI": "score"}
+"""The canonical measure a trajectory reads as an index's score (:mod:`parstats.measures`):
+PAPI's is the unweighted total, published 2011-2017 and derived from the sub-dimensions
+for every year (the weighted 2019 total is another measure)."""
 
 
 @dataclass(frozen=True)
@@ -574,15 +604,18 @@ def _is_total(measure: str) -> bool:
         return False
 
 
-def read_score(rows: pd.DataFrame, year: int) -> ScoreReading:
+def read_score(rows: pd.DataFrame, year: int, headline: str | None = None) -> ScoreReading:
     """Return one province's overall score in ``year`` from its rows of one index.
 
-    The ``score`` measure when the year has one; otherwise the year's published
-    ``total (...)`` measure (PAPI 2011-2017 and 2019 totals are stored that way).
-    A year with a ``score`` row is never completed from a total, and a year with
-    several different total measures (weighted and unweighted, say) gives no value.
+    With ``headline`` (a canonical measure, :data:`HEADLINE`) that measure's value.
+    Without it (frames with published names only): the ``score`` measure when the
+    year has one; otherwise the year's ``total (...)`` measure. A year with a
+    ``score`` row is never completed from a total, and a year with several
+    different total measures (weighted and unweighted, say) gives no value.
     """
     in_year = rows.loc[rows["year"] == year]
+    if headline is not None:
+        return ScoreReading(read(in_year.loc[in_year["measure"] == headline], year), headline)
     score = in_year.loc[in_year["measure"] == SCORE_MEASURE]
     if not score.empty:
         return ScoreReading(read(score, year), SCORE_MEASURE)
@@ -608,7 +641,7 @@ def _score_measure_label(used: dict[int, str]) -> str | None:
 
 
 def index_trajectories(
-    documents: pd.DataFrame, indices: pd.DataFrame, *, allow_derived: bool = False
+    documents: pd.DataFrame, indices: pd.DataFrame, *, allow_derived: bool = True
 ) -> pd.DataFrame:
     r"""Return each plan's index trajectory over its period, one row per plan and index.
 
@@ -619,27 +652,31 @@ def index_trajectories(
     .. math:: \Delta_{score} = score_e - score_b, \qquad
               gain_{rank} = rank_b - rank_e
 
-    (positive ``rank_gain``: places gained). A year's score is its ``score``
-    measure or, when it has none, its published ``total (...)`` measure
-    (:func:`read_score`: PAPI publishes totals, not a ``score``, for 2011-2017 and
-    2019); ``score_measure`` says which was used. ``score_change`` is NA when
-    either score is missing or the two values are on different scales
+    (positive ``rank_gain``: places gained). A year's score is the index's
+    headline measure (:data:`HEADLINE`: ``score``; for PAPI the unweighted total,
+    published for 2011-2017 and derived from the sub-dimension scores for every
+    year to 2024), read with :func:`read_score`; in a frame without canonical
+    measures, the ``score`` measure or the year's ``total (...)``.
+    ``score_measure`` says which was used. ``score_change`` is NA when either
+    score is missing or the two values are on different scales
     (:func:`parstats.scales.scale_for` gives them a different version, unit,
-    bounds or description; e.g. PAPI 2017 and 2019, PAR 2021 and 2023, or a PAPI
-    2019 weighted total and a 2020 score of unstated weighting):
+    bounds or description; e.g. PAPI 2017 and 2020, PAR 2021 and 2023):
     ``score_comparable`` is then false and an
-    :class:`~parstats.errors.IncomparableScaleWarning` says how many. Ranks are
-    always comparable (1 = best of 63). ``latest_year``, ``score_latest``,
-    ``rank_latest`` give the latest year in ``(b, e]`` with a score or rank,
-    for plans whose end is not in the data yet. A year where sources disagree
-    counts as missing (``note`` says so). National documents and documents
-    without a period get no rows.
+    :class:`~parstats.errors.IncomparableScaleWarning` says how many;
+    ``score_scales`` names the versions of the scores read, so the PAPI break of
+    2018 shows. Ranks are always comparable (1 = best of 63). ``latest_year``,
+    ``score_latest``, ``rank_latest`` give the latest year in ``(b, e]`` with a
+    score or rank, for plans whose end is not in the data yet. Derived values
+    are used unless ``allow_derived=False`` (``derived`` says when). A year where
+    sources disagree counts as missing (``note`` says so). National documents
+    and documents without a period get no rows.
     """
     import pandas as pd
 
     from parstats.scales import scale_for
 
     obs = observations(indices, allow_derived=allow_derived)
+    canonical = "measure_id" in indices.columns
     docs = documents.reindex(
         columns=["doc", "province", "province_code", "period_start", "period_end"]
     ).drop_duplicates("doc")
@@ -649,9 +686,10 @@ def index_trajectories(
     for _, d in docs.iterrows():
         b, e = int(d["period_start"]) - 1, int(d["period_end"])
         for index in TRAJECTORY_INDICES:
+            headline = HEADLINE[index] if canonical else None
             mine = _province_rows(obs.loc[obs["index"] == index], d["province_code"], d["province"])
             rank = mine.loc[mine["measure"] == "rank"]
-            scores = {y: read_score(mine, y) for y in (b, e)}
+            scores = {y: read_score(mine, y, headline) for y in (b, e)}
             readings = {("score", y): sr.reading for y, sr in scores.items()}
             readings |= {("rank", y): read(rank, y) for y in (b, e)}
             notes = [
@@ -673,16 +711,25 @@ def index_trajectories(
                     f"{e} {scale_e.label} [{scale_e.note}]"
                 )
             window = mine.loc[(mine["year"] > b) & (mine["year"] <= e)]
-            window = window.loc[
-                window["measure"]
-                .astype(str)
-                .map(lambda m: m in (SCORE_MEASURE, "rank") or _is_total(m))
-            ]
+            if headline is not None:
+                window = window.loc[window["measure"].isin([headline, "rank"])]
+            else:
+                window = window.loc[
+                    window["measure"]
+                    .astype(str)
+                    .map(lambda m: m in (SCORE_MEASURE, "rank") or _is_total(m))
+                ]
             ly = None if window.empty else int(window["year"].max())
-            latest = None if ly is None else read_score(mine, ly)
+            latest = None if ly is None else read_score(mine, ly, headline)
             used = {y: sr.measure for y, sr in scores.items() if sr.reading.value is not None}
             if latest is not None and latest.reading.value is not None:
                 used[ly] = latest.measure
+            read_years = sorted(used)
+            versions = list(dict.fromkeys(scale_for(index, y, used[y]).version
+                                          for y in read_years))
+            derived = any(
+                r.derived for r in [*readings.values(), *([latest.reading] if latest else [])]
+            ) or (ly is not None and read(rank, ly).derived)
             rows.append(
                 {
                     "doc": d["doc"],
@@ -704,6 +751,8 @@ def index_trajectories(
                     "latest_year": ly,
                     "score_latest": None if latest is None else latest.reading.value,
                     "rank_latest": None if ly is None else read(rank, ly).value,
+                    "score_scales": " | ".join(versions) if versions else None,
+                    "derived": derived,
                     "source": _join_sources(r.source for r in readings.values() if r.source),
                     "note": "; ".join(notes) if notes else None,
                 }
@@ -729,7 +778,7 @@ def build_frame(
     documents: pd.DataFrame,
     indices: pd.DataFrame | None = None,
     *,
-    allow_derived: bool = False,
+    allow_derived: bool = True,
     as_of: int | None = None,
 ) -> pd.DataFrame:
     """Return the ``delivery`` table (one row per observable target), validated by :data:`SCHEMA`.
@@ -824,6 +873,10 @@ _TRAJECTORY_DESCRIPTIONS = {
     "latest_year": "Latest year after base_year, up to end_year, with a score or rank",
     "score_latest": "Score in latest_year",
     "rank_latest": "Rank in latest_year",
+    "score_scales": "Scale versions of the scores read (base, end, latest), ' | '-joined: two "
+    "versions mark a scale break (PAPI 6-60 to 2017, 8-80 from 2018)",
+    "derived": "True if a value used is derived (a PAPI total or rank computed from the "
+    "published sub-dimension scores)",
     "source": "Sources of the base and end values, one a line",
     "note": "Disagreeing sources, withheld score changes",
 }

@@ -164,6 +164,21 @@ _VERSION = {
 }
 
 
+def _kind_and_id(index: str, year: int, measure: str) -> tuple[str, str | None]:
+    """Return the kind and canonical id of a measure named by a canonical id or published name.
+
+    Names the catalogue (:mod:`parstats.measures`) does not know are read by their
+    published form (:func:`measure_kind`), with no canonical id.
+    """
+    from parstats.measures import resolve
+
+    try:
+        found = resolve(index, measure, year)
+    except InputError:
+        return measure_kind(measure), None
+    return found.kind, found.id
+
+
 @lru_cache(maxsize=4096)
 def scale_for(index: str, year: int, measure: str) -> Scale:
     """Return the scale of ``measure`` of ``index`` in ``year``.
@@ -175,7 +190,8 @@ def scale_for(index: str, year: int, measure: str) -> Scale:
     year
         The survey year the index describes.
     measure
-        The published measure label (see :func:`measure_kind`).
+        A canonical measure id or a published measure label (see
+        :mod:`parstats.measures` and :func:`measure_kind`).
 
     Raises
     ------
@@ -185,7 +201,7 @@ def scale_for(index: str, year: int, measure: str) -> Scale:
     from parstats.vocab import INDEX_NAMES, check
 
     check(index, INDEX_NAMES, "index")
-    kind = measure_kind(measure)
+    kind, mid = _kind_and_id(index, int(year), measure)
     version = _VERSION[index](int(year))
     if kind in _TEXT_KINDS:
         return Scale(index, kind, _TEXT_KINDS[kind], None, None, version, "published text")
@@ -197,8 +213,16 @@ def scale_for(index: str, year: int, measure: str) -> Scale:
     of = re.search(r"\(of ([\d.]+)\)", measure)
     if kind == "component" and of:
         return Scale(index, kind, "points", 0.0, float(of.group(1)), version, "bounds from label")
+    if kind == "component" and mid is not None:
+        from parstats.measures import get
+
+        label = get(index, mid).label_en
+        of = re.search(r"\(of ([\d.]+)\)", label)
+        if of:
+            return Scale(index, kind, "points", 0.0, float(of.group(1)), version,
+                         "bounds from label")
     if index == "PAPI":
-        return _papi_scale(int(year), kind, measure, version)
+        return _papi_scale(int(year), kind, measure, mid, version)
     if index == "PAR":
         unit = "points" if int(year) <= 2017 else "percent"
         note = "points out of 100 up to 2017, percent later; criteria revised 2017, 2022, 2024"
@@ -206,29 +230,41 @@ def scale_for(index: str, year: int, measure: str) -> Scale:
     if index == "SIPAS":
         return Scale(index, kind, "percent", 0.0, 100.0, version, "share of satisfied citizens")
     if index == "PCI":
-        if kind == "sub-index" and "trọng số" not in measure:
+        if kind == "sub-index":
             return Scale(index, kind, "points", 0.0, 10.0, version, "PCI sub-indices are 0-10")
+        if mid == "total_unweighted":
+            return Scale(index, kind, "points", 0.0, 100.0, version,
+                         "unweighted sum of the sub-indices (within 0-100)")
         return Scale(index, kind, "points", 0.0, 100.0, version, "PCI composite is 0-100")
     # PGI: no source here states the bounds; they stay unknown rather than guessed.
     return Scale(index, kind, "points", None, None, version, "bounds not recorded in SOURCES.md")
 
 
-def _papi_scale(year: int, kind: str, measure: str, version: str) -> Scale:
+def _papi_scale(year: int, kind: str, measure: str, mid: str | None, version: str) -> Scale:
     if kind in ("dimension", "sub-dimension"):
         note = "dimension scores are 1-10; sub-dimensions add up to their dimension"
         low = 1.0 if kind == "dimension" else 0.0
         return Scale("PAPI", kind, "points", low, 10.0, version, note)
+    if mid is None:
+        weighted = "weighted" in measure and "un-weighted" not in measure.lower()
+    else:
+        weighted = mid == "total_weighted"
     if year <= 2017:
+        if weighted:
+            return Scale(
+                "PAPI", kind, "points", 6.0, 60.0, version,
+                "weighted total of 6 dimensions (6-60)",
+            )  # fmt: skip
         return Scale(
             "PAPI", kind, "points", 6.0, 60.0, version,
             "unweighted sum of 6 dimension scores (6-60)",
         )  # fmt: skip
-    weighted = "weighted" in measure and "un-weighted" not in measure.lower()
-    note = (
-        "weighted total of 8 dimensions (8-80; the source labels it 10-80)"
-        if weighted
-        else "aggregate of 8 dimension scores (8-80); weighting not stated by the source"
-    )
+    if weighted:
+        note = "weighted total of 8 dimensions (8-80; the source labels it 10-80)"
+    elif mid == "total_unweighted":
+        note = "unweighted sum of 8 dimension scores (8-80)"
+    else:
+        note = "aggregate of 8 dimension scores (8-80); weighting not stated by the source"
     return Scale("PAPI", kind, "points", 8.0, 80.0, version, note)
 
 
