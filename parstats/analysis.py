@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 from parstats.errors import (
     DroppedRowsWarning,
     IncomparableScaleWarning,
+    InputError,
     ModelError,
     SmallSampleWarning,
 )
@@ -1034,6 +1035,7 @@ def family_ambition_vs_index(
     seed: int = 0,
     power: bool = True,
     n_sim: int = 1000,
+    allow_derived: bool = False,
 ) -> FamilyQuestion:
     r"""Answer "do provinces that set higher targets for ``family`` gain more on ``index``?".
 
@@ -1072,6 +1074,11 @@ def family_ambition_vs_index(
         Permutations, bootstrap and wild-bootstrap draws, and their seed.
     power, n_sim
         Whether to simulate power, and with how many simulations per grid point.
+    allow_derived
+        Let the outcome use values parstats derived from published figures
+        (``origin == "derived"``: PAPI dimension scores, totals and ranks are sums of
+        published sub-dimension scores, and ranks of those); a note says so. The power
+        simulation then uses them too.
 
     Returns
     -------
@@ -1101,7 +1108,7 @@ def family_ambition_vs_index(
         from parstats.indices import load
 
         indices = load()
-    indices = _load_indices(indices)
+    published = _load_indices(indices)
     keys = plan_keys(documents)
     keys = keys.loc[keys["doc_kind"] != "national"].reset_index(drop=True)
     fam = ambition_by_family(targets, documents)
@@ -1114,7 +1121,10 @@ def family_ambition_vs_index(
     )  # fmt: skip
     frame["n_targets"] = frame["n_targets"].fillna(0).astype("Int64")
     frame[n_col] = frame[n_col].fillna(0).astype("Int64")
-    changes = plan_index_changes(keys, indices, index=index, measure=measure)
+    changes = plan_index_changes(
+        keys, indices if allow_derived else published, index=index, measure=measure,
+        allow_derived=allow_derived,
+    )  # fmt: skip
     cols = ["base_year", "base_value", "end_year", "end_value", "change", "latest_year",
             "latest_value", "change_to_latest", "reason"]  # fmt: skip
     frame = pd.concat([frame, changes[cols].reset_index(drop=True)], axis=1)
@@ -1131,6 +1141,11 @@ def family_ambition_vs_index(
         + (" (or to the latest published year)" if to_latest else "")
         + ("; for ranks a negative change is an improvement" if measure == "rank" else ""),
     ]
+    if allow_derived:
+        notes.append(
+            "outcome values may be derived by parstats from published figures (origin "
+            "'derived', e.g. PAPI dimension scores and ranks summed from sub-dimensions)"
+        )
     no_target = frame.loc[frame["n_targets"] == 0, "plan_id"]
     if len(no_target):
         notes.append(f"no target in {label} within the period: {', '.join(no_target)}")
@@ -1162,7 +1177,10 @@ def family_ambition_vs_index(
         setting = frame.loc[frame["n_targets"] > 0]
         spans = (setting["period_end"] - setting["period_start"] + 1).dropna()
         span = int(spans.median()) if len(spans) else 5
-        power_result, why = _power_with_fallback(indices, index, measure, max(span, 1), n_sim, seed)
+        power_result, why = _power_with_fallback(
+            indices if allow_derived else published, index, measure, max(span, 1), n_sim, seed,
+            allow_derived,
+        )  # fmt: skip
         if why:
             notes.append(why)
     msg = (
@@ -1178,25 +1196,33 @@ def family_ambition_vs_index(
 
 
 def _power_with_fallback(
-    indices: pd.DataFrame, index: str, measure: str, span: int, n_sim: int, seed: int
+    indices: pd.DataFrame,
+    index: str,
+    measure: str,
+    span: int,
+    n_sim: int,
+    seed: int,
+    allow_derived: bool = False,
 ) -> tuple[PlanPower | None, str | None]:
     """Power for the outcome; for a PAPI score, from the best-covered PAPI total if needed.
 
     PAPI publishes its 2011-2017 and 2019 totals as ``total (...)`` measures and later
-    scores as ``score``; when the ``score`` panel cannot give plan-length changes (too
-    few well-covered years, or conflicting sources), the noise is taken from the
-    PAPI total segment with the most province-years, and the note says so.
+    scores as ``score``; when the outcome's own published panel cannot give plan-length
+    changes (too few well-covered years, conflicting sources, or a measure known only
+    as derived values), the noise is taken from the published PAPI total segment with
+    the most province-years, and the note says so.
     """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             return power_for_plans(
-                indices, index=index, measure=measure, span=span, n_sim=n_sim, seed=seed
-            ), None
-    except ModelError as err:
+                indices, index=index, measure=measure, span=span, n_sim=n_sim, seed=seed,
+                allow_derived=allow_derived,
+            ), None  # fmt: skip
+    except (ModelError, InputError) as err:
         first = str(err)
-    if index == "PAPI" and measure == "score":
-        segments = _papi_segments(indices, "total", 0.9)
+    if index == "PAPI" and measure != "rank":
+        segments = _papi_segments(_load_indices(indices), "total", 0.9)
         for seg in segments:
             try:
                 with warnings.catch_warnings():
@@ -1340,6 +1366,7 @@ def power_for_plans(
     n_sim: int = 2000,
     seed: int = 0,
     min_coverage: float = 0.9,
+    allow_derived: bool = False,
 ) -> PlanPower:
     r"""Simulate the smallest effect of ambition that ``n_plans`` plans could detect.
 
@@ -1370,6 +1397,9 @@ def power_for_plans(
     min_coverage
         Years in which the measure covers fewer than this share of its best year's
         provinces are left out (warned): scattered announcements are a selected sample.
+    allow_derived
+        Use values parstats derived from published figures where nothing is published
+        (:func:`parstats.delivery.observations`); a note says so.
 
     Returns
     -------
@@ -1386,8 +1416,20 @@ def power_for_plans(
     from parstats.models import panel_changes, power_by_simulation, province_year_frame
     from parstats.scales import measure_kind, scale_for
 
-    indices = _load_indices(indices)
-    is_rank = measure_kind(measure) in ("rank", "dimension rank")
+    if allow_derived:
+        from parstats.delivery import observations
+
+        if indices is None:
+            from parstats.indices import load
+
+            indices = load()
+        indices = observations(indices, allow_derived=True)
+    else:
+        indices = _load_indices(indices)
+    try:
+        is_rank = measure_kind(measure) in ("rank", "dimension rank")
+    except InputError:
+        is_rank = measure.split(".")[0] == "rank"
     with warnings.catch_warnings():
         # Changes are taken within one scale version below (ranks are comparable across).
         warnings.simplefilter("ignore", IncomparableScaleWarning)
@@ -1419,6 +1461,10 @@ def power_for_plans(
         )
     if is_rank:
         notes.append("rank change = rank[t+span] - rank[t] (negative: places gained)")
+    if allow_derived:
+        notes.append(
+            "values derived by parstats from published figures used where none is published"
+        )
     power = power_by_simulation(
         changes,
         list(n_plans),

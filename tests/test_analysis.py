@@ -155,8 +155,8 @@ def test_ambition_delivery_frame_has_one_row_per_seed_plan(seed_frame):
     # No seed target has 3 peers of its kind within a year: no percentile, and it says so
     assert pd.isna(kg["median_peer_percentile"]) and kg["n_with_peers"] == 0
     assert kg["plan_ids"] == "kien-giang_kh-64_2016"
-    # PAPI 2015 (6-60) to 2019 (8-80): no score change to the latest year across the break
-    assert kg["PAPI_score_latest_year"] == 2019 and pd.isna(kg["PAPI_score_change_to_latest"])
+    # PAPI 2015 (6-60) to any later year (8-80): no score change across the break
+    assert pd.isna(kg["PAPI_score_change_to_latest"])
     assert kg["PCI_score_change_to_latest"] == pytest.approx(64.99 - 60.31)
     for index in ("PAR", "SIPAS", "PAPI", "PCI"):
         assert f"{index}_rank_gain" in seed_frame.columns
@@ -325,8 +325,11 @@ def test_plan_index_changes_give_each_plan_its_value_or_its_reason(indices):
     assert "no PCI rank for Kiên Giang in 2020" in kg["reason"]
     # plans whose years are not in the panel are NA with a reason; nothing raises for all
     assert pci["reason"].notna().all() and len(pci) == len(keys)
-    papi = an.plan_index_changes(keys, indices, index="PAPI", measure="score").set_index("plan_id")
-    assert "different scales" in papi.loc["kien-giang_kh-64_2016", "reason"]
+    papi = an.plan_index_changes(
+        keys, indices, index="PAPI", measure="total_unweighted", allow_derived=True
+    ).set_index("plan_id")
+    kg = papi.loc["kien-giang_kh-64_2016"]  # 2015 on the 6-60 scale, 2020 on 8-80
+    assert "2015 and 2020 on different scales" in kg["reason"] and pd.isna(kg["change"])
     unknown = keys.iloc[:1].assign(period_start=pd.NA)
     assert an.plan_index_changes(unknown, indices, index="PCI")["reason"].iloc[0] == (
         "the plan period is unknown"
@@ -413,3 +416,22 @@ def test_family_question_usage_errors():
         an.family_ambition_vs_index("online", targets=t, documents=d, indices=i)
     with pytest.raises(ModelError, match="ambition must be one of"):
         an.family_ambition_vs_index(ambition="median", targets=t, documents=d, indices=i)
+
+
+def test_online_services_question_on_the_real_indices_is_honest_about_n(indices):
+    """PAPI through 2024 (ranks derived from published sub-dimensions): a few plans at most."""
+    t, d = gold_tables()
+    with pytest.warns(SmallSampleWarning, match=r"N=\d+ of 5 plans"):
+        q = an.family_ambition_vs_index(
+            "online_public_services", "PAPI", measure="rank", allow_derived=True, targets=t,
+            documents=d, indices=indices, B=199, n_sim=200,
+        )  # fmt: skip
+    both = q.frame["mean_gap_national_pp"].notna() & q.frame["PAPI_rank_change"].notna()
+    assert q.nobs == int(both.sum()) <= 5
+    # fitted only with a residual degree of freedom, refused otherwise, N stated either way
+    assert q.ols.ols.fitted == (q.nobs > 2)
+    if not q.ols.ols.fitted:
+        assert q.ols.ols.refusal.startswith(f"N={q.nobs} of 5 plans")
+    assert any("derived" in n for n in q.notes)
+    changes = q.frame.dropna(subset=["PAPI_rank_change"])
+    assert (changes["latest_value"] - changes["base_value"] == changes["PAPI_rank_change"]).all()
