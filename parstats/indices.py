@@ -55,6 +55,7 @@ from parstats.precedence import (
     agree,
     decimals,
     rank,
+    significant,
     source_kind,
     tolerance,
 )
@@ -250,13 +251,15 @@ def unrounded(value_text: str, snippet: str) -> str | None:
     if number is None or "=" not in snippet:
         return None
     places = decimals(value_text)
+    if places == 0:  # a whole number (a rank) is not a rounding
+        return None
     found = {
         m.group(1)
         for m in _CELL.finditer(snippet)
         if decimals(m.group(1)) > places
         and abs(float(m.group(1)) - number) <= 0.5 * 10.0**-places + 1e-9
     }
-    return found.pop() if len(found) == 1 else None
+    return significant(found.pop()) if len(found) == 1 else None
 
 
 def _check_text(fields: dict[str, str], path: Path, line: int) -> None:
@@ -1161,7 +1164,9 @@ def _same(a: pd.Series, b: pd.Series) -> bool:
     )
 
 
-def settle(rows: pd.DataFrame, by: str | list[str]) -> Settled:
+def settle(
+    rows: pd.DataFrame, by: str | list[str], referee: pd.DataFrame | None = None
+) -> Settled:
     """Choose one value per key by precedence (:mod:`parstats.precedence`).
 
     Parameters
@@ -1170,11 +1175,16 @@ def settle(rows: pd.DataFrame, by: str | list[str]) -> Settled:
         Rows of the ``indices`` table.
     by
         The key: a province column (then with ``year``), or a list of columns.
+    referee
+        Rows left out of the choice (the derived values when only published ones
+        are wanted); they settle a tie (see below), nothing else.
 
     Rows of one key are ranked by source kind, then precision (more decimals
     first), then published before derived. The first is used; a row that
-    disagrees with it is *overridden* when of lower rank, and the key is
-    *unresolved* (left out) when of equal rank.
+    disagrees with it is *overridden* when of lower rank. When a row of equal
+    rank disagrees, the key is *unresolved* (left out) — unless exactly one of
+    the tied values agrees with the referee's value for the key (the sum of an
+    official dataset's sub-dimensions, say), which is then used.
     """
     keys = [by, "year"] if isinstance(by, str) else list(by)
     if rows.empty:
@@ -1188,11 +1198,22 @@ def settle(rows: pd.DataFrame, by: str | list[str]) -> Settled:
     sizes = order.groupby(keys, sort=False, dropna=False)[keys[-1]].transform("size")
     single = order.loc[sizes == 1]
     keep.extend(single.index)
-    for _, group in order.loc[sizes > 1].groupby(keys, sort=False, dropna=False):
+    judges = _referees(referee, keys)
+    for k, group in order.loc[sizes > 1].groupby(keys, sort=False, dropna=False):
         best = group.iloc[0]
         against = [i for i in range(1, len(group)) if not _same(best, group.iloc[i])]
         if any(group.iloc[i]["_rank"] == best["_rank"] for i in against):
-            open_.extend(group.index)
+            judge = judges.get(k if isinstance(k, tuple) else (k,))
+            tied = [i for i in range(len(group)) if group.iloc[i]["_rank"] == best["_rank"]]
+            backed = [i for i in tied if judge is not None and _same(judge, group.iloc[i])]
+            if not backed or any(not _same(group.iloc[backed[0]], group.iloc[i])
+                                 for i in backed):
+                open_.extend(group.index)
+                continue
+            first = backed[0]
+            keep.append(group.index[first])
+            over.extend(group.index[i] for i in range(len(group))
+                        if not _same(group.iloc[first], group.iloc[i]))
             continue
         keep.append(group.index[0])
         over.extend(group.index[i] for i in against)
@@ -1202,6 +1223,17 @@ def settle(rows: pd.DataFrame, by: str | list[str]) -> Settled:
         order.loc[over].drop(columns=helper),
         order.loc[open_].drop(columns=helper),
     )
+
+
+def _referees(referee: pd.DataFrame | None, keys: list[str]) -> dict[tuple, pd.Series]:
+    """The best referee row of each key (by precedence), for breaking ties."""
+    if referee is None or referee.empty:
+        return {}
+    order = referee.assign(_rank=_precedence_order(referee).to_numpy()).sort_values(
+        [*keys, "_rank"], kind="mergesort"
+    )
+    first = order.drop_duplicates(keys, keep="first")
+    return {tuple(r[k] for k in keys): r for _, r in first.iterrows()}
 
 
 def _conflict_lines(settled: Settled, label: str, limit: int = 10) -> list[str]:
@@ -1306,10 +1338,12 @@ def panel(
             f"{index} {measure}: the frame mixes published and derived values ({counts}); "
             "pass origin='published' or origin='derived'"
         )
+    referee = None
     if origin is not None:
+        referee = rows.loc[rows["origin"] != origin]
         rows = rows.loc[rows["origin"] == origin]
     label = "province" if by == "name" else "province_code"
-    settled = settle(rows, label)
+    settled = settle(rows, label, referee)
     clashing = len(settled.overridden) + len(settled.unresolved)
     if clashing and conflicts == "raise":
         clash = rows.loc[rows.set_index([label, "year"]).index.isin(

@@ -311,16 +311,22 @@ def _cell_text(value: object) -> str:
 
 
 def _number_text(value: float) -> str:
-    """The text of a spreadsheet number as stored: shortest exact form, no rounding.
+    """The text of a spreadsheet number as stored, without binary noise, never rounded further.
 
-    ``86.98`` stays ``86.98`` and ``4.958939`` stays ``4.958939``; a whole number
-    loses its ``.0``.
+    A spreadsheet holds 15 significant digits: ``86.98`` stays ``86.98``,
+    ``4.958939`` stays ``4.958939``, ``96.16999999999999`` (the double nearest a
+    computed 96.17) becomes ``96.17``; a whole number loses its ``.0``.
     """
+    from parstats.precedence import significant
+
     if value != value or value in (float("inf"), float("-inf")):
         return repr(value)
     text = repr(float(value))
     if "e" in text or "E" in text:
-        text = format(value, "f")
+        from decimal import Decimal
+
+        text = format(Decimal(repr(float(value))), "f")
+    text = significant(text)
     return text[:-2] if text.endswith(".0") else text
 
 

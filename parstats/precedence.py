@@ -109,3 +109,29 @@ def tolerance(decimals_a: int, decimals_b: int) -> float:
 def agree(a: float, decimals_a: int, b: float, decimals_b: int) -> bool:
     """Whether two published numbers are the same figure (module docstring)."""
     return abs(a - b) < tolerance(decimals_a, decimals_b) - 1e-9
+
+
+def significant(text: str) -> str:
+    """Return a number's text without binary noise: at most 15 significant digits.
+
+    Spreadsheets hold 15 significant digits; the 16th and 17th digits that a double
+    read from a file shows (``33.624604000000005``) are the noise of binary
+    floating point, not part of the published figure. Texts of 15 digits or fewer
+    are returned unchanged (trailing zeros kept: ``"90.10"`` stays).
+
+    Examples
+    --------
+    >>> significant("33.624604000000005")
+    '33.624604'
+    >>> significant("90.10")
+    '90.10'
+    """
+    digits = text.strip().lstrip("+-").replace(".", "").lstrip("0")
+    if len(digits) <= 15:
+        return text
+    out = format(float(text), ".15g")
+    if "e" in out or "E" in out:
+        from decimal import Decimal
+
+        out = format(Decimal(out), "f")
+    return out

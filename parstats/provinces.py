@@ -56,7 +56,26 @@ _COLUMNS = (
     "code_source",
     "merger_source",
     "new_code_source",
+    "region",
+    "region_en",
+    "region_source",
+    "centroid_lat",
+    "centroid_lon",
+    "centroid_source",
 )
+SHARED_COLUMNS = _COLUMNS[:11]
+"""The columns copied from the project's shared ``provinces.csv``; the others are added here."""
+
+REGIONS: tuple[str, ...] = (
+    "Trung du và miền núi phía Bắc",
+    "Đồng bằng sông Hồng",
+    "Bắc Trung Bộ và duyên hải miền Trung",
+    "Tây Nguyên",
+    "Đông Nam Bộ",
+    "Đồng bằng sông Cửu Long",
+)
+"""The six socio-economic regions (*vùng kinh tế - xã hội*) of Resolution 81/2023/QH15,
+north to south, as the PAR Index and PCI reports group provinces."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +101,13 @@ class Province:
     code_source, merger_source, new_code_source
         Where the GSO code, the merger assignment and the new code come from
         (``new_code_source`` is ``None`` when the new code is unknown).
+    region, region_en
+        The socio-economic region (one of :data:`REGIONS`) and its English label.
+    centroid_lat, centroid_lon
+        The centroid of the province's area (WGS84 degrees): a derived fact,
+        computed from published boundaries (``centroid_source`` says which).
+    region_source, centroid_source
+        Where the region and the centroid come from.
     """
 
     code: str
@@ -95,6 +121,12 @@ class Province:
     code_source: str = field(repr=False)
     merger_source: str = field(repr=False)
     new_code_source: str | None = field(repr=False)
+    region: str = ""
+    region_en: str = field(default="", repr=False)
+    centroid_lat: float = field(default=float("nan"), repr=False)
+    centroid_lon: float = field(default=float("nan"), repr=False)
+    region_source: str = field(default="", repr=False)
+    centroid_source: str = field(default="", repr=False)
 
     @property
     def name(self) -> str:
@@ -125,12 +157,16 @@ class NewUnit:
     source
         Where the merger assignment comes from (the sources of its old units,
         distinct, ``" ; "``-joined).
+    regions
+        The socio-economic regions of its old provinces (two when it spans a
+        boundary, e.g. Đắk Lắk with Phú Yên), in :data:`REGIONS` order.
     """
 
     name: str
     code: str | None
     old_codes: tuple[str, ...]
     source: str
+    regions: tuple[str, ...] = ()
 
     @property
     def slug(self) -> str:
@@ -148,6 +184,21 @@ def _int_field(row: dict[str, str], name: str, lineno: int, path: Any) -> int:
     return int(text)
 
 
+def _coordinate(
+    row: dict[str, str], name: str, bounds: tuple[float, float], lineno: int, path: Any
+) -> float:
+    text = row[name].strip()
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"{name} must be a number of degrees", path=path, line=lineno,
+                         value=text) from None
+    if not bounds[0] <= value <= bounds[1]:
+        raise InputError(f"{name} must lie in {bounds[0]}..{bounds[1]} (Viet Nam)", path=path,
+                         line=lineno, value=text)
+    return value
+
+
 @lru_cache(maxsize=1)
 def _registry() -> tuple[Province, ...]:
     path = package_data(REGISTRY_FILE)
@@ -160,6 +211,16 @@ def _registry() -> tuple[Province, ...]:
             code = row["gso_code_pre2025"].strip()
             if not re.fullmatch(r"\d{2}", code):
                 raise InputError("GSO code must be two digits", path=path, line=lineno, value=code)
+            region = nfc(row["region"].strip())
+            if region not in REGIONS:
+                raise InputError(f"region must be one of {REGIONS}", path=path, line=lineno,
+                                 value=region)
+            lat = _coordinate(row, "centroid_lat", (8.0, 23.5), lineno, path)
+            lon = _coordinate(row, "centroid_lon", (102.0, 110.0), lineno, path)
+            for name in ("region_source", "centroid_source"):
+                if not row[name].strip():
+                    raise InputError(f"{name} is empty: every fact needs its source", path=path,
+                                     line=lineno)
             status = row["status_2025"].strip()
             if status not in STATUSES_2025:
                 raise InputError(
@@ -181,6 +242,12 @@ def _registry() -> tuple[Province, ...]:
                     code_source=row["code_source"].strip(),
                     merger_source=row["merger_source"].strip(),
                     new_code_source=row["new_code_source"].strip() or None,
+                    region=region,
+                    region_en=row["region_en"].strip(),
+                    centroid_lat=lat,
+                    centroid_lon=lon,
+                    region_source=row["region_source"].strip(),
+                    centroid_source=row["centroid_source"].strip(),
                 )
             )
     for attr in ("code", "name_vi", "pci_id", "papi_id"):
@@ -384,11 +451,13 @@ def _new_units() -> dict[str, NewUnit]:
         if len(codes) > 1:
             raise InputError(f"new unit {name!r} has several codes: {sorted(codes)}")
         sources = list(dict.fromkeys(p.merger_source for p in members))
+        spanned = {p.region for p in members}
         out[name] = NewUnit(
             name=name,
             code=codes.pop() if codes else None,
             old_codes=tuple(p.code for p in members),
             source=" ; ".join(sources),
+            regions=tuple(r for r in REGIONS if r in spanned),
         )
     if len(out) != N_UNITS_2025:
         raise InputError(f"expected {N_UNITS_2025} units after 2025, found {len(out)}")
@@ -441,6 +510,52 @@ def old_units(new_name: str | NewUnit) -> tuple[Province, ...]:
     return tuple(by[c] for c in unit.old_codes)
 
 
+# --------------------------------------------------------------------------- regions
+
+
+def regions() -> tuple[str, ...]:
+    """Return the six socio-economic regions, north to south (:data:`REGIONS`)."""
+    return REGIONS
+
+
+def in_region(region: str) -> tuple[Province, ...]:
+    """Return the provinces of one socio-economic region, in GSO-code order.
+
+    ``region`` is its Vietnamese name (:data:`REGIONS`), its English label, or
+    either without diacritics and case (``"tay nguyen"``, ``"Central Highlands"``).
+
+    Raises
+    ------
+    InputError
+        If ``region`` names none of the six; the message lists them.
+    """
+    wanted = _key(region)
+    for p in _registry():
+        if wanted in (_key(p.region), _key(p.region_en)):
+            return tuple(q for q in _registry() if q.region == p.region)
+    raise InputError(
+        f"{region!r} is not a socio-economic region; expected one of {', '.join(REGIONS)}",
+        value=region,
+    )
+
+
+def peers(province: str | Province) -> tuple[Province, ...]:
+    """Return the other provinces of a province's socio-economic region (its regional peers)."""
+    p = resolve(province)
+    return tuple(q for q in in_region(p.region) if q.code != p.code)
+
+
+def distance_km(a: str | Province, b: str | Province) -> float:
+    """Great-circle distance between two provinces' centroids, in km (a derived figure)."""
+    import math
+
+    p, q = resolve(a), resolve(b)
+    lat1, lat2 = math.radians(p.centroid_lat), math.radians(q.centroid_lat)
+    dlat, dlon = lat2 - lat1, math.radians(q.centroid_lon - p.centroid_lon)
+    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
 # --------------------------------------------------------------------------- frame and schema
 
 
@@ -465,6 +580,12 @@ def registry_frame() -> pd.DataFrame:
             "code_source": p.code_source,
             "merger_source": p.merger_source,
             "new_code_source": p.new_code_source,
+            "region": p.region,
+            "region_en": p.region_en,
+            "region_source": p.region_source,
+            "centroid_lat": p.centroid_lat,
+            "centroid_lon": p.centroid_lon,
+            "centroid_source": p.centroid_source,
         }
         for p in _registry()
     ]
@@ -472,9 +593,36 @@ def registry_frame() -> pd.DataFrame:
     for col in frame.columns:
         if col in ("pci_id", "papi_id"):
             frame[col] = frame[col].astype("Int64")
+        elif col in ("centroid_lat", "centroid_lon"):
+            frame[col] = frame[col].astype("Float64")
         else:
             frame[col] = frame[col].astype("string")
     return frame
+
+
+def new_units_frame() -> pd.DataFrame:
+    """Return the 34-unit view from 1 July 2025: one row per pre-2025 province and its unit.
+
+    Columns ``new_unit_2025``, ``new_unit_code_2025``, ``new_unit_regions`` (the
+    regions its old provinces belong to), ``province_code``, ``name_vi``,
+    ``region``. No figure of a new unit is computed from its old provinces: index
+    values stay on the old provinces, mapped through this table.
+    """
+    import pandas as pd
+
+    rows = [
+        {
+            "new_unit_2025": unit.name,
+            "new_unit_code_2025": unit.code,
+            "new_unit_regions": " | ".join(unit.regions),
+            "province_code": p.code,
+            "name_vi": p.name_vi,
+            "region": p.region,
+        }
+        for unit in new_units()
+        for p in old_units(unit)
+    ]
+    return pd.DataFrame(rows).astype("string")
 
 
 def _make_schema() -> Any:
@@ -522,11 +670,37 @@ def _make_schema() -> Any:
             "new_code_source": pa.Column(
                 "string", nullable=True, description="Source of the 2025 unit code; NA if unknown"
             ),
+            "region": pa.Column(
+                checks=pa.Check.isin(REGIONS),
+                description="Socio-economic region (vùng kinh tế - xã hội) of Resolution "
+                "81/2023/QH15, as the PAR Index and PCI reports group provinces",
+                **text,
+            ),
+            "region_en": pa.Column(description="English label of the region", **text),
+            "region_source": pa.Column(description="Source of the region", **text),
+            "centroid_lat": pa.Column(
+                "Float64",
+                nullable=False,
+                checks=pa.Check.in_range(8.0, 23.5),
+                description="Latitude of the centroid of the province's area (WGS84 degrees); "
+                "derived from published boundaries, see centroid_source",
+            ),
+            "centroid_lon": pa.Column(
+                "Float64",
+                nullable=False,
+                checks=pa.Check.in_range(102.0, 110.0),
+                description="Longitude of the centroid (WGS84 degrees); derived, see "
+                "centroid_source",
+            ),
+            "centroid_source": pa.Column(
+                description="How the centroid was computed and from which boundaries", **text
+            ),
         },
         strict=True,
         ordered=True,
         name="provinces",
-        description="The 63 pre-2025 provinces, their spreadsheet ids and their 2025 units",
+        description="The 63 pre-2025 provinces, their spreadsheet ids, their 2025 units, "
+        "socio-economic regions and centroids",
     )
 
 

@@ -161,12 +161,13 @@ def test_satisfaction_against_sipas_is_a_proxy(status):
     assert sat["status"] == "missed" and sat["margin"] == pytest.approx(-4.5, abs=TOL)
 
 
-def test_derived_ranks_only_when_allowed_and_labelled(targets, documents, indices):
-    plain = dl.delivery_status(targets, documents, indices).set_index(["doc", "target_no"])
-    assert plain.loc[("H", 6), "status"] == "no_data"  # no published SIPAS rank at all
-    allowed = dl.delivery_status(targets, documents, indices, allow_derived=True)
+def test_derived_values_are_used_by_default_and_labelled(targets, documents, indices):
+    plain = dl.delivery_status(targets, documents, indices, allow_derived=False)
+    assert plain.set_index(["doc", "target_no"]).loc[("H", 6), "status"] == "no_data"
+    allowed = dl.delivery_status(targets, documents, indices)
     sipas = allowed.set_index(["doc", "target_no"]).loc[("H", 6)]
     assert sipas["status"] == "met" and bool(sipas["derived"])
+    assert "derived by parstats" in sipas["reason"]
 
 
 def test_not_yet_due_no_data_and_conflicting(status):
@@ -226,9 +227,16 @@ def test_gold_stand_in_lists_every_observable_target():
     observable = {s.indicator for s in dl.OBSERVABLE}
     expected = t.loc[(t["kind"] == "target") & t["indicator"].isin(observable)]
     assert len(frame) == len(expected) == 11
-    assert set(frame["status"]) <= {"no_data", "not_yet_due"}  # the honest answer today
+    # PAPI through 2024 (ranks derived from the published sub-dimension scores) observes
+    # Hưng Yên's "PAPI rank in the top 20 by 2023": rank 12 of the 61 provinces surveyed.
+    papi = frame.loc[frame["indicator"] == "papi_rank"].iloc[0]
+    assert (papi["status"], papi["observed_year"], papi["observed_value"]) == ("met", 2023, 12)
+    assert bool(papi["derived"]) and "hnks-gh/ml-mcdm" in papi["source"]
+    others = frame.loc[frame["indicator"] != "papi_rank", "status"]
+    assert set(others) <= {"no_data", "not_yet_due"}  # the honest answer for the rest
     pci = frame.loc[frame["indicator"] == "pci_rank_change"].iloc[0]
     assert pci["observation"] == "change"
+    assert not dl.build_frame(t, d, load(), allow_derived=False)["derived"].fillna(False).any()
 
 
 def test_analyse_command_writes_tables(tmp_path, monkeypatch, targets, documents, indices):
@@ -288,7 +296,8 @@ def test_papi_scores_on_two_scales_are_not_differenced(start, end, rows, years):
     assert not papi["score_comparable"] and pd.isna(papi["score_change"])
     assert pd.notna(papi["score_base"]) and pd.notna(papi["score_end"])
     assert all(f"{y} points" in papi["note"] for y in years)
-    why = "weighting not stated" if "2020" in years else "sum of 6 dimension scores"
+    # 2020's announced "score" is the unweighted total (measures.csv); 2019's is weighted
+    why = "unweighted sum of 8" if "2020" in years else "sum of 6 dimension scores"
     assert why in papi["note"]
 
 
@@ -317,4 +326,44 @@ def test_real_papi_totals_give_every_province_a_2016_2017_trajectory():
     assert len(codes) == 63
     # before the fix every PAPI score here was NA (no "score" measure before 2016)
     assert got["score_change"].notna().all()
-    assert (got["score_measure"] == PAPI_6).all()
+    assert (got["score_measure"] == "total_unweighted").all()  # the canonical measure
+    assert (got["score_scales"] == "PAPI 6 dimensions (2011-2017)").all()
+    assert got["derived"].all()  # the totals are published, the PAPI ranks derived from them
+    assert got["rank_gain"].notna().all()
+
+
+def test_papi_trajectories_reach_2024_with_the_scale_break_named():
+    from parstats.indices import load
+
+    indices = load()
+    docs = pd.DataFrame({"doc": ["D", "K"], "province": ["Đắk Lắk", "Kiên Giang"],
+                         "province_code": [DL, "91"], "period_start": [2021, 2016],
+                         "period_end": [2025, 2020]})  # fmt: skip
+    with pytest.warns(IncomparableScaleWarning, match="1 plan"):
+        tr = dl.index_trajectories(docs, indices).set_index(["doc", "index"])
+    dak = tr.loc[("D", "PAPI")]
+    # 2025 is not in the data; the latest PAPI year is 2024, a total derived from the
+    # published sub-dimension scores (the sum of the 8 dimensions, 8-80 scale)
+    assert dak["latest_year"] == 2024 and bool(dak["derived"])
+    assert dak["score_latest"] == pytest.approx(43.010228, abs=1e-6)
+    assert dak["score_scales"] == "PAPI 8 dimensions (2018-)"
+    kien = tr.loc[("K", "PAPI")]
+    assert kien["score_scales"] == "PAPI 6 dimensions (2011-2017) | PAPI 8 dimensions (2018-)"
+    assert not kien["score_comparable"] and pd.isna(kien["score_change"])
+    assert pd.notna(kien["score_base"]) and pd.notna(kien["score_end"])
+    assert kien["rank_gain"] == kien["rank_base"] - kien["rank_end"]  # ranks stay comparable
+
+
+def test_observations_take_the_highest_precedence_source():
+    from parstats.indices import load
+
+    obs = dl.observations(load())
+    qn = obs.loc[(obs["index"] == "PAPI") & (obs["province_code"] == "22")
+                 & (obs["year"] == 2020) & (obs["measure"] == "total_unweighted")]  # fmt: skip
+    # two press figures (48.811, 48.881) and the sum of the official sub-dimension scores
+    assert qn["value"].tolist() == [pytest.approx(48.811383008)] and qn["derived"].all()
+    published = dl.observations(load(), allow_derived=False)
+    qn = published.loc[(published["index"] == "PAPI") & (published["province_code"] == "22")
+                       & (published["year"] == 2020)
+                       & (published["measure"] == "total_unweighted")]  # fmt: skip
+    assert sorted(qn["value"]) == [48.811, 48.881]  # equal precedence: the conflict shows

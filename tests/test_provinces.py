@@ -154,7 +154,7 @@ def test_old_province_is_not_a_new_unit():
 def test_registry_frame_validates_against_schema():
     frame = registry_frame()
     provinces.SCHEMA.validate(frame)
-    assert frame.shape == (63, 12)
+    assert frame.shape == (63, 18)
     assert frame["province_code"].is_unique
     assert frame["new_unit_code_2025"].isna().sum() == sum(
         p.new_unit_code_2025 is None for p in all_provinces()
@@ -165,9 +165,82 @@ def test_registry_frame_validates_against_schema():
 
 def test_package_copy_matches_recorded_hash():
     note = package_data("PROVINCES_SOURCES.md").read_text(encoding="utf-8")
-    recorded = re.search(r"sha256 `([0-9a-f]{64})`", note).group(1)
+    recorded = re.findall(r"sha256\s+`([0-9a-f]{64})`", note)
     actual = hashlib.sha256(package_data("provinces.csv").read_bytes()).hexdigest()
-    assert actual == recorded
+    assert actual in recorded
+
+
+def test_shared_columns_are_the_shared_registry_unchanged(repo):
+    import csv
+
+    shared = repo.parent / "shared" / "data" / "indices" / "provinces.csv"
+    if not shared.is_file():
+        pytest.skip(f"{shared} is absent (the shared data is not beside this checkout)")
+    with open(shared, encoding="utf-8", newline="") as fh:
+        theirs = [tuple(r) for r in csv.reader(fh)]
+    with open(package_data("provinces.csv"), encoding="utf-8", newline="") as fh:
+        ours = [tuple(r[: len(provinces.SHARED_COLUMNS)]) for r in csv.reader(fh)]
+    assert ours == theirs
+    note = package_data("PROVINCES_SOURCES.md").read_text(encoding="utf-8")
+    assert hashlib.sha256(shared.read_bytes()).hexdigest() in note
+
+
+REGION_COUNTS = {
+    "Trung du và miền núi phía Bắc": 14,
+    "Đồng bằng sông Hồng": 11,
+    "Bắc Trung Bộ và duyên hải miền Trung": 14,
+    "Tây Nguyên": 5,
+    "Đông Nam Bộ": 6,
+    "Đồng bằng sông Cửu Long": 13,
+}
+
+
+def test_every_province_has_one_of_the_six_regions_with_its_source():
+    counts = {r: len(provinces.in_region(r)) for r in provinces.regions()}
+    assert counts == REGION_COUNTS  # Resolution 81/2023/QH15
+    assert all("81/2023/QH15" in p.region_source for p in all_provinces())
+    assert by_code("22").region == "Đồng bằng sông Hồng"  # Quảng Ninh
+    assert by_code("62").region == "Tây Nguyên" and by_code("68").region == "Tây Nguyên"
+    assert resolve("Bình Thuận").region == "Bắc Trung Bộ và duyên hải miền Trung"
+    assert [p.name_vi for p in provinces.peers("Dak Lak")] == [
+        "Kon Tum", "Gia Lai", "Đắk Nông", "Lâm Đồng"
+    ]
+    assert provinces.in_region("central highlands") == provinces.in_region("Tây Nguyên")
+    with pytest.raises(provinces.InputError, match="not a socio-economic region"):
+        provinces.in_region("Atlantis")
+
+
+def test_centroids_are_derived_facts_inside_viet_nam():
+    for p in all_provinces():
+        assert 8.4 <= p.centroid_lat <= 23.4 and 102.1 <= p.centroid_lon <= 109.5
+        assert p.centroid_source.startswith("derived: ")
+        assert "vn-all.geo.json" in p.centroid_source
+    # north to south and west to east where geography leaves no doubt
+    assert resolve("Hà Giang").centroid_lat > resolve("Hà Nội").centroid_lat
+    assert resolve("Hà Nội").centroid_lat > resolve("Huế").centroid_lat
+    assert resolve("Huế").centroid_lat > resolve("Cà Mau").centroid_lat
+    assert resolve("Điện Biên").centroid_lon < resolve("Quảng Ninh").centroid_lon
+    # Hà Nội - TP. Hồ Chí Minh: about 1,140 km between the two centroids
+    assert 1100 < provinces.distance_km("Hà Nội", "TP. HCM") < 1180
+    # each province's centroid is closer to a region peer than to most other provinces
+    near = sum(
+        min(provinces.distance_km(p, q) for q in provinces.peers(p))
+        < sorted(provinces.distance_km(p, q) for q in all_provinces() if q != p)[31]
+        for p in all_provinces()
+    )
+    assert near >= 60
+    assert "Southeast" in by_code("75").centroid_source  # the mislabelled polygon, said
+
+
+def test_the_34_unit_view_maps_through_the_merger():
+    frame = provinces.registry_frame()
+    units = provinces.new_units_frame()
+    assert len(units) == 63 and units["new_unit_2025"].nunique() == 34
+    assert set(units["province_code"]) == set(frame["province_code"])
+    dak = new_unit("Phú Yên")
+    assert dak.name == "Đắk Lắk"
+    assert dak.regions == ("Bắc Trung Bộ và duyên hải miền Trung", "Tây Nguyên")
+    assert new_unit("Hà Nội").regions == ("Đồng bằng sông Hồng",)
 
 
 def test_importing_provinces_imports_no_pandas():

@@ -78,11 +78,50 @@ def _unit_column(indices: pd.DataFrame, unit: str | None) -> str:
     raise ModelError("the indices frame has neither a 'province_code' nor a 'province' column")
 
 
-def _select(indices: pd.DataFrame, index: str, measure: str) -> tuple[pd.DataFrame, list[str]]:
+def _select_canonical(
+    of_index: pd.DataFrame, index: str, measure: str, key: str, origin: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """Rows of one canonical measure (any published name selects it), one per province-year.
+
+    ``origin`` picks published or derived rows, or ``"any"`` for the value the
+    precedence prefers (:func:`parstats.indices.settle`); agreeing figures from
+    several sources become one. Where sources of equal precedence disagree, the one
+    the other origin's value backs is used (a PAPI total announced twice, one
+    equal to the sum of the official sub-dimension scores); otherwise every value
+    is kept (the caller's ``duplicates`` rule then applies).
+    """
+    from parstats.indices import settle
+    from parstats.measures import resolve
+
+    try:
+        found = resolve(index, measure)
+    except InputError as err:
+        raise ModelError(f"no data for {index} measure {measure!r}: {err.reason}") from err
+    rows = of_index.loc[of_index["measure_id"] == found.id]
+    referee = None
+    if origin != "any":
+        referee = rows.loc[rows["origin"] != origin]
+        rows = rows.loc[rows["origin"] == origin]
+    if rows.empty:
+        have = sorted(of_index["measure_id"].dropna().unique())
+        raise ModelError(
+            f"no {origin if origin != 'any' else ''} data for {index} measure {measure!r} "
+            f"({found.id}); {index} measures: {'; '.join(have[:30])}"
+        )
+    chosen = settle(rows, [key, "year"], referee)
+    return rows.loc[list(chosen.rows.index) + list(chosen.unresolved.index)], [found.id]
+
+
+def _select(
+    indices: pd.DataFrame, index: str, measure: str, key: str = "province_code",
+    origin: str = "published",
+) -> tuple[pd.DataFrame, list[str]]:
     of_index = indices[indices["index"] == index]
     if of_index.empty:
         have = ", ".join(sorted(indices["index"].dropna().unique()))
         raise ModelError(f"no data for index {index!r}; indices in the frame: {have}")
+    if {"measure_id", "origin", "value_text"} <= set(of_index.columns):
+        return _select_canonical(of_index, index, measure, key, origin)
     measures = of_index["measure"].astype(str)
     exact = of_index[measures == measure]
     if not exact.empty:
@@ -108,6 +147,7 @@ def province_year_frame(
     unit: str | None = None,
     duplicates: str = "error",
     min_coverage: float = 0.9,
+    origin: str = "published",
 ) -> pd.DataFrame:
     """Merge index measures into one row per province and year.
 
@@ -131,6 +171,11 @@ def province_year_frame(
         ``"error"`` (default), ``"mean"`` or ``"first"``. Identical repeats are collapsed.
     min_coverage
         See ``years``.
+    origin
+        With the table of :func:`parstats.indices.load` (canonical measures):
+        ``"published"`` (default) or ``"derived"`` values only, or ``"any"`` for the
+        value precedence prefers in each province-year. A measure is then named by its
+        canonical id or any published name, and sources that agree count once.
 
     Returns
     -------
@@ -153,6 +198,7 @@ def province_year_frame(
         a :class:`~parstats.errors.DroppedRowsWarning` rather than fitted.
     """
     check(duplicates, ("error", "mean", "first"), "duplicates")
+    check(origin, ("published", "derived", "any"), "origin")
     need = {"index", "year", "measure", "value"} - set(indices.columns)
     if need:
         raise ModelError(f"the indices frame lacks column(s) {', '.join(sorted(need))}")
@@ -164,7 +210,7 @@ def province_year_frame(
         rows = rows[~rows["province"].astype(str).str.startswith("(")]
     names, series = [], []
     for index, measure in measures:
-        sel, matched = _select(rows, index, measure)
+        sel, matched = _select(rows, index, measure, key, origin)
         name = column_name(index, measure)
         while name in names:
             name += "_2"
@@ -203,6 +249,9 @@ def province_year_frame(
         tidy = tidy.loc[~out, ["province", "year", "value"]]
         spread = tidy.groupby(["province", "year"])["value"].agg(["min", "max", "size"])
         conflicts = spread[spread["min"] != spread["max"]]
+        if years is not None:  # other years' disagreements are none of this panel's business
+            wanted = {int(y) for y in years}
+            conflicts = conflicts[conflicts.index.get_level_values("year").isin(wanted)]
         if len(conflicts) and duplicates == "error":
             shown = ", ".join(f"{p} {y}" for p, y in conflicts.index[:5])
             raise ModelError(
@@ -300,6 +349,7 @@ def cross_index_panel(
     unit: str | None = None,
     duplicates: str = "error",
     min_coverage: float = 0.9,
+    origin: str = "published",
 ) -> ModelResults:
     """Regress one index measure on others over the province × year panel.
 
@@ -313,7 +363,7 @@ def cross_index_panel(
         Tidy indices frame; see :func:`province_year_frame`.
     y, x
         ``(index, measure)`` of the response and of the regressors.
-    years, unit, duplicates, min_coverage
+    years, unit, duplicates, min_coverage, origin
         See :func:`province_year_frame`.
     fe, cluster, cov, B, seed, weights, level
         See :func:`parstats.models.fit_ols`; ``"province"`` and ``"year"`` name the
@@ -327,7 +377,8 @@ def cross_index_panel(
     if isinstance(x, tuple) and len(x) == 2 and all(isinstance(v, str) for v in x):
         x = [x]
     frame = province_year_frame(
-        indices, [y, *x], years=years, unit=unit, duplicates=duplicates, min_coverage=min_coverage
+        indices, [y, *x], years=years, unit=unit, duplicates=duplicates,
+        min_coverage=min_coverage, origin=origin,
     )
     names = [c for c in frame.columns if c not in ("province", "year")]
     n_units = frame.dropna()["province"].nunique()
