@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 from parstats.ambition import frame_schema, typed_frame
 from parstats.catalogue import indicators
 from parstats.errors import IncomparableScaleWarning, InputError
+from parstats.indices import HEADLINE as _INDEX_HEADLINE
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -234,12 +235,19 @@ def observations(indices: pd.DataFrame, allow_derived: bool = True) -> pd.DataFr
     if not allow_derived:
         out = out.loc[~out["derived"]]
     key = ["index", "province_code", "province", "year", "measure"]
-    if {"source_kind", "value_text", "origin"} <= set(indices.columns):
+    if allow_derived and {"preferred", "conflict"} <= set(indices.columns):
+        # the table's own choice; where its best sources disagree, every value shows
+        preferred = indices.loc[out.index, "preferred"].astype(bool)
+        conflict = indices.loc[out.index, "conflict"].astype(bool)
+        settled = preferred.groupby([out[k].fillna("") for k in key]).transform("any")
+        out = out.loc[preferred | (conflict & ~settled)]
+    elif {"source_kind", "value_text", "origin"} <= set(indices.columns):
         from parstats.indices import settle
 
         rows = indices.loc[out.index].assign(measure=out["measure"], province=out["province"],
                                              province_code=out["province_code"])
-        chosen = settle(rows, key)
+        chosen = settle(rows, key, indices.loc[indices["origin"] == "derived"].assign(
+            measure=lambda f: f["measure_id"] if "measure_id" in f else f["measure"]))
         out = out.loc[list(chosen.rows.index) + list(chosen.unresolved.index)]
     else:
         has_pub = (~out["derived"]).groupby([out[k].fillna("") for k in key]).transform("any")
@@ -568,11 +576,9 @@ _TRAJECTORY = {
 
 SCORE_MEASURE = "score"
 """The measure a trajectory reads first; a ``total (...)`` measure stands in for it."""
-HEADLINE: dict[str, str] = {"PAR": "score", "SIPAS": "score", "PCI": "score",
-                            "PAPI": "total_unweighted", "PGI": "score"}
-"""The canonical measure a trajectory reads as an index's score (:mod:`parstats.measures`):
-PAPI's is the unweighted total, published 2011-2017 and derived from the sub-dimensions
-for every year (the weighted 2019 total is another measure)."""
+HEADLINE = _INDEX_HEADLINE
+"""The canonical measure a trajectory reads as an index's score
+(:data:`parstats.indices.HEADLINE`: PAPI's is the unweighted total)."""
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,10 @@
-"""PAPI figures computed from published ones: dimension scores, unweighted totals and ranks.
+r"""PAPI figures computed from published ones: dimension scores, unweighted totals and ranks.
 
 PAPI publishes sub-dimension scores for every province and year; its own
 aggregation is additive (``data/raw/indices/SOURCES.md``):
 
-.. math:: D_{pd t} = \\sum_{s \\in d} S_{p s t}, \\qquad
-          T_{p t} = \\sum_{d} D_{p d t}
+.. math:: D_{pd t} = \sum_{s \in d} S_{p s t}, \qquad
+          T_{p t} = \sum_{d} D_{p d t}
 
 a dimension score is the sum of its sub-dimension scores, and the unweighted
 total the sum of the dimension scores (6 dimensions up to 2017, 8 from 2018).
@@ -45,7 +45,7 @@ def _short(measure_id: str) -> str:
 
 
 def _sum_figure(parts: list[Figure], measure_id: str, formula: str) -> Figure:
-    """A derived figure: the exact decimal sum of ``parts`` (one province-year)."""
+    """Return a derived figure: the exact decimal sum of ``parts`` (one province-year)."""
     from parstats.indices import Figure
 
     total = sum((Decimal(p.text) for p in parts), Decimal(0))
@@ -73,7 +73,7 @@ def _sum_figure(parts: list[Figure], measure_id: str, formula: str) -> Figure:
 
 
 def _preferred(figures: list[Figure], kind: str) -> dict[tuple, Figure]:
-    """The preferred numeric PAPI figures of one measure kind, by (code, province, year, id)."""
+    """Return the preferred numeric PAPI figures of one measure kind, by province, year, id."""
     from parstats.measures import measures
 
     ids = {m.id for m in measures(INDEX) if m.kind == kind}
@@ -92,7 +92,7 @@ def _preferred(figures: list[Figure], kind: str) -> dict[tuple, Figure]:
 
 
 def dimensions(figures: list[Figure]) -> list[Figure]:
-    """Derived PAPI dimension scores: the sum of each dimension's sub-dimension scores."""
+    """Return derived PAPI dimension scores: each the sum of its sub-dimension scores."""
     from parstats.measures import get
 
     subs = _preferred(figures, "sub-dimension")
@@ -103,7 +103,7 @@ def dimensions(figures: list[Figure]) -> list[Figure]:
         expected.setdefault((year, dim), set()).add(sid)
         have.setdefault((code, province, year, dim), {})[sid] = f
     out = []
-    for (code, province, year, dim), parts in sorted(have.items()):
+    for (_code, _province, year, dim), parts in sorted(have.items()):
         wanted = sorted(expected[(year, dim)])
         if set(parts) != set(wanted):
             continue
@@ -117,7 +117,7 @@ def dimensions(figures: list[Figure]) -> list[Figure]:
 
 
 def totals(dims: list[Figure]) -> list[Figure]:
-    """Derived PAPI unweighted totals: the sum of the derived dimension scores of a year."""
+    """Return derived PAPI unweighted totals: the sum of a year's derived dimension scores."""
     expected: dict[int, set[str]] = {}
     have: dict[tuple[str, str, int], dict[str, Figure]] = {}
     for f in dims:
@@ -140,7 +140,7 @@ def totals(dims: list[Figure]) -> list[Figure]:
 
 
 def ranks(figures: list[Figure], derived_totals: list[Figure]) -> list[Figure]:
-    """Derived PAPI ranks: the rank of each province's unweighted total in its year.
+    """Return derived PAPI ranks: the rank of each province's unweighted total in its year.
 
     The total used is the one precedence prefers (:func:`parstats.indices.choose`)
     among the published totals and the derived one.

@@ -35,8 +35,7 @@ from __future__ import annotations
 import csv
 import re
 import warnings
-from dataclasses import dataclass, replace
-from decimal import Decimal
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -65,7 +64,6 @@ from parstats.scales import (
     Scale,
     check_comparable,
     comparable_segments,
-    measure_kind,
     scale_for,
 )
 from parstats.vocab import INDEX_NAMES
@@ -325,10 +323,10 @@ def read_raw_file(path: Path) -> list[RawRow]:
                     value=cells,
                 )
             if _CONTROL_OR_MARK.search("".join(cells)):
-                f = {k: nfc(v.strip()) for k, v in zip(header, cells)}
+                f = {k: nfc(v.strip()) for k, v in zip(header, cells, strict=True)}
                 _check_text(f, path, line)
             else:  # no combining mark, no control character: NFC already
-                f = {k: v.strip() for k, v in zip(header, cells)}
+                f = {k: v.strip() for k, v in zip(header, cells, strict=True)}
             if f["index"] not in INDEX_NAMES:
                 raise InputError(
                     f"index must be one of {', '.join(INDEX_NAMES)}",
@@ -399,24 +397,47 @@ def read_raw_file(path: Path) -> list[RawRow]:
     return rows
 
 
-def read_raw(directory: Path | None = None) -> list[RawRow]:
-    """Read every raw index file, in file-name then line order."""
+def _file_keys(directory: Path | None = None) -> tuple[tuple[str, str], ...]:
+    """(name, sha256) of every raw index file: what the table is built from."""
     from parstats.io import sha256_file
 
+    return tuple((path.name, sha256_file(path)) for path in raw_files(directory))
+
+
+def read_raw(directory: Path | None = None) -> list[RawRow]:
+    """Read every raw index file, in file-name then line order."""
+    directory = raw_indices_dir() if directory is None else Path(directory)
     rows: list[RawRow] = []
-    for path in raw_files(directory):
+    for key in _file_keys(directory):
         # Keyed on the file's name and bytes: a copy elsewhere with the same bytes
         # gives the same rows; any change to the bytes reads the file again.
-        key = (path.name, sha256_file(path))
         if key not in _RAW_CACHE:
             if len(_RAW_CACHE) >= 32:
                 _RAW_CACHE.clear()
-            _RAW_CACHE[key] = tuple(read_raw_file(path))
+            _RAW_CACHE[key] = tuple(read_raw_file(directory / key[0]))
         rows.extend(_RAW_CACHE[key])
     return rows
 
 
 _RAW_CACHE: dict[tuple[str, str], tuple[RawRow, ...]] = {}
+_TABLE_CACHE: dict[tuple, pd.DataFrame] = {}
+"""Assembled tables by the (name, sha256) of their raw files and the package data they
+depend on: the same files give the same table, so an import's check and the rebuild that
+follows assemble it once."""
+
+
+def _table_key(files: tuple[tuple[str, str], ...]) -> tuple:
+    from parstats.io import sha256_file
+    from parstats.paths import package_data
+
+    data = tuple(sha256_file(package_data(n)) for n in ("measures.csv", "source_kinds.csv"))
+    return (files, data)
+
+
+def _remember(key: tuple, frame: pd.DataFrame) -> None:
+    if len(_TABLE_CACHE) >= 2:
+        _TABLE_CACHE.pop(next(iter(_TABLE_CACHE)))
+    _TABLE_CACHE[key] = frame.copy()
 
 
 # --------------------------------------------------------------------------- figures
@@ -829,7 +850,13 @@ def build_frame(directory: Path | None = None) -> pd.DataFrame:
     SchemaError
         If the assembled table breaks the schema.
     """
-    return assemble(read_raw(directory))
+    key = _table_key(_file_keys(directory))
+    cached = _TABLE_CACHE.get(key)
+    if cached is not None:
+        return cached.copy()
+    frame = assemble(read_raw(directory))
+    _remember(key, frame)
+    return frame
 
 
 # --------------------------------------------------------------------------- schema
@@ -1072,6 +1099,31 @@ def load(*, rebuild: bool = False) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- views
 
+HEADLINE: dict[str, str] = {
+    "PAR": "score",
+    "SIPAS": "score",
+    "PAPI": "total_unweighted",
+    "PCI": "score",
+    "PGI": "score",
+}
+"""Each index's headline score (canonical measure): PAPI's is the unweighted total,
+published for 2011-2017 and derived from the sub-dimensions for every year to 2024 (the
+weighted 2019 total is another measure and never shares its axis)."""
+
+
+def headline_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return each index's headline score and its rank, one preferred value per province-year.
+
+    The rows a province's trajectory is drawn from (reports, plots): the measure of
+    :data:`HEADLINE` and ``rank``, the value precedence prefers
+    (``preferred``), published or derived (``origin`` says which; a derived value
+    is a separate segment of a plot, like a change of scale).
+    """
+    headline = frame["index"].map(HEADLINE)
+    wanted = (frame["measure_id"] == headline) | (frame["measure_id"] == "rank")
+    return frame.loc[wanted.fillna(False) & frame["preferred"]]
+
+
 
 def _name_key(text: str) -> str:
     return " ".join(str(text).split()).casefold()
@@ -1194,29 +1246,22 @@ def settle(
         _places=[-decimals(_first_text(t)) for t in rows["value_text"]],
         _derived=(rows["origin"] != "published").to_numpy(),
     ).sort_values([*keys, "_rank", "_places", "_derived"], kind="mergesort")
-    keep, over, open_ = [], [], []
     sizes = order.groupby(keys, sort=False, dropna=False)[keys[-1]].transform("size")
-    single = order.loc[sizes == 1]
-    keep.extend(single.index)
-    judges = _referees(referee, keys)
-    for k, group in order.loc[sizes > 1].groupby(keys, sort=False, dropna=False):
-        best = group.iloc[0]
-        against = [i for i in range(1, len(group)) if not _same(best, group.iloc[i])]
-        if any(group.iloc[i]["_rank"] == best["_rank"] for i in against):
-            judge = judges.get(k if isinstance(k, tuple) else (k,))
-            tied = [i for i in range(len(group)) if group.iloc[i]["_rank"] == best["_rank"]]
-            backed = [i for i in tied if judge is not None and _same(judge, group.iloc[i])]
-            if not backed or any(not _same(group.iloc[backed[0]], group.iloc[i])
-                                 for i in backed):
-                open_.extend(group.index)
+    keep = list(order.index[(sizes == 1).to_numpy()])
+    over: list[Any] = []
+    open_: list[Any] = []
+    multi = order.loc[(sizes > 1).to_numpy()]
+    if not multi.empty:
+        judges = _referees(referee, keys)
+        figures = _plain(multi)
+        key_values = list(zip(*(multi[k].tolist() for k in keys), strict=True))
+        start = 0
+        for end in range(1, len(figures) + 1):
+            if end < len(figures) and _key_eq(key_values[end], key_values[start]):
                 continue
-            first = backed[0]
-            keep.append(group.index[first])
-            over.extend(group.index[i] for i in range(len(group))
-                        if not _same(group.iloc[first], group.iloc[i]))
-            continue
-        keep.append(group.index[0])
-        over.extend(group.index[i] for i in against)
+            group = figures[start:end]
+            _settle_group(group, judges.get(key_values[start]), keep, over, open_)
+            start = end
     helper = ["_rank", "_places", "_derived"]
     return Settled(
         rows.loc[keep],
@@ -1225,15 +1270,69 @@ def settle(
     )
 
 
-def _referees(referee: pd.DataFrame | None, keys: list[str]) -> dict[tuple, pd.Series]:
-    """The best referee row of each key (by precedence), for breaking ties."""
+def _key_eq(a: tuple, b: tuple) -> bool:
+    """Key equality where missing equals missing (groupby with dropna=False)."""
+    import pandas as pd
+
+    return all(x == y or (pd.isna(x) and pd.isna(y)) for x, y in zip(a, b, strict=True))
+
+
+@dataclass(frozen=True)
+class _Plain:
+    """The fields of one table row that precedence and agreement need."""
+
+    label: Any
+    rank: int
+    value: float | None
+    text: str
+
+
+def _plain(frame: pd.DataFrame) -> list[_Plain]:
+    import pandas as pd
+
+    values = frame["value"].astype("Float64").to_numpy(dtype=object, na_value=None)
+    return [
+        _Plain(i, int(r), None if v is None or pd.isna(v) else float(v), _first_text(t))
+        for i, r, v, t in zip(frame.index, frame["_rank"], values, frame["value_text"],
+                              strict=True)
+    ]
+
+
+def _plain_same(a: _Plain, b: _Plain) -> bool:
+    if a.value is None or b.value is None:
+        return a.value is None and b.value is None and _name_key(a.text) == _name_key(b.text)
+    return agree(a.value, decimals(a.text), b.value, decimals(b.text))
+
+
+def _settle_group(
+    group: list[_Plain], judge: _Plain | None, keep: list, over: list, open_: list
+) -> None:
+    best = group[0]
+    against = [g for g in group[1:] if not _plain_same(best, g)]
+    if not any(g.rank == best.rank for g in against):
+        keep.append(best.label)
+        over.extend(g.label for g in against)
+        return
+    tied = [g for g in group if g.rank == best.rank]
+    backed = [g for g in tied if judge is not None and _plain_same(judge, g)]
+    if not backed or any(not _plain_same(backed[0], g) for g in backed):
+        open_.extend(g.label for g in group)
+        return
+    keep.append(backed[0].label)
+    over.extend(g.label for g in group if not _plain_same(backed[0], g))
+
+
+def _referees(referee: pd.DataFrame | None, keys: list[str]) -> dict[tuple, _Plain]:
+    """Return the best referee row of each key (by precedence), for breaking ties."""
     if referee is None or referee.empty:
         return {}
     order = referee.assign(_rank=_precedence_order(referee).to_numpy()).sort_values(
         [*keys, "_rank"], kind="mergesort"
     )
     first = order.drop_duplicates(keys, keep="first")
-    return {tuple(r[k] for k in keys): r for _, r in first.iterrows()}
+    plain = _plain(first)
+    key_values = zip(*(first[k].tolist() for k in keys), strict=True)
+    return dict(zip(key_values, plain, strict=True))
 
 
 def _conflict_lines(settled: Settled, label: str, limit: int = 10) -> list[str]:
@@ -1384,6 +1483,11 @@ def panel(
     numeric = chosen["unit"].isin(["points", "percent", "rank"]).all()
     values = "value" if numeric else "value_text"
     table = chosen.pivot(index=label, columns="year", values=values)
+    left_out = settled.unresolved if conflicts == "precedence" else rows
+    table = table.reindex(
+        index=sorted(set(table.index) | set(left_out[label])),
+        columns=sorted(set(table.columns) | set(left_out["year"].astype(int))),
+    )  # a province-year left missing for a disagreement still shows, as missing
     table = table.sort_index(axis=0).sort_index(axis=1)
     table.columns.name = "year"
     versions = (

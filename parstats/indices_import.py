@@ -311,7 +311,7 @@ def _cell_text(value: object) -> str:
 
 
 def _number_text(value: float) -> str:
-    """The text of a spreadsheet number as stored, without binary noise, never rounded further.
+    """Return a spreadsheet number's text as stored, without binary noise, never rounded.
 
     A spreadsheet holds 15 significant digits: ``86.98`` stays ``86.98``,
     ``4.958939`` stays ``4.958939``, ``96.16999999999999`` (the double nearest a
@@ -408,7 +408,7 @@ def _read_excel(
 def _formulas_without_values(
     data: bytes, title: str, empty: set[tuple[int, int]]
 ) -> tuple[tuple[int, int, str], ...]:
-    """Formula cells that read as empty: the workbook was saved without computing them."""
+    """Return the formula cells that read as empty (saved without computing them)."""
     import openpyxl
 
     try:
@@ -478,7 +478,7 @@ def _classify(label: str) -> str | None:
 
 
 def _measure_column(index: str, label: str, year: int | None, col: int) -> MeasureColumn | None:
-    """The canonical measure a wide table's column header names, if the catalogue knows it."""
+    """Return the canonical measure a wide table's column header names, if known."""
     from parstats.measures import measures, name_key, resolve
 
     text = label.strip()
@@ -643,7 +643,7 @@ def parse_score(text: str) -> float:
 
 
 def published_number(text: str) -> str:
-    """The text of a number cell as published, with ``.`` as the decimal point.
+    """Return a number cell's text as published, with ``.`` as the decimal point.
 
     The digits are kept (``"86,980"`` -> ``"86.980"``); only a cell with
     thousands separators is read as a number and written in its shortest form.
@@ -739,9 +739,8 @@ def _check_plain(ctx: _Context, text: str, what: str, line: int) -> None:
 
 
 def _province(ctx: _Context, name: str, line: int) -> tuple[str, str | None]:
-    from parstats.provinces import resolve
-
     from parstats.indices import is_aggregate_label
+    from parstats.provinces import resolve
 
     if is_aggregate_label(name):
         ctx.aggregates.add(name)
@@ -785,13 +784,14 @@ def _value(ctx: _Context, measure: Measure, year: int, published: str, text: str
 
 
 def _add(ctx: _Context, province: str, code: str | None, year: int, published: str,
-         measure: Measure, value: str, source: str, snippet: str, kind: str, line: int) -> None:
+         measure: Measure, value: str, source: str, snippet: str, kind: str, line: int,
+         cell: str) -> None:
     key = (code or province, year, measure.id)
     if key in ctx.seen:
         what = "province-year" if measure.kind in ("score", "rank") else (
             f"province-year-measure ({measure.id})")
         ctx.fail(f"duplicate {what}: {province} {year} already on row {ctx.seen[key]}", line,
-                 None)
+                 cell)
     ctx.seen[key] = line
     ctx.out.append(
         RawRow(
@@ -838,14 +838,13 @@ def _wide_row(ctx: _Context, i: int, row: tuple[str, ...]) -> bool:
     _check_plain(ctx, name, "province", lineno)
     province, code = _province(ctx, name, lineno)
     year = ctx.year
-    if year is None:  # pragma: no cover - checked by import_table
-        ctx.fail("--year is required for a wide table", lineno)
+    assert year is not None and ctx.source is not None  # checked by parse_rows
     parts = [f"{h.labels[h.province_col]}={name!r}"] + [
         f"{h.labels[c]}={t!r}" for c, _, _, t in texts if t
     ]
     snippet = (f"{ctx.where} row {lineno}: " + " | ".join(parts)
                + f" (file sha256 {ctx.cells.sha256})")
-    for c, written, kind, text in texts:
+    for c, written, _kind, text in texts:
         if not text:
             continue
         _check_plain(ctx, text, "cell", lineno)
@@ -854,9 +853,8 @@ def _wide_row(ctx: _Context, i: int, row: tuple[str, ...]) -> bool:
             ctx.fail(f"aggregate row {name!r} has a rank; aggregates are not ranked", lineno,
                      text)
         value = _value(ctx, measure, year, written, text, lineno, h.labels[c])
-        assert ctx.source is not None and ctx.kind is not None
-        _add(ctx, province, code, year, written, measure, value, ctx.source, snippet, ctx.kind,
-             lineno)
+        _add(ctx, province, code, year, written, measure, value, ctx.source, snippet,
+             ctx.kind or source_kind(ctx.source), lineno, name)
     return True
 
 
@@ -885,6 +883,8 @@ def _long_row(ctx: _Context, i: int, row: tuple[str, ...]) -> bool:
     year_text = _cell(row, h.year_col)
     if h.year_col is None:
         year = ctx.year
+        if year is None:
+            ctx.fail("no year: the table has no year column and no --year was given", lineno)
     elif not re.fullmatch(r"\d{4}(\.0+)?", year_text):
         ctx.fail("year must be a four-digit survey year", lineno, year_text)
     else:
@@ -915,7 +915,8 @@ def _long_row(ctx: _Context, i: int, row: tuple[str, ...]) -> bool:
     if extra:
         snippet += " [" + "; ".join(extra) + "]"
     _check_plain(ctx, snippet, "snippet", lineno)
-    _add(ctx, province, code, year, measure_text, measure, value, source, snippet, kind, lineno)
+    _add(ctx, province, code, year, measure_text, measure, value, source, snippet, kind, lineno,
+         name)
     return True
 
 
@@ -952,6 +953,13 @@ def parse_rows(
         the measure's scale, a missing province, a formula without a saved value,
         a control character, or no rows.
     """
+    if header.shape == "wide" and year is None:
+        raise InputError("--year is required: the table is one row per province "
+                         "(a wide table) and has no year column", path=cells.path)
+    if header.shape == "wide" and not source:
+        raise InputError(
+            "a source is required (--source): the report's title, publisher and address"
+        )
     where = f"{cells.path.name}" + (f" [{cells.sheet}]" if cells.sheet else "")
     ctx = _Context(cells, header, index, year, source,
                    kind or (source_kind(source) if source else None), file_name, where)
@@ -1022,7 +1030,7 @@ def _csv_text(rows: tuple[RawRow, ...]) -> str:
 
 
 def _root_of(directory: Path) -> Path:
-    """The project root of a ``data/raw/indices`` folder."""
+    """Return the project root of a ``data/raw/indices`` folder."""
     return directory.resolve().parents[2]
 
 
@@ -1039,6 +1047,17 @@ def _check_build_inputs(root: Path) -> None:
             "that first, or import with --no-rebuild (rebuild=False) and run `parstats build` "
             "later"
         ) from None
+
+
+def _agrees(a: Any, b: Any) -> bool:
+    """Whether two rows of the indices table hold the same figure."""
+    from parstats.precedence import agree, decimals
+
+    ta, tb = str(a["value_text"]).split("\n")[0], str(b["value_text"]).split("\n")[0]
+    try:
+        return agree(float(ta), decimals(ta), float(tb), decimals(tb))
+    except ValueError:
+        return " ".join(ta.split()).casefold() == " ".join(tb.split()).casefold()
 
 
 def _conflicts_of(frame: pd.DataFrame, new_file: str) -> tuple[int, tuple[ImportConflict, ...]]:
@@ -1060,6 +1079,16 @@ def _conflicts_of(frame: pd.DataFrame, new_file: str) -> tuple[int, tuple[Import
             continue
         new = group.loc[mine]
         old = group.loc[~mine]
+        chosen = group.loc[group["preferred"]]
+        if len(chosen):  # only the values that disagree with the one used
+            used = chosen.iloc[0]
+            if new["preferred"].any():
+                old = old.loc[[not _agrees(used, r) for _, r in old.iterrows()]]
+            else:
+                new = new.loc[[not _agrees(used, r) for _, r in new.iterrows()]]
+                old = chosen
+            if old.empty or new.empty:
+                continue
         if new["preferred"].any():
             outcome = "replaced"
         elif old["preferred"].any():
@@ -1175,6 +1204,10 @@ def import_table(
     if [r.__dict__ for r in read_raw_file(target)] != [r.__dict__ for r in rows]:
         target.unlink()
         raise InputError("the written file does not read back identically; removed", path=target)
+    # The table just checked is the table of the files now on disk: the rebuild uses it.
+    from parstats.indices import _file_keys, _remember, _table_key
+
+    _remember(_table_key(_file_keys(directory)), frame)
     processed = None
     if rebuild:
         from parstats.build import build

@@ -1,4 +1,4 @@
-"""The vocabulary of index measures: one canonical id for every measure, whatever its published name.
+"""The vocabulary of index measures: one canonical id per measure, whatever its published name.
 
 Sources publish the same measure under several names (the PCI transparency
 sub-index is ``Tính minh bạch`` in 2010-2016, ``Transparency`` in 2013 and

@@ -338,6 +338,10 @@ def _index_rows(indices: pd.DataFrame | None, code: str) -> pd.DataFrame:
     columns = ("index", "series", "year", "measure", "value")
     if indices is None:
         return _empty(columns)
+    if "preferred" in indices.columns:  # one value per measure: parstats.indices.headline_rows
+        from parstats.indices import headline_rows
+
+        indices = headline_rows(indices)
     kinds = indices["measure_kind"] if "measure_kind" in indices.columns else indices["measure"]
     rows = indices[
         (indices["province_code"].astype("string") == code)

@@ -77,7 +77,7 @@ def utm_to_latlon(easting: float, northing: float, zone: int = ZONE) -> tuple[fl
 
 
 def polygons(geometry: dict) -> list[list[list[list[float]]]]:
-    """The geometry's polygons, each a list of rings."""
+    """Return the geometry's polygons, each a list of rings."""
     if geometry["type"] == "Polygon":
         return [geometry["coordinates"]]
     return list(geometry["coordinates"])
@@ -132,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         key = p["hc-key"]
         name = UNLABELLED.get(key)
         if name is None:
-            for candidate in (p.get("name"), p.get("woe-name"), *(p.get("alt-name") or "").split("|")):
+            spellings = (p.get("name"), p.get("woe-name"), *(p.get("alt-name") or "").split("|"))
+            for candidate in spellings:
                 try:
                     name = resolve(candidate).name_vi if candidate else None
                 except Exception:  # noqa: BLE001 - try the next spelling

@@ -79,7 +79,8 @@ def test_raw_papi_import_is_recorded_with_its_input():
     rows = _raw_rows(PAPI_FILE)
     assert len(rows) == 21891  # every row of papi_subdimensions_2011_2024.csv
     assert {r["source_kind"] for r in rows} == {"official_dataset"}
-    assert all(r["source"].startswith("github:hnks-gh/ml-mcdm@035ed0137ea6 data/csv/") for r in rows)
+    prefix = "github:hnks-gh/ml-mcdm@035ed0137ea6 data/csv/"
+    assert all(r["source"].startswith(prefix) for r in rows)
 
 
 # --------------------------------------------------------------------------- table
@@ -586,7 +587,9 @@ def test_one_canonical_measure_whatever_name_the_source_printed(frame):
     assert poverty["preferred"].sum() == 1
     pci = frame.loc[(frame["index"] == "PCI") & (frame["measure_id"] == "transparency")]
     assert set(pci["measure"]) == {
-        "sub-index: Tính minh bạch", "sub-index: Transparency", "sub-index: Sub-Index 3: Transparency"
+        "sub-index: Tính minh bạch",
+        "sub-index: Transparency",
+        "sub-index: Sub-Index 3: Transparency",
     }
     assert set(pci["measure_label"]) == {"PCI sub-index: Transparency and access to information"}
     weighted = frame.loc[(frame["index"] == "PAPI") & (frame["year"] == 2019)
@@ -597,7 +600,8 @@ def test_one_canonical_measure_whatever_name_the_source_printed(frame):
 def test_non_measures_are_flagged_and_not_sub_indices(frame):
     chua = frame.loc[frame["measure"] == "sub-index: Chưa có trọng số"]
     assert len(chua) == 4
-    assert set(chua["measure_kind"]) == {"total"} and set(chua["measure_id"]) == {"total_unweighted"}
+    assert set(chua["measure_kind"]) == {"total"}
+    assert set(chua["measure_id"]) == {"total_unweighted"}
     sub_indices = set(frame.loc[frame["measure_kind"] == "sub-index", "measure"])
     assert "sub-index: Chưa có trọng số" not in sub_indices
     not_measures = frame.loc[~frame["is_measure"]]

@@ -86,7 +86,7 @@ def register(subparsers: Any) -> None:
 
 
 def printable(text: object) -> str:
-    """Return ``text`` with control characters shown as escapes (``\\x1b``), never sent raw."""
+    r"""Return ``text`` with control characters shown as escapes (``\x1b``), never sent raw."""
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
 
 
