@@ -86,13 +86,20 @@ _PCI_SCORE = ("PCI", "score")
 
 
 def _load_indices(indices: pd.DataFrame | None) -> pd.DataFrame:
-    """Return the indices table (``parstats.indices.load()`` by default), published rows only."""
+    """Return the indices table (``parstats.indices.load()`` by default), published rows only.
+
+    Where the table says which of several figures is used by default (``preferred``,
+    settled by source precedence; an unresolved disagreement has none), only those
+    rows are kept, so a disagreement between sources is a missing value, not an error.
+    """
     if indices is None:
         from parstats.indices import load
 
         indices = load()
     if "origin" in indices.columns:
         indices = indices.loc[indices["origin"] == "published"]
+    if "preferred" in indices.columns:
+        indices = indices.loc[indices["preferred"].fillna(False).astype(bool)]
     return indices
 
 
