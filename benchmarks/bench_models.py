@@ -2,7 +2,11 @@
 
 Run: ``.venv/bin/python benchmarks/bench_models.py``. Prints one line per setting:
 clusters, weights, seconds for a full ``fit_ols(..., cov="wcr")`` (p-value and
-test-inversion interval of two coefficients) and the interval found.
+test-inversion interval of two coefficients) and the interval found. Then the CR1 fit
+under both small-sample conventions (``fixef_k="nested"``, the default, finds the fixed
+effects nested in the clusters; ``"full"`` does the same work and only counts
+differently), as a ratio in the same process, and the per-target ambition table and the
+family question on the seed plans (``data/raw/gold``).
 """
 
 from __future__ import annotations
@@ -57,5 +61,52 @@ def main() -> None:
             )
 
 
+def median_time(func, repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return float(np.median(times))
+
+
+def conventions() -> None:
+    df = panel()
+    fit = {"fe": ("province", "year"), "cluster": "province", "cov": "cluster"}
+    fit_ols(df, "y ~ x + z", **fit)  # warm-up
+    nested = median_time(lambda: fit_ols(df, "y ~ x + z", **fit))
+    full = median_time(lambda: fit_ols(df, "y ~ x + z", fixef_k="full", **fit))
+    print(
+        f"CR1 fit, N={len(df)}, G=63: nested {nested * 1e3:.1f} ms, full {full * 1e3:.1f} ms "
+        f"(ratio {nested / full:.2f})"
+    )
+
+
+def ambition_on_seeds() -> None:
+    from pathlib import Path
+
+    from parstats import ambition, analysis
+
+    gold = Path(__file__).resolve().parents[1] / "data" / "raw" / "gold"
+    t = pd.read_csv(gold / "targets.csv", dtype={"doc": "string"})
+    d = pd.read_csv(gold / "documents.csv", dtype={"doc": "string"})
+    t["target_no"] = t.groupby("doc").cumcount() + 1
+    for col in ("start", "end", "sentence", "heading"):
+        t[col] = pd.NA
+    ambition.ambition_by_target(t, d)  # warm-up (catalogue, benchmarks)
+    per_target = median_time(lambda: ambition.ambition_by_target(t, d), repeat=3)
+    families = median_time(lambda: ambition.ambition_by_family(t, d), repeat=3)
+    print(f"ambition_by_target, {len(t)} seed rows: {per_target:.3f} s")
+    print(f"ambition_by_family, seed plans: {families:.3f} s")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        start = time.perf_counter()
+        analysis.family_ambition_vs_index(targets=t, documents=d, B=999, n_sim=300)
+        print(f"family_ambition_vs_index (B=999, 300 power simulations): "
+              f"{time.perf_counter() - start:.2f} s")  # fmt: skip
+
+
 if __name__ == "__main__":
     main()
+    conventions()
+    ambition_on_seeds()

@@ -34,7 +34,30 @@ Two targets are compared only when indicator, level, unit and direction are all
 equal: a level (``attain``) is never compared with a yearly increase, and a
 percentage never with a count. Only rows of ``kind == "target"`` are measured;
 baselines feed the progress measure, equivalents are restatements. Anything that
-cannot be computed is NA, never 0.
+cannot be computed is NA, never 0, and says why in a ``*_reason`` column.
+
+**Peers** (:func:`peer_pool`) are, in addition, targets of *other* plans of the same
+kind of document (:func:`document_kind`: a province's multi-year programme, a
+province's annual plan, a department's or agency's plan) whose deadline is within
+:data:`PEER_YEAR_WINDOW` (1) year of the target's, each commitment counted once
+(restatements left out). A percentile or robust z needs at least :data:`MIN_PEERS`
+(3) peers; below that it is NA and ``peer_reason`` says how many there were.
+
+**One row per commitment**: a target restated in another section or an appendix of
+the same plan (:func:`restatements`) keeps its row, marked by ``restates_target_no``,
+and is left out of every summary, of every peer pool and of family scores.
+
+**National benchmarks** are the national programmes' targets shipped as
+``parstats/data/national_targets.csv`` (each row with its source address and quote;
+``NATIONAL_TARGETS_SOURCES.md``), plus any national document in the corpus: the
+national target *in force at the target's deadline* (:func:`national_benchmark`).
+
+**Families**: :func:`ambition_by_family` scores a plan's commitments per indicator
+family of the catalogue on scales comparable across plans (see there).
+
+**Keys**: :func:`plan_id` gives every document a readable id
+(``dak-lak_qd-3478_2021``); every table here carries it with the province and the
+plan period.
 """
 
 from __future__ import annotations
@@ -62,6 +85,19 @@ COPY_MIN_CHARS = 20
 """Texts shorter than this (after normalisation) are not compared: short spans match by chance."""
 COMPARE_KEY = ("indicator", "level", "unit", "direction")
 """Targets are comparable only when all of these are equal."""
+MIN_PEERS = 3
+"""Fewest peers a percentile or robust z rests on; with fewer it is NA, with the reason."""
+PEER_YEAR_WINDOW = 1
+"""A peer's deadline is at most this many years before or after the target's."""
+DOC_KINDS: tuple[str, ...] = (
+    "provincial_programme",
+    "provincial_annual_plan",
+    "department_plan",
+    "national",
+    "unknown",
+)
+"""Kinds of document (:func:`document_kind`); peers come from documents of the same kind."""
+NATIONAL_FILE = "national_targets.csv"
 
 _AGREES = {
     "higher": frozenset({"ge", "gt", "eq", "range"}),
@@ -170,27 +206,391 @@ def _isna(value: Any) -> bool:
     return value is None or bool(pd.isna(value))
 
 
+# --------------------------------------------------------------------------- keys and kinds
+
+
+def plan_id(
+    province: str | None,
+    doc_type: str | None,
+    doc_number: str | None,
+    issued: str | None,
+    period_start: int | None = None,
+) -> str:
+    """Return a readable plan id: province slug, document type and number, year.
+
+    ``plan_id("Đắk Lắk", "QĐ", "3478/QĐ-UBND", "2021-12-10")`` is
+    ``"dak-lak_qd-3478_2021"``. The number is the leading digits of ``doc_number``
+    (left out when unknown: ``"tay-ninh_kh_2023"``); the year is the issue year, else
+    ``period_start``, else ``"na"``; the type is ``"doc"`` when unknown. A national
+    document's province slug is ``national``. ASCII only, so the id is also a file
+    name. Two documents may share it: :func:`plan_keys` makes ids unique.
+    """
+    from parstats.vn import slugify
+
+    place = "national" if province in (None, NATIONAL) or _isna(province) else slugify(province)
+    kind = "doc" if _isna(doc_type) or not str(doc_type).strip() else slugify(str(doc_type))
+    number = None
+    if not _isna(doc_number):
+        import re
+
+        found = re.match(r"\s*(\d+)", str(doc_number))
+        number = found.group(1) if found else None
+    year = None
+    if not _isna(issued):
+        import re
+
+        found = re.match(r"\s*(\d{4})", str(issued))
+        year = found.group(1) if found else None
+    if year is None and not _isna(period_start):
+        year = str(int(period_start))
+    return f"{place}_{kind}{'' if number is None else '-' + number}_{year or 'na'}"
+
+
+def document_kind(
+    province: str | None,
+    issuer: str | None,
+    period_start: int | None,
+    period_end: int | None,
+) -> str:
+    """Return the kind of a document, from the documents table only.
+
+    * ``national``: the document's province is ``national``;
+    * ``department_plan``: the issuer is not the provincial People's Committee
+      (*UBND tỉnh / Ủy ban nhân dân tỉnh*), e.g. *Sở Tư pháp tỉnh Tây Ninh*;
+    * ``provincial_programme``: issued by the People's Committee for a period of two
+      years or more (*chương trình*, *kế hoạch giai đoạn*);
+    * ``provincial_annual_plan``: issued by the People's Committee for one year;
+    * ``unknown``: issuer or period unknown.
+    """
+    from parstats.vn import fold
+
+    if province == NATIONAL:
+        return "national"
+    if _isna(issuer) or _isna(period_start) or _isna(period_end):
+        return "unknown"
+    folded = fold(nfc(str(issuer))).lower()
+    if not ("ubnd" in folded or "uy ban nhan dan" in folded):
+        return "department_plan"
+    return (
+        "provincial_annual_plan"
+        if int(period_end) == int(period_start)
+        else ("provincial_programme")
+    )
+
+
+def plan_keys(documents: pd.DataFrame) -> pd.DataFrame:
+    """Return the keys researchers join on, one row per document.
+
+    Columns: ``doc``, ``plan_id`` (:func:`plan_id`; a collision is broken by
+    appending the first eight characters of the document's hash part, in ``doc``
+    order), ``province``, ``province_code``, ``period_start``, ``period_end``,
+    ``doc_kind`` (:func:`document_kind`). Deterministic.
+    """
+    import pandas as pd
+
+    cols = ["doc", "province", "province_code", "issuer", "doc_type", "doc_number", "issued",
+            "period_start", "period_end"]  # fmt: skip
+    docs = documents.reindex(columns=cols).drop_duplicates("doc").sort_values("doc")
+    docs = docs.reset_index(drop=True)
+    ids = [
+        plan_id(r.province, r.doc_type, r.doc_number, r.issued, r.period_start)
+        for r in docs.itertuples(index=False)
+    ]
+    seen: dict[str, int] = {}
+    for i in ids:
+        seen[i] = seen.get(i, 0) + 1
+    unique = [
+        i if seen[i] == 1 else f"{i}_{str(d).split('_')[-1][:8]}"
+        for i, d in zip(ids, docs["doc"], strict=True)
+    ]
+    kinds = [
+        document_kind(r.province, r.issuer, r.period_start, r.period_end)
+        for r in docs.itertuples(index=False)
+    ]
+    out = pd.DataFrame(
+        {
+            "doc": docs["doc"].astype("string"),
+            "plan_id": pd.array(unique, dtype="string"),
+            "province": docs["province"].astype("string"),
+            "province_code": docs["province_code"].astype("string"),
+            "period_start": pd.to_numeric(docs["period_start"]).astype("Int64"),
+            "period_end": pd.to_numeric(docs["period_end"]).astype("Int64"),
+            "doc_kind": pd.array(kinds, dtype="string"),
+        }
+    )
+    return out
+
+
+# --------------------------------------------------------------------------- restatements
+
+
+RESTATEMENT_KEY = ("indicator", "level", "unit", "direction", "comparator", "value",
+                   "value_high", "year")  # fmt: skip
+"""A target restates an earlier one of the same document when all of these are equal."""
+
+
+def restatements(targets: pd.DataFrame) -> pd.DataFrame:
+    """Link each target restated in the same plan to its first statement.
+
+    A ``kind == "target"`` row restates the first earlier target row (lowest
+    ``target_no``) of the same document with the same indicator, level, unit,
+    direction, comparator, value(s) and deadline (:data:`RESTATEMENT_KEY`; missing
+    values are equal to each other): the same commitment written again in another
+    section, a task list or an appendix (Đắk Lắk's plan repeats its online-service
+    block under procedures and under e-government). The targets table keeps both
+    rows; summaries count the commitment once.
+
+    Returns
+    -------
+    DataFrame
+        ``doc``, ``target_no``, ``restates_target_no``: one row per restating
+        target, sorted; empty when nothing is restated. Pure: depends on
+        ``targets`` only.
+    """
+    import pandas as pd
+
+    rows = targets.loc[targets["kind"] == "target", ["doc", "target_no", *RESTATEMENT_KEY]]
+    rows = rows.sort_values(["doc", "target_no"], kind="stable")
+    key = (
+        rows[list(RESTATEMENT_KEY)]
+        .astype(object)
+        .where(rows[list(RESTATEMENT_KEY)].notna(), "<NA>")
+    )
+    first: dict[tuple, int] = {}
+    out = []
+    for doc, no, k in zip(rows["doc"], rows["target_no"], key.itertuples(index=False, name=None),
+                          strict=True):  # fmt: skip
+        if _isna(k[0]) or k[0] == "<NA>":
+            continue  # an unknown indicator is never the same commitment
+        full = (doc, *k)
+        if full in first:
+            out.append((doc, int(no), first[full]))
+        else:
+            first[full] = int(no)
+    frame = pd.DataFrame(out, columns=["doc", "target_no", "restates_target_no"])
+    return frame.astype({"doc": "string", "target_no": "Int64", "restates_target_no": "Int64"})
+
+
+# --------------------------------------------------------------------------- national benchmarks
+
+
+_NATIONAL_COLUMNS = {
+    "programme_id": "string", "programme": "string", "issued": "Int64", "period_start": "Int64",
+    "period_end": "Int64", "precedence": "Int64", "indicator": "string", "level": "string",
+    "year": "Int64", "value": "Float64", "comparator": "string", "unit": "string",
+    "direction": "string", "source_url": "string", "quote": "string", "note": "string",
+}  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _read_national() -> Any:
+    import pandas as pd
+
+    from parstats.errors import InputError
+    from parstats.paths import package_data
+
+    path = package_data(NATIONAL_FILE)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    if list(frame.columns) != list(_NATIONAL_COLUMNS):
+        raise InputError(f"expected columns {list(_NATIONAL_COLUMNS)}", path=path,
+                         value=list(frame.columns))  # fmt: skip
+    cat = indicators()
+    checks = {"comparator": COMPARATORS, "unit": UNITS, "direction": DIRECTIONS, "level": LEVELS}
+    for i, row in frame.iterrows():
+        line = int(i) + 2
+        for col in ("programme_id", "indicator", "level", "year", "value", "source_url", "quote"):
+            if not row[col].strip():
+                raise InputError(f"{col} is empty (every benchmark needs it)", path=path,
+                                 line=line)  # fmt: skip
+        if row["indicator"] not in cat:
+            raise InputError("unknown indicator code (see indicators.csv)", path=path,
+                             line=line, value=row["indicator"])  # fmt: skip
+        if row["unit"] != cat[row["indicator"]].unit:
+            raise InputError(f"unit differs from the catalogue's {cat[row['indicator']].unit!r}",
+                             path=path, line=line, value=row["unit"])  # fmt: skip
+        for col, allowed in checks.items():
+            if row[col] not in allowed:
+                raise InputError(f"{col} must be one of {allowed}", path=path, line=line,
+                                 value=row[col])  # fmt: skip
+        if not row["source_url"].startswith(("http://", "https://")):
+            raise InputError("source_url must be a web address", path=path, line=line,
+                             value=row["source_url"])  # fmt: skip
+    frame = frame.replace({"": pd.NA})
+    for col, dtype in _NATIONAL_COLUMNS.items():
+        frame[col] = pd.to_numeric(frame[col]) if dtype in ("Int64", "Float64") else frame[col]
+        frame[col] = frame[col].astype(dtype)
+    return frame
+
+
+def load_national_targets() -> pd.DataFrame:
+    """Return the national benchmarks shipped with parstats (``national_targets.csv``).
+
+    One row per national programme, indicator, level and milestone year: the
+    programme (``programme_id``, ``programme``, ``issued``, the period it governs
+    ``period_start``-``period_end``, ``precedence``), the target (``indicator``,
+    ``level``, ``year``, ``value``, ``comparator``, ``unit``, ``direction``) and where
+    it was read (``source_url``, ``quote``, ``note``). How it was compiled and what
+    was looked for and not found: ``parstats/data/NATIONAL_TARGETS_SOURCES.md``.
+
+    Raises
+    ------
+    InputError
+        A row without source or quote, an unknown indicator, a unit that differs
+        from the catalogue's, or a value outside the closed vocabularies.
+    """
+    return _read_national().copy()
+
+
+def _benchmarks(frame: pd.DataFrame, national: pd.DataFrame | None) -> pd.DataFrame:
+    """Return the national rows to compare with: the shipped table and national documents.
+
+    A national document of the corpus becomes a programme whose id is its ``doc``,
+    governing its own period, ahead of the shipped table (``precedence`` 0).
+    """
+    import pandas as pd
+
+    table = load_national_targets() if national is None else national.copy()
+    cat = indicators()
+    table["better"] = [cat[i].better if i in cat else pd.NA for i in table["indicator"]]
+    table["commitment"] = pd.array(
+        [
+            _na(commitment(v, None, c, b if isinstance(b, str) else None))
+            for v, c, b in zip(table["value"], table["comparator"], table["better"], strict=True)
+        ],
+        dtype="Float64",
+    )
+    docs = frame.loc[frame["_national"] & frame["commitment"].notna()]
+    if not docs.empty:
+        corpus = pd.DataFrame(
+            {
+                "programme_id": docs["doc"].astype("string"),
+                "programme": docs["doc"].astype("string"),
+                "period_start": docs["period_start"].astype("Int64"),
+                "period_end": docs["period_end"].astype("Int64"),
+                "precedence": pd.array([0] * len(docs), dtype="Int64"),
+                "indicator": docs["indicator"], "level": docs["level"], "unit": docs["unit"],
+                "direction": docs["direction"], "year": docs["year"].astype("Int64"),
+                "commitment": docs["commitment"], "better": docs["better"],
+                "source_url": pd.array([pd.NA] * len(docs), dtype="string"),
+                "_order": docs["target_no"].astype("Int64"),
+            }
+        )  # fmt: skip
+        table = pd.concat([corpus, table.assign(_order=pd.NA)], ignore_index=True)
+    else:
+        table = table.assign(_order=pd.NA)
+    return table.loc[table["commitment"].notna() & table["year"].notna()].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class NationalMatch:
+    """The national target a plan target is compared with, or why there is none.
+
+    Attributes
+    ----------
+    programme
+        ``programme_id`` of the national document (``None`` when no match).
+    year, value
+        Its milestone year and committed value.
+    rule
+        ``same_year``, ``next_milestone`` or ``earlier_milestone`` (see
+        :func:`national_benchmark`).
+    source
+        The page it was read from (NA for a corpus document).
+    reason
+        Why there is no match (``None`` when there is one).
+    """
+
+    programme: str | None
+    year: int | None
+    value: float | None
+    rule: str | None
+    source: str | None
+    reason: str | None
+
+
+def national_benchmark(
+    indicator: str, level: str, unit: str, direction: str, year: int, benchmarks: pd.DataFrame
+) -> NationalMatch:
+    """Return the national target in force at a plan target's deadline ``year``.
+
+    Candidates have the same indicator, level, unit and direction and come from a
+    national document whose period covers ``year``. The document of lowest
+    ``precedence`` is used (corpus national documents first, then the PAR master
+    programmes, then the e-government texts; ``NATIONAL_TARGETS_SOURCES.md``), and
+    within it the **next milestone on or after** ``year`` (``same_year`` or
+    ``next_milestone``: the 2025 target for a deadline up to 2025, the 2030 one for
+    2026-2030); if it has none, its **latest milestone before** ``year``
+    (``earlier_milestone``: the nation had already committed to reach it). Ties go
+    to the first row. No candidate: ``reason`` says why.
+    """
+    same = benchmarks.loc[
+        (benchmarks["indicator"] == indicator)
+        & (benchmarks["unit"] == unit)
+        & (benchmarks["direction"] == direction)
+    ]
+    if same.empty:
+        return NationalMatch(None, None, None, None, None,
+                             f"no national target for {indicator}")  # fmt: skip
+    at_level = same.loc[same["level"] == level]
+    if at_level.empty:
+        levels = ", ".join(sorted(set(same["level"].dropna())))
+        return NationalMatch(None, None, None, None, None,
+                             f"national targets for {indicator} are at level {levels}, "
+                             f"not {level}")  # fmt: skip
+    in_force = at_level.loc[(at_level["period_start"] <= year) & (at_level["period_end"] >= year)]
+    if in_force.empty:
+        have = "; ".join(
+            f"{p} {int(a)}-{int(b)}"
+            for p, a, b in at_level[["programme_id", "period_start", "period_end"]]
+            .drop_duplicates()
+            .itertuples(index=False, name=None)
+        )
+        return NationalMatch(None, None, None, None, None,
+                             f"no national target for {indicator} ({level}) in force in "
+                             f"{year}; national programmes: {have}")  # fmt: skip
+    best = in_force["precedence"].min()
+    mine = in_force.loc[in_force["precedence"] == best]
+    mine = mine.loc[mine["programme_id"] == mine["programme_id"].iloc[0]]
+    later = mine.loc[mine["year"] >= year]
+    if not later.empty:
+        row = later.sort_values(["year", "_order"], kind="stable").iloc[0]
+        rule = "same_year" if int(row["year"]) == year else "next_milestone"
+    else:
+        row = mine.sort_values(["year", "_order"], ascending=[False, True], kind="stable").iloc[0]
+        rule = "earlier_milestone"
+    source = None if _isna(row["source_url"]) else str(row["source_url"])
+    return NationalMatch(str(row["programme_id"]), int(row["year"]), float(row["commitment"]),
+                         rule, source, None)  # fmt: skip
+
+
 # --------------------------------------------------------------------------- per-target frame
 
 
 def _commitments(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """Return the ``kind == "target"`` rows with province, catalogue fields and commitment."""
+    """Return the ``kind == "target"`` rows with plan keys, catalogue fields and commitment."""
     import pandas as pd
 
     cat = indicators()
-    docs = documents[["doc", "province"]].drop_duplicates("doc")
-    frame = targets.loc[targets["kind"] == "target"].merge(docs, on="doc", how="left")
+    keys = plan_keys(documents)
+    frame = targets.loc[targets["kind"] == "target"].copy()
+    frame["doc"] = frame["doc"].astype("string")
+    frame = frame.merge(keys, on="doc", how="left")
     frame = frame.sort_values(["doc", "target_no", "indicator"], kind="stable").reset_index(
         drop=True
     )
-    frame["better"] = pd.array(
-        [cat[i].better if isinstance(i, str) and i in cat else pd.NA for i in frame["indicator"]],
-        dtype="string",
-    )
-    frame["indicator_area"] = pd.array(
-        [cat[i].area if isinstance(i, str) and i in cat else pd.NA for i in frame["indicator"]],
-        dtype="string",
-    )
+
+    def from_cat(field: str) -> Any:
+        return pd.array(
+            [
+                getattr(cat[i], field) if isinstance(i, str) and i in cat else pd.NA
+                for i in frame["indicator"]
+            ],
+            dtype="string",
+        )
+
+    frame["better"] = from_cat("better")
+    frame["indicator_area"] = from_cat("area")
+    frame["family"] = from_cat("family")
     frame["commitment"] = pd.array(
         [
             commitment(v, vh, c, None if _isna(b) else b)
@@ -207,6 +607,10 @@ def _commitments(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame
     sign = frame["better"].map({"higher": 1.0, "lower": -1.0}).astype("Float64")
     frame["_score"] = frame["commitment"] * sign
     frame["_national"] = (frame["province"] == NATIONAL).fillna(False).astype(bool)
+    rest = restatements(targets)
+    frame["target_no"] = frame["target_no"].astype("Int64")
+    frame = frame.merge(rest, on=["doc", "target_no"], how="left")
+    frame["restated"] = frame["restates_target_no"].notna().astype("boolean")
     return frame
 
 
@@ -258,83 +662,166 @@ def _na(value: float | None) -> Any:
     return pd.NA if value is None else value
 
 
-def _national(frame: pd.DataFrame) -> pd.DataFrame:
-    """Attach the comparison with the national programme to provincial targets.
+def _why_not_comparable(row: Any) -> str | None:
+    """Why a target cannot be compared (``None`` when it can)."""
+    if _isna(row["indicator"]):
+        return "no catalogue indicator"
+    if _isna(row["commitment"]):
+        return "the comparator commits to nothing in the better direction (a cap on a good thing)"
+    if _isna(row["level"]):
+        return "no level of government"
+    if _isna(row["year"]):
+        return "no deadline"
+    return None
 
-    ``national_value`` is the commitment of the national target with the same
-    indicator, level, unit, direction and year (the first in document order if
-    the programme states it twice); ``gap_national = s * (commitment -
+
+def _national(frame: pd.DataFrame, national: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Attach the comparison with the national benchmark in force at each deadline.
+
+    ``national_value`` is the commitment of the national target chosen by
+    :func:`national_benchmark` (``national_programme``, ``national_year``,
+    ``national_rule``, ``national_source``); ``gap_national = s * (commitment -
     national_value)`` with ``s = +1`` if higher is better, ``-1`` otherwise
     (percentage points for shares, ranks for ranks; positive: more ambitious).
-    ``national_year`` is the earliest national deadline, same key, whose value is
-    at least as demanding as the province's; ``years_vs_national = year -
-    national_year`` (negative: the province asks for it earlier). NA for national
-    documents' own targets, when the corpus has no national document, or when no
-    national target matches.
+    ``national_year_as_demanding`` is the earliest national milestone (same
+    indicator, level, unit and direction, any programme) asking at least as much;
+    ``years_vs_national = year - national_year_as_demanding`` (negative: the province
+    asks for it earlier). NA for national documents' own targets, with
+    ``national_reason`` saying why for every other target without a gap.
     """
     import pandas as pd
 
-    key = list(COMPARE_KEY)
-    nat = frame.loc[frame["_national"] & frame["_score"].notna()]
-    nat = nat[[*key, "year", "doc", "target_no", "commitment", "_score"]]
+    bench = _benchmarks(frame, national)
     out = frame.copy()
-    out["national_doc"] = pd.array([pd.NA] * len(out), dtype="string")
-    out["national_value"] = pd.array([pd.NA] * len(out), dtype="Float64")
-    out["national_year"] = pd.array([pd.NA] * len(out), dtype="Int64")
-    groups = {k: g for k, g in nat.groupby(key, dropna=True, sort=False)}
-    for i, row in out.loc[~out["_national"] & out["_score"].notna()].iterrows():
-        k = tuple(row[c] for c in key)
-        if any(_isna(v) for v in k) or k not in groups:
-            continue
-        g = groups[k]
-        if not _isna(row["year"]):
-            same = g.loc[g["year"] == row["year"]]
-            if not same.empty:
-                first = same.sort_values(["doc", "target_no"]).iloc[0]
-                out.at[i, "national_value"] = first["commitment"]
-                out.at[i, "national_doc"] = first["doc"]
-        demanding = g.loc[(g["_score"] >= row["_score"]) & g["year"].notna()]
-        if not demanding.empty:
-            out.at[i, "national_year"] = int(demanding["year"].min())
+    n = len(out)
+    cols = {
+        "national_programme": ("string", []), "national_value": ("Float64", []),
+        "national_year": ("Int64", []), "national_rule": ("string", []),
+        "national_source": ("string", []), "national_reason": ("string", []),
+        "national_year_as_demanding": ("Int64", []),
+    }  # fmt: skip
+    key = list(COMPARE_KEY)
+    groups = {k: g for k, g in bench.groupby(key, dropna=True, sort=False)}
+    for _, row in out.iterrows():
+        vals = dict.fromkeys(cols)
+        if row["_national"]:
+            vals["national_reason"] = "a national document's own target"
+        elif (why := _why_not_comparable(row)) is not None:
+            vals["national_reason"] = why
+        else:
+            m = national_benchmark(
+                row["indicator"], row["level"], row["unit"], row["direction"], int(row["year"]),
+                bench,
+            )  # fmt: skip
+            vals.update(
+                national_programme=m.programme, national_value=m.value, national_year=m.year,
+                national_rule=m.rule, national_source=m.source, national_reason=m.reason,
+            )  # fmt: skip
+            g = groups.get(tuple(row[c] for c in key))
+            if g is not None:
+                sign = 1.0 if row["better"] == "higher" else -1.0
+                demanding = g.loc[g["commitment"] * sign >= row["_score"]]
+                if not demanding.empty:
+                    vals["national_year_as_demanding"] = int(demanding["year"].min())
+        for c in cols:
+            cols[c][1].append(pd.NA if vals[c] is None else vals[c])
+    for c, (dtype, values) in cols.items():
+        out[c] = pd.array(values if n else [], dtype=dtype)
     sign = out["better"].map({"higher": 1.0, "lower": -1.0}).astype("Float64")
     out["gap_national"] = (out["commitment"] - out["national_value"]) * sign
-    out["years_vs_national"] = (out["year"].astype("Int64") - out["national_year"]).astype("Int64")
+    out["years_vs_national"] = (
+        out["year"].astype("Int64") - out["national_year_as_demanding"]
+    ).astype("Int64")
     return out
 
 
-def _peer_measures(frame: pd.DataFrame, column: str, prefix: str) -> pd.DataFrame:
-    """Attach percentile and robust z of ``column`` among comparable provincial peers.
+def peer_pool(frame: pd.DataFrame, column: str = "_score") -> dict[tuple, list[tuple]]:
+    """Return the commitments peers are drawn from, by comparison key.
 
-    Peers of a target are the provincial (not national) targets of *other*
-    documents (another plan of the same province included) with the same
-    indicator, level, unit and direction and a known ``column`` value, whatever
-    their deadline: a 2025 and a 2030 target are both peers (the progress per
-    year is the deadline-adjusted comparison). Adds ``{prefix}_n_peers``, ``{prefix}_percentile``,
-    ``{prefix}_robust_z``; for ``prefix == "peer"`` the count is ``n_peers`` and
-    ``n_peer_docs`` and ``peer_median`` are added too.
+    Keys are (indicator, level, unit, direction, doc_kind); values are
+    ``(doc, year, value)`` of every provincial (not national) target with a known
+    ``column`` and deadline that is not a restatement (:func:`restatements`): each
+    commitment once.
+    """
+    pool: dict[tuple, list[tuple]] = {}
+    cols = [*COMPARE_KEY, "doc_kind", "doc", "year", column, "_national", "restated"]
+    for *k, doc, year, x, national, restated in (
+        frame[cols].astype(object).itertuples(index=False, name=None)
+    ):
+        if national or restated is True or _isna(x) or _isna(year) or any(_isna(v) for v in k):
+            continue
+        pool.setdefault(tuple(k), []).append((doc, int(year), float(x)))
+    return pool
+
+
+def _peer_measures(frame: pd.DataFrame, column: str, prefix: str) -> pd.DataFrame:
+    """Attach percentile and robust z of ``column`` among peers that are peers.
+
+    Peers of a target (:func:`peer_pool`) are the commitments of *other* documents
+    (another plan of the same province included) of the same kind
+    (:func:`document_kind`), with the same indicator, level, unit and direction, a
+    deadline within :data:`PEER_YEAR_WINDOW` year of the target's and a known
+    ``column`` value, restatements left out. With fewer than :data:`MIN_PEERS`
+    peers the percentile, z and median are NA and ``{prefix}_reason`` says how many
+    there were. Adds ``{prefix}_n_peers`` (``n_peers`` for ``prefix == "peer"``, with
+    ``n_peer_docs``, ``peer_median``), ``{prefix}_percentile``, ``{prefix}_robust_z``,
+    ``{prefix}_reason``.
     """
     import pandas as pd
 
-    cols = [*COMPARE_KEY, "doc", column, "_national"]
-    records = list(frame[cols].astype(object).itertuples(index=False, name=None))
-    pool: dict[tuple, list[tuple[str, float]]] = {}
-    for *k, doc, x, national in records:
-        if not national and not _isna(x) and not any(_isna(v) for v in k):
-            pool.setdefault(tuple(k), []).append((doc, float(x)))
-    n_peers, n_docs, pct, z, med = [], [], [], [], []
-    for *k, doc, x, _ in records:
-        comparable = not _isna(x) and not any(_isna(v) for v in k)
-        peers = [(d, y) for d, y in pool.get(tuple(k), []) if d != doc] if comparable else []
-        ys = [y for _, y in peers]
-        n_peers.append(len(ys) if comparable else pd.NA)
-        n_docs.append(len({d for d, _ in peers}) if comparable else pd.NA)
-        pct.append(_na(peer_percentile(float(x), ys)) if ys else pd.NA)
-        z.append(_na(robust_z(float(x), ys)) if ys else pd.NA)
-        med.append(_median(ys) if ys else pd.NA)
+    pool = peer_pool(frame, column)
+    cols = [*COMPARE_KEY, "doc_kind", "doc", "year", column, "_national"]
+    n_peers, n_docs, pct, z, med, reasons = [], [], [], [], [], []
+    whys = [
+        "a national document's own target" if nat else _why_not_comparable(r)
+        for nat, (_, r) in zip(frame["_national"], frame.iterrows(), strict=True)
+    ]
+    for (*k, kind, doc, year, x, _), why in zip(
+        frame[cols].astype(object).itertuples(index=False, name=None), whys, strict=True
+    ):
+        if why is None and _isna(x):
+            why = "no baseline to measure progress from" if prefix == "progress" else "no value"
+        if why is None and _isna(kind):
+            why = "document kind unknown"
+        if why is not None:
+            n_peers.append(pd.NA)
+            n_docs.append(pd.NA)
+            pct.append(pd.NA)
+            z.append(pd.NA)
+            med.append(pd.NA)
+            reasons.append(why)
+            continue
+        y = int(year)
+        peers = [
+            (d, v)
+            for d, py, v in pool.get((*k, kind), [])
+            if d != doc and abs(py - y) <= PEER_YEAR_WINDOW
+        ]
+        ys = [v for _, v in peers]
+        n_peers.append(len(ys))
+        n_docs.append(len({d for d, _ in peers}))
+        if len(ys) >= MIN_PEERS:
+            pct.append(_na(peer_percentile(float(x), ys)))
+            zz = robust_z(float(x), ys)
+            z.append(_na(zz))
+            med.append(_median(ys))
+            reasons.append(
+                None if zz is not None else "robust z undefined: every peer sets the same value"
+            )
+        else:
+            pct.append(pd.NA)
+            z.append(pd.NA)
+            med.append(pd.NA)
+            reasons.append(
+                f"{len(ys)} peer(s) of {MIN_PEERS} needed: {kind.replace('_', ' ')}s with "
+                f"{k[0]} ({k[1]}, {k[2]}, {k[3]}) due {y - PEER_YEAR_WINDOW}-"
+                f"{y + PEER_YEAR_WINDOW}"
+            )
     out = frame.copy()
     out["n_peers" if prefix == "peer" else f"{prefix}_n_peers"] = pd.array(n_peers, dtype="Int64")
     out[f"{prefix}_percentile"] = pd.array(pct, dtype="Float64")
     out[f"{prefix}_robust_z"] = pd.array(z, dtype="Float64")
+    out[f"{prefix}_reason"] = pd.array(reasons, dtype="string")
     if prefix == "peer":
         out["n_peer_docs"] = pd.array(n_docs, dtype="Int64")
         sign = out["better"].map({"higher": 1.0, "lower": -1.0}).astype("Float64")
@@ -471,10 +958,11 @@ def _per_target(
     documents: pd.DataFrame,
     threshold: float = COPY_THRESHOLD,
     min_chars: int = COPY_MIN_CHARS,
+    national: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     frame = _commitments(targets, documents)
     frame = _baselines(frame, targets)
-    frame = _national(frame)
+    frame = _national(frame, national)
     frame = _peer_measures(frame, "_score", "peer")
     frame = _peer_measures(frame, "progress_per_year", "progress")
     return _copy_columns(frame, threshold, min_chars)
@@ -484,10 +972,18 @@ _OUTPUT = {
     "doc": "string",
     "target_no": "Int64",
     "indicator": "string",
+    "plan_id": "string",
     "start": "Int64",
     "province": "string",
+    "province_code": "string",
+    "period_start": "Int64",
+    "period_end": "Int64",
+    "doc_kind": "string",
+    "restates_target_no": "Int64",
+    "restated": "boolean",
     "area": "string",
     "indicator_area": "string",
+    "family": "string",
     "unit": "string",
     "level": "string",
     "direction": "string",
@@ -497,22 +993,28 @@ _OUTPUT = {
     "value_high": "Float64",
     "better": "string",
     "commitment": "Float64",
-    "national_doc": "string",
+    "national_programme": "string",
+    "national_year": "Int64",
     "national_value": "Float64",
     "gap_national": "Float64",
-    "national_year": "Int64",
+    "national_rule": "string",
+    "national_source": "string",
+    "national_reason": "string",
+    "national_year_as_demanding": "Int64",
     "years_vs_national": "Int64",
     "n_peers": "Int64",
     "n_peer_docs": "Int64",
     "peer_median": "Float64",
     "peer_percentile": "Float64",
     "peer_robust_z": "Float64",
+    "peer_reason": "string",
     "baseline_value": "Float64",
     "baseline_year": "Int64",
     "progress_per_year": "Float64",
     "progress_n_peers": "Int64",
     "progress_percentile": "Float64",
     "progress_robust_z": "Float64",
+    "progress_reason": "string",
     "copy_similarity": "Float64",
     "copied_from": "string",
     "copied": "boolean",
@@ -525,6 +1027,7 @@ def ambition_by_target(
     documents: pd.DataFrame,
     threshold: float = COPY_THRESHOLD,
     min_chars: int = COPY_MIN_CHARS,
+    national: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the ambition measures of every target (``kind == "target"``), one row each.
 
@@ -534,23 +1037,31 @@ def ambition_by_target(
         The ``targets`` and ``documents`` tables (``docs/ARCHITECTURE.md``).
     threshold, min_chars
         Copy threshold and minimum text length (:func:`copying`).
+    national
+        National benchmarks (:func:`load_national_targets`' columns); the shipped
+        table by default. National documents of the corpus are added to them.
 
     Returns
     -------
     DataFrame
-        Columns of :data:`SCHEMA`, sorted by ``doc``, ``target_no``, ``indicator``.
-        Measures and what they need:
+        Columns of :data:`SCHEMA`, sorted by ``doc``, ``target_no``, ``indicator``:
+        keys (``plan_id``, province, period, ``doc_kind``), the restatement mark
+        (``restates_target_no``, ``restated``), the indicator's ``family``, then the
+        measures and what they need:
 
         * ``commitment``: :func:`commitment`; NA for an unknown indicator or a
           comparator against the better direction.
-        * ``national_value``, ``gap_national``, ``national_year``,
-          ``years_vs_national``: see the national comparison below; NA without a
-          national document or a matching national target.
+        * ``national_programme``, ``national_year``, ``national_value``,
+          ``gap_national``, ``national_rule``, ``national_source``: the national
+          target in force at the deadline (:func:`national_benchmark`);
+          ``national_reason`` says why when there is none.
         * ``n_peers``, ``n_peer_docs``, ``peer_median``, ``peer_percentile``,
-          ``peer_robust_z``: the commitment among comparable targets of other
-          provincial plans (:func:`peer_percentile`, :func:`robust_z`);
-          ``n_peers`` is 0 when the target is comparable but no other plan sets
-          it, NA when it has no commitment or no level.
+          ``peer_robust_z``: the commitment among peers (same kind of document,
+          deadline within a year, each commitment once: :func:`peer_pool`;
+          :func:`peer_percentile`, :func:`robust_z`); ``n_peers`` is always shown
+          for a comparable target (0 when no other plan sets it), NA when it has no
+          commitment, level or deadline; the percentile, z and median need
+          :data:`MIN_PEERS` peers, ``peer_reason`` says why they are NA.
         * ``baseline_value``, ``baseline_year``, ``progress_per_year``: the plan's
           own latest earlier baseline (same indicator, level, unit, direction) and
           :func:`progress_per_year`; ``progress_*`` rank it among peers with a
@@ -558,15 +1069,14 @@ def ambition_by_target(
         * ``copy_similarity``, ``copied_from``, ``copied``,
           ``copied_from_national``: :func:`copying`.
 
-        National comparison: ``national_value`` is the national target with the
-        same indicator, level, unit, direction and year; ``gap_national =
-        s * (commitment - national_value)``, ``s = +1`` if higher is better,
-        ``-1`` if lower (percentage points or ranks; positive = more ambitious).
-        ``national_year`` is the earliest national deadline (same key) asking at
-        least as much; ``years_vs_national = year - national_year`` (negative =
+        National comparison: ``gap_national = s * (commitment - national_value)``,
+        ``s = +1`` if higher is better, ``-1`` if lower (percentage points or
+        ranks; positive = more ambitious). ``national_year_as_demanding`` is the
+        earliest national milestone (same key) asking at least as much;
+        ``years_vs_national = year - national_year_as_demanding`` (negative =
         earlier than the nation).
     """
-    frame = _per_target(targets, documents, threshold, min_chars)
+    frame = _per_target(targets, documents, threshold, min_chars, national)
     return typed_frame(frame, _OUTPUT)
 
 
@@ -629,10 +1139,13 @@ class GroupSummary:
     """Specificity, coverage and ambition of a set of targets (a plan, an area, a period).
 
     Counts are real counts (0 when there is nothing); shares and medians over an
-    empty set are NA. ``n_*`` count target rows unless said otherwise.
+    empty set are NA. ``n_*`` count commitments: a target restated in the same plan
+    (:func:`restatements`) is counted once, and ``n_restated`` says how many rows were
+    left out as restatements.
     """
 
     n_targets: int
+    n_restated: int
     n_indicators: int
     share_with_deadline: Any
     share_with_level: Any
@@ -654,7 +1167,8 @@ def summarise(frame: pd.DataFrame) -> GroupSummary:
 
     * ``share_with_deadline``, ``share_with_level``, ``share_with_baseline``:
       share of target rows with a ``year``, a ``level``, a baseline.
-    * ``median_peer_percentile``, ``median_peer_robust_z``: over targets with peers.
+    * ``median_peer_percentile``, ``median_peer_robust_z``: over targets with a
+      percentile (at least :data:`MIN_PEERS` peers); ``n_with_peers`` counts them.
     * ``mean_gap_national_pp`` (percent targets) and ``mean_gap_national_ranks``
       (rank targets) are kept apart: units are never mixed.
     * ``share_texts_copied``: distinct (document, text) pairs long enough to
@@ -662,6 +1176,9 @@ def summarise(frame: pd.DataFrame) -> GroupSummary:
     """
     import pandas as pd
 
+    n_restated = int(frame["restated"].fillna(False).sum()) if "restated" in frame else 0
+    if "restated" in frame:
+        frame = frame.loc[~frame["restated"].fillna(False).astype(bool)]
     n = len(frame)
 
     def share(mask: pd.Series) -> Any:
@@ -673,12 +1190,13 @@ def summarise(frame: pd.DataFrame) -> GroupSummary:
             return pd.NA
         return float(values.median() if how == "median" else values.mean())
 
-    with_peers = frame.loc[frame["n_peers"].fillna(0) > 0]
+    with_peers = frame.loc[frame["peer_percentile"].notna()]
     texts = frame.loc[frame["copy_similarity"].notna()].drop_duplicates(["doc", "_text"])
     n_texts = len(texts)
     gap = frame["gap_national"]
     return GroupSummary(
         n_targets=n,
+        n_restated=n_restated,
         n_indicators=int(frame["indicator"].nunique()),
         share_with_deadline=share(frame["year"].notna()),
         share_with_level=share(frame["level"].notna()),
@@ -700,6 +1218,7 @@ def summarise(frame: pd.DataFrame) -> GroupSummary:
 
 _SUMMARY_TYPES = {
     "n_targets": "Int64",
+    "n_restated": "Int64",
     "n_indicators": "Int64",
     "share_with_deadline": "Float64",
     "share_with_level": "Float64",
@@ -720,7 +1239,7 @@ _SUMMARY_TYPES = {
 _SUMMARY_INPUTS = [
     "doc", "area", "indicator", "unit", "year", "level", "baseline_value", "n_peers",
     "peer_percentile", "peer_robust_z", "gap_national", "years_vs_national",
-    "copy_similarity", "copied", "copied_from_national", "_text",
+    "copy_similarity", "copied", "copied_from_national", "_text", "restated",
 ]  # fmt: skip
 
 
@@ -745,18 +1264,15 @@ def _summaries(frame: pd.DataFrame, groups: pd.DataFrame, on: list[str]) -> pd.D
 
 
 def _documents(documents: pd.DataFrame) -> pd.DataFrame:
-    import pandas as pd
-
-    cols = ["doc", "province", "province_code", "period_start", "period_end"]
-    docs = documents.reindex(columns=cols).drop_duplicates("doc").sort_values("doc")
-    for col in ("doc", "province", "province_code"):
-        docs[col] = docs[col].astype("string")
-    for col in ("period_start", "period_end"):
-        docs[col] = pd.to_numeric(docs[col]).astype("Int64")
-    return docs.reset_index(drop=True)
+    keys = plan_keys(documents)
+    cols = ["doc", "plan_id", "province", "province_code", "period_start", "period_end",
+            "doc_kind"]  # fmt: skip
+    return keys[cols].reset_index(drop=True)
 
 
-def coverage(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def coverage(
+    targets: pd.DataFrame, documents: pd.DataFrame, *, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return specificity and catalogue coverage per document and reform area.
 
     One row per document and area of ``vocab.AREAS`` (every pair, so plans that
@@ -780,7 +1296,7 @@ def coverage(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
         Shares of the area's targets with a year, a level, a known baseline
         (:func:`ambition_by_target`); NA when ``n_targets == 0``.
     """
-    frame = _per_target(targets, documents)
+    frame = _per_target(targets, documents, national=national)
     return _coverage_frame(frame, documents)
 
 
@@ -790,6 +1306,7 @@ def _coverage_frame(frame: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFram
     cat = indicators()
     per_area = {a: {c for c, i in cat.items() if i.area == a} for a in AREAS}
     docs = _documents(documents)
+    frame = frame.loc[~frame["restated"].fillna(False).astype(bool)]
     rows = []
     for doc in docs["doc"]:
         in_doc = frame.loc[frame["doc"] == doc]
@@ -827,31 +1344,35 @@ def _coverage_frame(frame: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFram
     return out.astype(types)
 
 
-def ambition_by_area(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def ambition_by_area(
+    targets: pd.DataFrame, documents: pd.DataFrame, *, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return coverage and ambition per document and reform area.
 
     The columns of :func:`coverage`, then the ambition part of
     :class:`GroupSummary` (peers, national gaps, copying) over the area's targets.
     """
-    frame = _per_target(targets, documents)
+    frame = _per_target(targets, documents, national=national)
     cov = _coverage_frame(frame, documents)
     amb = _summaries(frame, cov[["doc", "area"]], ["doc", "area"])
     drop = [c for c in _SUMMARY_TYPES if c in cov.columns]
     return cov.merge(amb.drop(columns=drop), on=["doc", "area"], how="left")
 
 
-def ambition_by_document(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def ambition_by_document(
+    targets: pd.DataFrame, documents: pd.DataFrame, *, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return one row per document: specificity, coverage and ambition summaries.
 
-    Columns: ``doc``, ``province``, ``province_code``, ``period_start``,
-    ``period_end``, ``catalogue_covered`` (distinct catalogue indicators set),
+    Columns: ``doc``, ``plan_id``, ``province``, ``province_code``, ``period_start``,
+    ``period_end``, ``doc_kind``, ``catalogue_covered`` (distinct catalogue indicators set),
     ``catalogue_coverage`` (``catalogue_covered`` / catalogue size), then the
     fields of :class:`GroupSummary`. Every document appears, with
     ``n_targets == 0`` and NA shares if it sets no target.
     """
     import pandas as pd
 
-    frame = _per_target(targets, documents)
+    frame = _per_target(targets, documents, national=national)
     docs = _documents(documents)
     cat = set(indicators())
     covered = [
@@ -862,16 +1383,19 @@ def ambition_by_document(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.D
     return _summaries(frame, docs, ["doc"])
 
 
-def ambition_by_province_period(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+def ambition_by_province_period(
+    targets: pd.DataFrame, documents: pd.DataFrame, *, national: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return one row per province and plan period (``period_start``, ``period_end``).
 
     All documents of a province covering the same period are pooled (``n_docs``,
-    ``docs``); columns are those of :class:`GroupSummary` over their targets.
+    ``docs``, ``plan_ids``); columns are those of :class:`GroupSummary` over their
+    targets, each commitment once.
     Documents with an unknown period form their own group (NA period).
     """
     import pandas as pd
 
-    frame = _per_target(targets, documents)
+    frame = _per_target(targets, documents, national=national)
     docs = _documents(documents)
     keys = ["province", "period_start", "period_end"]
     frame = frame.merge(docs[["doc", "period_start", "period_end"]], on="doc", how="left")
@@ -881,11 +1405,13 @@ def ambition_by_province_period(targets: pd.DataFrame, documents: pd.DataFrame) 
             province_code=("province_code", "first"),
             n_docs=("doc", "size"),
             docs=("doc", lambda s: " ".join(sorted(s))),
+            plan_ids=("plan_id", lambda s: " ".join(sorted(s))),
         )
         .reset_index()
     )
     groups["n_docs"] = groups["n_docs"].astype("Int64")
     groups["docs"] = groups["docs"].astype("string")
+    groups["plan_ids"] = groups["plan_ids"].astype("string")
     frame = frame[_SUMMARY_INPUTS]
     rows = []
     for _, g in groups.iterrows():
@@ -896,27 +1422,163 @@ def ambition_by_province_period(targets: pd.DataFrame, documents: pd.DataFrame) 
     return pd.concat([groups, out], axis=1)
 
 
+# --------------------------------------------------------------------------- families
+
+
+FAMILY_SCALES: dict[str, str] = {
+    "mean_gap_national_pp": "mean gap to the national target in force at the deadline, "
+    "percentage points (percent indicators; positive = more ambitious than the nation)",
+    "mean_peer_percentile": "mean peer percentile (0-100, 50 = peers' median; targets with "
+    "3 or more peers)",
+    "mean_peer_robust_z": "mean robust z against peers (targets with 3 or more peers and MAD > 0)",
+}
+"""The family ambition scales of :func:`ambition_by_family` and what each averages."""
+
+_FAMILY_OUTPUT = {
+    "plan_id": "string", "doc": "string", "province": "string", "province_code": "string",
+    "period_start": "Int64", "period_end": "Int64", "doc_kind": "string", "family": "string",
+    "family_label_en": "string", "family_label_vi": "string", "n_targets": "Int64",
+    "n_restated": "Int64", "n_gap_national": "Int64", "mean_gap_national_pp": "Float64",
+    "mean_gap_national_ranks": "Float64", "n_peer_percentile": "Int64",
+    "mean_peer_percentile": "Float64", "n_peer_robust_z": "Int64",
+    "mean_peer_robust_z": "Float64", "indicators": "string",
+}  # fmt: skip
+
+
+def ambition_by_family(
+    targets: pd.DataFrame,
+    documents: pd.DataFrame,
+    *,
+    in_period_only: bool = True,
+    national: pd.DataFrame | None = None,
+    table: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    r"""Return ambition per plan and indicator family, on scales comparable across plans.
+
+    Plans set different indicators of one family (Kiên Giang 45 % of procedures at
+    level 3 by 2020, Hưng Yên 100 % fully online in 2023, Đắk Lắk 80 % of files fully
+    online by 2025), so a family's ambition is an average of per-target measures that
+    already sit on a common yardstick (:data:`FAMILY_SCALES`), each with its N:
+
+    * ``mean_gap_national_pp`` over ``n_gap_national`` percent targets:
+      :math:`\bar g = \frac1n\sum_i s_i (c_i - v^{nat}_i)`, the committed value
+      against the national target in force at its deadline (:func:`national_benchmark`),
+      in percentage points, higher = more ambitious. Comparable across plans because
+      every plan is held to the same national yardstick; it needs no peers.
+      (Rank targets are averaged apart, in ``mean_gap_national_ranks``.)
+    * ``mean_peer_percentile`` over ``n_peer_percentile`` targets with at least
+      :data:`MIN_PEERS` peers (0-100, 50 = peers' median, higher = more ambitious).
+    * ``mean_peer_robust_z`` over ``n_peer_robust_z`` targets: robust z against the
+      same peers.
+
+    Each commitment counts once (restatements out: ``n_restated``). With
+    ``in_period_only`` (default) only deadlines within the plan period count: a
+    2030 horizon in a 2021-2025 plan is not what the 2021-2025 change in an index can
+    reflect. A scale with no target is NA, never 0.
+
+    Parameters
+    ----------
+    targets, documents
+        The ``targets`` and ``documents`` tables.
+    in_period_only
+        Keep only targets due within ``period_start``-``period_end``.
+    national
+        National benchmarks (default: the shipped table).
+    table
+        A per-target table from :func:`ambition_by_target` to reuse (saves the work).
+
+    Returns
+    -------
+    DataFrame
+        One row per plan (``plan_id``) and family the plan sets a target in (national
+        documents left out), sorted by ``plan_id`` and family order of the catalogue:
+        keys (``plan_id, doc, province, province_code, period_start, period_end,
+        doc_kind``), ``family`` with its labels, ``n_targets``, the scales and their N,
+        and the ``indicators`` set.
+    """
+    import pandas as pd
+
+    from parstats.catalogue import families
+
+    fams = families()
+    frame = ambition_by_target(targets, documents, national=national) if table is None else table
+    frame = frame.loc[(frame["province"] != NATIONAL).fillna(True) & frame["family"].notna()]
+    if in_period_only:
+        due = frame["year"]
+        frame = frame.loc[
+            (due >= frame["period_start"]).fillna(False)
+            & (due <= frame["period_end"]).fillna(False)
+        ]
+    order = {f: i for i, f in enumerate(fams)}
+    rows = []
+    for (pid, fam), g in frame.groupby(["plan_id", "family"], sort=False):
+        restated = g["restated"].fillna(False).astype(bool)
+        once = g.loc[~restated]
+        pct = once["peer_percentile"].dropna()
+        z = once["peer_robust_z"].dropna()
+        gap_pp = once.loc[once["unit"] == "percent", "gap_national"].dropna()
+        gap_rank = once.loc[once["unit"] == "rank", "gap_national"].dropna()
+        first = g.iloc[0]
+        rows.append(
+            {
+                "plan_id": pid, "doc": first["doc"], "province": first["province"],
+                "province_code": first["province_code"], "period_start": first["period_start"],
+                "period_end": first["period_end"], "doc_kind": first["doc_kind"],
+                "family": fam, "family_label_en": fams[fam].label_en,
+                "family_label_vi": fams[fam].label_vi, "n_targets": len(once),
+                "n_restated": int(restated.sum()), "n_gap_national": len(gap_pp) + len(gap_rank),
+                "mean_gap_national_pp": gap_pp.mean() if len(gap_pp) else pd.NA,
+                "mean_gap_national_ranks": gap_rank.mean() if len(gap_rank) else pd.NA,
+                "n_peer_percentile": len(pct),
+                "mean_peer_percentile": pct.mean() if len(pct) else pd.NA,
+                "n_peer_robust_z": len(z), "mean_peer_robust_z": z.mean() if len(z) else pd.NA,
+                "indicators": " ".join(sorted(set(once["indicator"]))),
+                "_order": order.get(fam, len(order)),
+            }
+        )  # fmt: skip
+    out = pd.DataFrame(rows, columns=[*_FAMILY_OUTPUT, "_order"])
+    out = out.sort_values(["plan_id", "_order"], kind="stable").drop(columns="_order")
+    return typed_frame(out, _FAMILY_OUTPUT)
+
+
 # --------------------------------------------------------------------------- entry point and schema
 
 
 def build_frame(
-    targets: pd.DataFrame, documents: pd.DataFrame, indices: pd.DataFrame | None = None
+    targets: pd.DataFrame,
+    documents: pd.DataFrame,
+    indices: pd.DataFrame | None = None,
+    *,
+    national: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Return the ``ambition`` table (one row per target), validated by :data:`SCHEMA`.
 
     ``indices`` is accepted for a uniform signature with :mod:`parstats.delivery`
-    and is not used: ambition is read from the plans alone.
+    and is not used: ambition is read from the plans alone. ``national``: the
+    benchmarks (:func:`load_national_targets`, the default).
     """
     del indices
     from parstats.schema import validate
 
-    return validate(ambition_by_target(targets, documents), _make_schema(), "ambition")
+    table = ambition_by_target(targets, documents, national=national)
+    return validate(table, _make_schema(), "ambition")
 
 
 _DESCRIPTIONS = {
     "doc": "Document (file stem)",
     "target_no": "1-based order of the target in its document",
     "indicator": "Catalogue indicator code",
+    "plan_id": "Readable plan id: province slug, document type and number, year "
+    "(e.g. dak-lak_qd-3478_2021)",
+    "province_code": "GSO code of the province; NA for national documents",
+    "period_start": "First year of the plan period",
+    "period_end": "Last year of the plan period",
+    "doc_kind": "provincial_programme, provincial_annual_plan, department_plan, national or "
+    "unknown (from issuer and period length); peers come from the same kind",
+    "restates_target_no": "target_no of this commitment's first statement in the same plan "
+    "(same indicator, level, unit, direction, comparator, value, year); NA if first",
+    "restated": "True when this row restates an earlier target: counted once in summaries",
+    "family": "The indicator's family in the catalogue (indicator_families.csv)",
     "start": "Character offset of the number in the NFC text; NA if unknown",
     "province": "Province of the document (pre-2025 name) or 'national'",
     "area": "Reform area of the heading the target sits under",
@@ -931,20 +1593,28 @@ _DESCRIPTIONS = {
     "better": "Catalogue: which way is an improvement (higher or lower; ranks: lower)",
     "commitment": "Value committed to in the better direction (worse-side bound of a range); "
     "NA for a comparator against the better direction",
-    "national_doc": "National document with a target for the same indicator, level, unit, "
-    "direction and year",
+    "national_programme": "National programme (national_targets.csv programme_id, or a "
+    "national document of the corpus) whose target is compared",
+    "national_year": "Milestone year of that national target",
     "national_value": "That national target's committed value",
     "gap_national": "s*(commitment - national_value), s=+1 if higher is better else -1; "
     "percentage points or ranks; positive = more ambitious",
-    "national_year": "Earliest national deadline (same indicator, level, unit, direction) "
-    "asking at least as much",
-    "years_vs_national": "year - national_year; negative = the province asks for it earlier",
-    "n_peers": "Comparable targets in other provincial plans (same indicator, level, unit, "
-    "direction); NA if not comparable",
+    "national_rule": "same_year, next_milestone (the next national milestone after the deadline) "
+    "or earlier_milestone (the programme's latest milestone before it)",
+    "national_source": "Address of the page the national target was read from",
+    "national_reason": "Why there is no national comparison; NA when there is one",
+    "national_year_as_demanding": "Earliest national milestone (same indicator, level, unit, "
+    "direction, any programme) asking at least as much",
+    "years_vs_national": "year - national_year_as_demanding; negative = the province asks for "
+    "it earlier",
+    "n_peers": "Peers: commitments of other plans of the same kind, same indicator, level, "
+    "unit, direction, deadline within 1 year, restatements excluded; NA if not comparable",
     "n_peer_docs": "Other provincial plans those peer targets come from",
-    "peer_median": "Median committed value of the peers",
-    "peer_percentile": "100*(#less ambitious + 0.5*#equal)/n_peers; 50 = peers' median",
-    "peer_robust_z": "s*(commitment - median)/(1.4826*MAD) over peers; NA if <2 peers or MAD=0",
+    "peer_median": "Median committed value of the peers (3 or more)",
+    "peer_percentile": "100*(#less ambitious + 0.5*#equal)/n_peers; 50 = peers' median; NA "
+    "with fewer than 3 peers",
+    "peer_robust_z": "s*(commitment - median)/(1.4826*MAD) over peers; NA if <3 peers or MAD=0",
+    "peer_reason": "Why peer_percentile or peer_robust_z is NA (the number of peers found)",
     "baseline_value": "The plan's own latest baseline before the deadline (same indicator, "
     "level, unit, direction)",
     "baseline_year": "Year of that baseline",
@@ -953,6 +1623,7 @@ _DESCRIPTIONS = {
     "progress_n_peers": "Peers with a known progress per year",
     "progress_percentile": "Percentile of progress_per_year among those peers",
     "progress_robust_z": "Robust z of progress_per_year among those peers",
+    "progress_reason": "Why progress_percentile is NA",
     "copy_similarity": "rapidfuzz fuzz.ratio (0-100) with the closest target text of another "
     "document; NA if the text is shorter than 20 characters",
     "copied_from": "Document holding that closest text",
@@ -977,6 +1648,8 @@ def _make_schema() -> Any:
         "progress_percentile": pa.Check.in_range(0, 100),
         "copy_similarity": pa.Check.in_range(0, 100),
         "n_peers": pa.Check.ge(0),
+        "doc_kind": pa.Check.isin(DOC_KINDS),
+        "national_rule": pa.Check.isin(("same_year", "next_milestone", "earlier_milestone")),
     }
     return frame_schema(
         "ambition",

@@ -18,7 +18,13 @@ Three questions, each answered by a thin function over :mod:`parstats.models`:
    a report can show, not an exception.
 3. **How many plans are needed?** :func:`power_for_plans` simulates, from the
    panel's own plan-length changes, the smallest effect of ambition that N plans
-   could detect.
+   could detect; :func:`plot_power` draws it.
+4. **Do provinces that set higher targets for one indicator family gain more on an
+   index?** :func:`family_ambition_vs_index` is the one call: the plans' ambition in
+   the family (:func:`parstats.ambition.ambition_by_family`), each plan's change in
+   the index over its period (:func:`plan_index_changes`, missing with a reason per
+   plan, never an error for all), the small-sample OLS and the wild cluster
+   bootstrap by province, or their refusals stating N, and the power figure.
 
 Scales are never mixed: which PAPI years share a scale comes from
 :func:`parstats.scales.scale_for` (the 6-dimension 2011-2017 segment is not
@@ -31,11 +37,12 @@ import html
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from parstats.errors import (
     DroppedRowsWarning,
     IncomparableScaleWarning,
+    InputError,
     ModelError,
     SmallSampleWarning,
 )
@@ -50,11 +57,15 @@ __all__ = [
     "TIER_LABELS",
     "AmbitionAnalysis",
     "CrossIndexAnalysis",
+    "FamilyQuestion",
     "ModelOutcome",
     "PlanPower",
     "ambition_delivery_frame",
     "ambition_vs_indices",
     "cross_index_models",
+    "family_ambition_vs_index",
+    "plan_index_changes",
+    "plot_power",
     "power_for_plans",
     "rank_tier",
 ]
@@ -75,13 +86,20 @@ _PCI_SCORE = ("PCI", "score")
 
 
 def _load_indices(indices: pd.DataFrame | None) -> pd.DataFrame:
-    """Return the indices table (``parstats.indices.load()`` by default), published rows only."""
+    """Return the indices table (``parstats.indices.load()`` by default), published rows only.
+
+    Where the table says which of several figures is used by default (``preferred``,
+    settled by source precedence; an unresolved disagreement has none), only those
+    rows are kept, so a disagreement between sources is a missing value, not an error.
+    """
     if indices is None:
         from parstats.indices import load
 
         indices = load()
     if "origin" in indices.columns:
         indices = indices.loc[indices["origin"] == "published"]
+    if "preferred" in indices.columns:
+        indices = indices.loc[indices["preferred"].fillna(False).astype(bool)]
     return indices
 
 
@@ -335,6 +353,160 @@ def cross_index_models(
     )
 
 
+# --------------------------------------------------------------------------- per-plan index changes
+
+
+_CHANGE_COLUMNS = {
+    "plan_id": "string", "doc": "string", "province": "string", "province_code": "string",
+    "period_start": "Int64", "period_end": "Int64", "index": "string", "measure": "string",
+    "base_year": "Int64", "base_value": "Float64", "end_year": "Int64", "end_value": "Float64",
+    "change": "Float64", "latest_year": "Int64", "latest_value": "Float64",
+    "change_to_latest": "Float64", "scale_base": "string", "scale_latest": "string",
+    "reason": "string",
+}  # fmt: skip
+
+
+def plan_index_changes(
+    plans: pd.DataFrame,
+    indices: pd.DataFrame,
+    *,
+    index: str,
+    measure: str = "score",
+    allow_derived: bool = False,
+) -> pd.DataFrame:
+    r"""Return each plan's change in one index measure over its period, or why it is missing.
+
+    For a plan of province :math:`p` covering :math:`s`-:math:`e`, with base year
+    :math:`b = s - 1`: ``change`` :math:`= v_e - v_b` and ``change_to_latest``
+    :math:`= v_l - v_b`, :math:`l` the latest year in :math:`(b, e]` with a value
+    (a partial-period change for plans whose end is not published yet). A score is
+    the year's ``score`` measure or its published total
+    (:func:`parstats.delivery.read_score`); a score change is taken only between two
+    years on the same scale (:func:`parstats.scales.scale_for`; the labels are in
+    ``scale_base`` and ``scale_latest``). Ranks (``measure="rank"``) are always
+    comparable; for ranks a negative change is an improvement.
+
+    Unlike :func:`parstats.models.index_change`, a plan whose years are not in the
+    data gets NA **with its reason** and the other plans keep their values: nothing
+    raises for the whole table.
+
+    Parameters
+    ----------
+    plans
+        One row per plan with ``province_code`` (or ``province``), ``period_start``
+        and ``period_end``; ``plan_id`` and ``doc`` are carried when present.
+    indices
+        The ``indices`` table (published rows; derived ones only with ``allow_derived``).
+    index, measure
+        E.g. ``index="PAPI", measure="score"`` or ``measure="rank"``.
+    allow_derived
+        Use ranks derived from scores where nothing is published.
+
+    Returns
+    -------
+    DataFrame
+        One row per plan, in ``plans`` order: keys, ``index``, ``measure``,
+        ``base_year``, ``base_value``, ``end_year``, ``end_value``, ``change``,
+        ``latest_year``, ``latest_value``, ``change_to_latest``, ``scale_base``,
+        ``scale_latest`` and ``reason`` (NA when both changes are there; otherwise
+        every reason, ``"; "``-joined).
+    """
+    import dataclasses
+
+    import pandas as pd
+
+    from parstats.delivery import observations, read, read_score
+    from parstats.scales import scale_for
+
+    obs = observations(indices, allow_derived=allow_derived)
+    obs = obs.loc[obs["index"] == index]
+    is_rank = measure == "rank"
+
+    def value_at(rows: pd.DataFrame, year: int) -> tuple[float | None, str | None, str | None]:
+        """(value, measure label, why missing) of one province in one year."""
+        if is_rank or measure != "score":
+            r = read(rows.loc[rows["measure"] == measure], year)
+            why = None if r.value is not None else (
+                f"sources disagree on {index} {measure} {year} ({', '.join(map(str, r.values))})"
+                if r.conflicting else None
+            )  # fmt: skip
+            return r.value, measure, why
+        sr = read_score(rows, year)
+        why = sr.note or (
+            f"sources disagree on {index} score {year}" if sr.reading.conflicting else None
+        )
+        return sr.reading.value, sr.measure, why
+
+    def scale(year: int, label: str | None) -> Any:
+        return scale_for(index, year, label or measure)
+
+    out = []
+    for _, plan in plans.iterrows():
+        row = {c: plan.get(c) for c in ("plan_id", "doc", "province", "province_code",
+                                        "period_start", "period_end")}  # fmt: skip
+        row |= {"index": index, "measure": measure}
+        reasons: list[str] = []
+        if pd.isna(plan.get("period_start")) or pd.isna(plan.get("period_end")):
+            row["reason"] = "the plan period is unknown"
+            out.append(row)
+            continue
+        b, e = int(plan["period_start"]) - 1, int(plan["period_end"])
+        row |= {"base_year": b, "end_year": e}
+        code, name = plan.get("province_code"), plan.get("province")
+        if not pd.isna(code):
+            rows = obs.loc[(obs["province_code"] == str(code)).fillna(False)]
+        else:
+            rows = obs.loc[(obs["province"] == str(name)).fillna(False)]
+        if rows.empty:
+            row["reason"] = f"no {index} data for {name}"
+            out.append(row)
+            continue
+        vb, mb, why_b = value_at(rows, b)
+        ve, me, why_e = value_at(rows, e)
+        years = sorted({int(y) for y in rows["year"] if b < int(y) <= e}, reverse=True)
+        ly = vl = ml = None
+        for y in years:
+            v, m, _ = value_at(rows, y)
+            if v is not None:
+                ly, vl, ml = y, v, m
+                break
+        row |= {"base_value": vb, "end_value": ve, "latest_year": ly, "latest_value": vl}
+        have = sorted({int(y) for y in rows["year"]})
+        span = f"{have[0]}-{have[-1]}" if have else "none"
+        if vb is None:
+            reasons.append(why_b or f"no {index} {measure} for {name} in {b} (years: {span})")
+        if ve is None:
+            reasons.append(why_e or f"no {index} {measure} for {name} in {e} (years: {span})")
+        if ly is None:
+            reasons.append(f"no {index} {measure} for {name} in {b + 1}-{e}")
+
+        def same_scale(y1: int, m1: str | None, y2: int, m2: str | None) -> tuple[bool, str, str]:
+            if is_rank:
+                return True, "ranks", "ranks"
+            s1, s2 = scale(y1, m1), scale(y2, m2)
+            ok = dataclasses.replace(s1, kind=s2.kind) == s2
+            return ok, s1.label, s2.label
+
+        if vb is not None and ve is not None:
+            ok, lb, le = same_scale(b, mb, e, me)
+            if ok:
+                row["change"] = ve - vb
+            else:
+                reasons.append(f"{b} and {e} on different scales ({lb} vs {le})")
+        if vb is not None and vl is not None:
+            ok, lb, ll = same_scale(b, mb, ly, ml)
+            row |= {"scale_base": lb, "scale_latest": ll}
+            if ok:
+                row["change_to_latest"] = vl - vb
+            else:
+                reasons.append(f"{b} and {ly} on different scales ({lb} vs {ll})")
+        row["reason"] = "; ".join(dict.fromkeys(reasons)) if reasons else None
+        out.append(row)
+    from parstats.ambition import typed_frame
+
+    return typed_frame(pd.DataFrame(out, columns=list(_CHANGE_COLUMNS)), _CHANGE_COLUMNS)
+
+
 # --------------------------------------------------------------------------- ambition and delivery
 
 
@@ -376,6 +548,9 @@ def ambition_delivery_frame(
     * ``I_rank_gain_to_latest`` :math:`= rank_b - rank_l`, with :math:`l` the latest
       year in :math:`(b, e]` with a published rank (``I_latest_year``) — a partial-period
       change for plans whose end year is not published yet;
+    * ``I_score_change_to_latest`` :math:`= score_l - score_b` with ``I_score_latest``
+      and ``I_score_latest_year`` (the latest year in :math:`(b, e]` with a score),
+      NA across a scale break (:func:`plan_index_changes`);
     * ``I_tier_base``, ``I_tier_end``: :func:`rank_tier` of the base and end ranks
       (3 = top third, 1 = bottom third; ``Int64``).
 
@@ -434,6 +609,13 @@ def ambition_delivery_frame(
     at = plans.columns.get_loc("docs") + 1
     plans.insert(at, "base_year", (plans["period_start"] - 1).astype("Int64"))
     plans.insert(at + 1, "end_year", plans["period_end"].astype("Int64"))
+    for index in TRAJECTORY_INDICES:
+        changes = plan_index_changes(
+            plans, indices, index=index, measure="score", allow_derived=allow_derived
+        )
+        plans[f"{index}_score_latest"] = changes["latest_value"].to_numpy()
+        plans[f"{index}_score_latest_year"] = changes["latest_year"].to_numpy()
+        plans[f"{index}_score_change_to_latest"] = changes["change_to_latest"].to_numpy()
     traj = index_trajectories(documents, indices, allow_derived=allow_derived)
     traj = traj.drop_duplicates([*keys, "index"])
     traj["rank_gain_to_latest"] = traj["rank_base"] - traj["rank_latest"]
@@ -746,6 +928,376 @@ def ambition_vs_indices(
     )
 
 
+# --------------------------------------------------------------------------- one family, one index
+
+
+@dataclass(frozen=True, eq=False)
+class FamilyQuestion:
+    """Whether plans that set higher targets in one family gain more on an index.
+
+    Attributes
+    ----------
+    family, family_label
+        The indicator family (:func:`parstats.catalogue.families`) and its label.
+    index, measure
+        The outcome's index and measure; ``outcome`` is the change column used.
+    ambition
+        The family ambition scale (:data:`parstats.ambition.FAMILY_SCALES`).
+    frame
+        One row per provincial plan (tidy): ``plan_id``, province, period, document
+        kind, the family's ``n_targets`` and the ambition scale with its N, the
+        index change (``base_year``, ``base_value``, ``end_year``, ``end_value``,
+        ``latest_year``, ``latest_value``, ``change``, ``change_to_latest``) and
+        ``reason`` where a value is missing.
+    n_plans, nobs
+        Plans in ``frame``; plans with both ambition and outcome.
+    ols
+        :func:`ambition_vs_indices`: OLS with permutation p-values and bootstrap
+        intervals (or its refusal stating N).
+    wcr
+        The same OLS with the wild cluster restricted bootstrap by province
+        (:func:`parstats.models.fit_ols`, ``cov="wcr"``), or its refusal.
+    power
+        :func:`power_for_plans` for this outcome (``None`` with a note when the panel
+        cannot give it); draw it with :meth:`plot_power`.
+    notes
+        Plans left out and why; the outcome's definition; the caveats.
+    """
+
+    family: str
+    family_label: str
+    index: str
+    measure: str
+    ambition: str
+    outcome: str
+    frame: pd.DataFrame
+    n_plans: int
+    nobs: int
+    ols: AmbitionAnalysis
+    wcr: ModelOutcome
+    power: PlanPower | None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        """Whether any model was fitted (otherwise every model was refused, with N)."""
+        return self.ols.ols.fitted or self.wcr.fitted
+
+    def plot_power(self):
+        """Return the power figure (:func:`plot_power`) with this question's N marked."""
+        if self.power is None:
+            raise ModelError("no power figure: " + "; ".join(self.notes[-1:]))
+        return plot_power(self.power, n_now=self.nobs)
+
+    def summary_text(self) -> str:
+        """Return the question, N, both models (or their refusals) and the notes."""
+        head = (
+            f"Ambition in {self.family_label} ({self.ambition}) against {self.index} "
+            f"{self.measure} change ({self.outcome}): N={self.nobs} of {self.n_plans} plans"
+        )
+        mde = ""
+        if self.power is not None:
+            row = self.power.table()
+            mde = "\nPower (MDE per SD of ambition, outcome units):\n" + row.to_string(
+                index=False, float_format=lambda v: f"{v:.3g}"
+            )
+        notes = "".join(f"\nNote: {n}" for n in self.notes)
+        return f"{head}\n\n{self.ols.ols.summary_text()}\n\n{self.wcr.summary_text()}{mde}{notes}"
+
+    def __repr__(self) -> str:
+        return self.summary_text()
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+
+        def part(m: ModelOutcome) -> str:
+            body = m.results._repr_html_() if m.results is not None else f"<p>{esc(m.status)}</p>"
+            return f"<h4>{esc(m.name)}: {esc(m.formula)}</h4>{body}"
+
+        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
+        return (
+            '<div class="parstats-analysis">'
+            f"<p>Ambition in {esc(self.family_label)} ({esc(self.ambition)}) against "
+            f"{esc(self.index)} {esc(self.measure)} change: N={self.nobs} of {self.n_plans} "
+            "plans</p>"
+            + self.frame.to_html(index=False, na_rep="—", float_format=lambda v: f"{v:.2f}")
+            + part(self.ols.ols)
+            + part(self.wcr)
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
+
+
+def family_ambition_vs_index(
+    family: str = "online_public_services",
+    index: str = "PAPI",
+    *,
+    measure: str = "score",
+    ambition: str = "mean_gap_national_pp",
+    to_latest: bool = True,
+    targets: pd.DataFrame | None = None,
+    documents: pd.DataFrame | None = None,
+    indices: pd.DataFrame | None = None,
+    B: int = 9999,
+    seed: int = 0,
+    power: bool = True,
+    n_sim: int = 1000,
+    allow_derived: bool = False,
+) -> FamilyQuestion:
+    r"""Answer "do provinces that set higher targets for ``family`` gain more on ``index``?".
+
+    One row per provincial plan: its ambition in the family
+    (:func:`parstats.ambition.ambition_by_family`, targets due within the plan
+    period, each commitment once; the scale ``ambition`` of
+    :data:`parstats.ambition.FAMILY_SCALES`, higher = more ambitious) and the change
+    of ``index`` ``measure`` over its period (:func:`plan_index_changes`: from the
+    year before the plan to its end, or with ``to_latest`` to the latest published
+    year when the end is not published yet; never across a scale break). Then
+
+    .. math:: \Delta y_i = \alpha + \beta\, a_i + u_i
+
+    by OLS with Freedman-Lane permutation p-values and pairs-bootstrap intervals
+    (:func:`ambition_vs_indices`), and with the wild cluster restricted bootstrap
+    by province (plans of one province share shocks). With too few plans every
+    model is *refused* and the refusal states N; the power figure
+    (:func:`power_for_plans`, :meth:`FamilyQuestion.plot_power`) says how many plans
+    an effect of a given size would need.
+
+    Parameters
+    ----------
+    family
+        An indicator family of the catalogue, e.g. ``"online_public_services"``.
+    index, measure
+        The outcome, e.g. ``"PAPI"`` and ``"score"`` (or ``"rank"``: for ranks a
+        negative change is an improvement).
+    ambition
+        ``mean_gap_national_pp`` (default; needs no peers), ``mean_peer_percentile``
+        or ``mean_peer_robust_z``.
+    to_latest
+        Use the change to the latest published year when the end year is missing.
+    targets, documents, indices
+        The tables; the processed ones and :func:`parstats.indices.load` by default.
+    B, seed
+        Permutations, bootstrap and wild-bootstrap draws, and their seed.
+    power, n_sim
+        Whether to simulate power, and with how many simulations per grid point.
+    allow_derived
+        Let the outcome use values parstats derived from published figures
+        (``origin == "derived"``: PAPI dimension scores, totals and ranks are sums of
+        published sub-dimension scores, and ranks of those); a note says so. The power
+        simulation then uses them too.
+
+    Returns
+    -------
+    FamilyQuestion
+
+    Raises
+    ------
+    ModelError
+        An unknown family or ambition scale (a usage error, not a data limitation).
+    """
+    import pandas as pd
+
+    from parstats.ambition import FAMILY_SCALES, ambition_by_family, plan_keys
+    from parstats.catalogue import families
+
+    fams = families()
+    if family not in fams:
+        raise ModelError(f"unknown family {family!r}; families: {', '.join(fams)}")
+    if ambition not in FAMILY_SCALES:
+        raise ModelError(f"ambition must be one of {', '.join(FAMILY_SCALES)}; got {ambition!r}")
+    if targets is None or documents is None:
+        from parstats.build import load_documents, load_targets
+
+        targets = load_targets() if targets is None else targets
+        documents = load_documents() if documents is None else documents
+    if indices is None:
+        from parstats.indices import load
+
+        indices = load()
+    published = _load_indices(indices)
+    keys = plan_keys(documents)
+    keys = keys.loc[keys["doc_kind"] != "national"].reset_index(drop=True)
+    fam = ambition_by_family(targets, documents)
+    fam = fam.loc[fam["family"] == family]
+    n_col = {"mean_gap_national_pp": "n_gap_national", "mean_peer_percentile":
+             "n_peer_percentile", "mean_peer_robust_z": "n_peer_robust_z"}[ambition]  # fmt: skip
+    frame = keys[["plan_id", "doc", "province", "province_code", "period_start", "period_end",
+                  "doc_kind"]].merge(
+        fam[["plan_id", "n_targets", n_col, ambition]], on="plan_id", how="left"
+    )  # fmt: skip
+    frame["n_targets"] = frame["n_targets"].fillna(0).astype("Int64")
+    frame[n_col] = frame[n_col].fillna(0).astype("Int64")
+    changes = plan_index_changes(
+        keys, indices if allow_derived else published, index=index, measure=measure,
+        allow_derived=allow_derived,
+    )  # fmt: skip
+    cols = ["base_year", "base_value", "end_year", "end_value", "change", "latest_year",
+            "latest_value", "change_to_latest", "reason"]  # fmt: skip
+    frame = pd.concat([frame, changes[cols].reset_index(drop=True)], axis=1)
+    outcome = f"{index}_{measure}_change"
+    use = frame["change"]
+    if to_latest:
+        use = use.fillna(frame["change_to_latest"])
+    frame[outcome] = use.astype("Float64")
+    label = fams[family].label_en
+    notes = [
+        f"ambition: {FAMILY_SCALES[ambition]}, over the family's targets due within each plan "
+        "period, each commitment once",
+        f"outcome: {index} {measure} from the year before the plan to its end"
+        + (" (or to the latest published year)" if to_latest else "")
+        + ("; for ranks a negative change is an improvement" if measure == "rank" else ""),
+    ]
+    if allow_derived:
+        notes.append(
+            "outcome values may be derived by parstats from published figures (origin "
+            "'derived', e.g. PAPI dimension scores and ranks summed from sub-dimensions)"
+        )
+    no_target = frame.loc[frame["n_targets"] == 0, "plan_id"]
+    if len(no_target):
+        notes.append(f"no target in {label} within the period: {', '.join(no_target)}")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", (SmallSampleWarning, DroppedRowsWarning))
+        ols = ambition_vs_indices(
+            frame.assign(PAPI_tier_end=pd.NA).drop(columns="PAPI_tier_end"),
+            outcome=outcome, ambition=ambition, tiers=None, B=B, seed=seed,
+        )  # fmt: skip
+    notes.extend(ols.notes)
+    data = ols.data
+    n = ols.nobs
+    formula = f"{outcome} ~ {ambition}"
+    groups = int(data["province_code"].nunique()) if n else 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SmallSampleWarning)
+        wcr = _try(
+            "OLS, wild cluster restricted bootstrap by province",
+            formula,
+            n,
+            f"of {len(frame)} plans ({groups} provinces) with {outcome} and {ambition} observed",
+            lambda: __import__("parstats.models", fromlist=["fit_ols"]).fit_ols(
+                data, formula, cluster="province_code", cov="wcr", B=B, seed=seed,
+                weights="webb" if groups <= 11 else "rademacher",
+            ),
+        )  # fmt: skip
+    power_result = None
+    if power:
+        setting = frame.loc[frame["n_targets"] > 0]
+        spans = (setting["period_end"] - setting["period_start"] + 1).dropna()
+        span = int(spans.median()) if len(spans) else 5
+        power_result, why = _power_with_fallback(
+            indices if allow_derived else published, index, measure, max(span, 1), n_sim, seed,
+            allow_derived,
+        )  # fmt: skip
+        if why:
+            notes.append(why)
+    msg = (
+        f"{label} vs {index} {measure}: N={n} of {len(frame)} plans with both ambition and "
+        f"outcome" + ("" if ols.ols.fitted or wcr.fitted else "; every model refused")
+    )
+    warnings.warn(msg, SmallSampleWarning, stacklevel=2)
+    return FamilyQuestion(
+        family=family, family_label=label, index=index, measure=measure, ambition=ambition,
+        outcome=outcome, frame=frame, n_plans=len(frame), nobs=n, ols=ols, wcr=wcr,
+        power=power_result, notes=tuple(dict.fromkeys(notes)),
+    )  # fmt: skip
+
+
+def _power_with_fallback(
+    indices: pd.DataFrame,
+    index: str,
+    measure: str,
+    span: int,
+    n_sim: int,
+    seed: int,
+    allow_derived: bool = False,
+) -> tuple[PlanPower | None, str | None]:
+    """Power for the outcome; for a PAPI score, from the best-covered PAPI total if needed.
+
+    PAPI publishes its 2011-2017 and 2019 totals as ``total (...)`` measures and later
+    scores as ``score``; when the outcome's own published panel cannot give plan-length
+    changes (too few well-covered years, conflicting sources, or a measure known only
+    as derived values), the noise is taken from the published PAPI total segment with
+    the most province-years, and the note says so.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return power_for_plans(
+                indices, index=index, measure=measure, span=span, n_sim=n_sim, seed=seed,
+                allow_derived=allow_derived,
+            ), None  # fmt: skip
+    except (ModelError, InputError) as err:
+        first = str(err)
+    if index == "PAPI" and measure != "rank":
+        segments = _papi_segments(_load_indices(indices), "total", 0.9)
+        for seg in segments:
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    res = power_for_plans(
+                        indices, index=index, measure=seg.measures[0], span=span, n_sim=n_sim,
+                        seed=seed,
+                    )  # fmt: skip
+            except ModelError:
+                continue
+            return res, (
+                f"power from PAPI {seg.measures[0]!r} ({seg.version}, "
+                f"{seg.years[0]}-{seg.years[-1]}): the score panel could not give it ({first})"
+            )
+    return None, f"no power figure: {first}"
+
+
+def plot_power(power: PlanPower, *, n_now: int | None = None):
+    """Draw the smallest detectable effect against the number of plans.
+
+    The y axis is the MDE in outcome units per standard deviation of ambition (80 %
+    power by default, 5 % test), the x axis the number of plans (log scale); the grey
+    line marks ``n_now``, the plans a model has today. A panel the simulation could not
+    reach (no finite MDE) says so in words.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Built without pyplot (see :mod:`parstats.plots`).
+    """
+    import numpy as np
+
+    from parstats.plots import HIGHLIGHT, MUTED, new_figure
+
+    fig = new_figure(6.0, 3.6)
+    ax = fig.axes[0]
+    table = power.table()
+    finite = table.loc[np.isfinite(table["mde"].astype(float))]
+    if finite.empty:
+        ax.text(0.5, 0.5, "no detectable effect on the simulated grid", ha="center",
+                va="center", color=MUTED)  # fmt: skip
+        ax.set_axis_off()
+        return fig
+    ax.plot(finite["n_plans"], finite["mde"], marker="o", color=HIGHLIGHT)
+    for n, m in zip(finite["n_plans"], finite["mde"], strict=True):
+        ax.annotate(f"{m:.3g}", (n, m), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    from matplotlib.ticker import NullLocator
+
+    ax.set_xscale("log")
+    ax.set_xticks(list(finite["n_plans"]), [str(int(n)) for n in finite["n_plans"]])
+    ax.xaxis.set_minor_locator(NullLocator())
+    if n_now is not None:
+        at = max(n_now, 2)
+        ax.axvline(at, color=MUTED, linestyle="--")
+        ax.text(at, ax.get_ylim()[1], f" N today = {n_now}", color=MUTED, va="top", fontsize=8)
+        ax.set_xlim(left=min(at, float(finite["n_plans"].min())) * 0.8)
+    short = str(power.measure).split(" (")[0]
+    unit = "rank places" if power.measure == "rank" else f"{power.index} {short} points"
+    ax.set_xlabel("plans (N)")
+    ax.set_ylabel(f"MDE ({unit} per SD of ambition)")
+    ax.set_title(
+        f"Smallest effect {power.power.target_power:.0%} power detects at alpha "
+        f"{power.power.alpha:g}:\nchange of {power.index} {short} over {power.span} years",
+        fontsize=9,
+    )
+    return fig
+
+
 # --------------------------------------------------------------------------- power
 
 
@@ -821,6 +1373,7 @@ def power_for_plans(
     n_sim: int = 2000,
     seed: int = 0,
     min_coverage: float = 0.9,
+    allow_derived: bool = False,
 ) -> PlanPower:
     r"""Simulate the smallest effect of ambition that ``n_plans`` plans could detect.
 
@@ -851,6 +1404,9 @@ def power_for_plans(
     min_coverage
         Years in which the measure covers fewer than this share of its best year's
         provinces are left out (warned): scattered announcements are a selected sample.
+    allow_derived
+        Use values parstats derived from published figures where nothing is published
+        (:func:`parstats.delivery.observations`); a note says so.
 
     Returns
     -------
@@ -867,8 +1423,20 @@ def power_for_plans(
     from parstats.models import panel_changes, power_by_simulation, province_year_frame
     from parstats.scales import measure_kind, scale_for
 
-    indices = _load_indices(indices)
-    is_rank = measure_kind(measure) in ("rank", "dimension rank")
+    if allow_derived:
+        from parstats.delivery import observations
+
+        if indices is None:
+            from parstats.indices import load
+
+            indices = load()
+        indices = observations(indices, allow_derived=True)
+    else:
+        indices = _load_indices(indices)
+    try:
+        is_rank = measure_kind(measure) in ("rank", "dimension rank")
+    except InputError:
+        is_rank = measure.split(".")[0] == "rank"
     with warnings.catch_warnings():
         # Changes are taken within one scale version below (ranks are comparable across).
         warnings.simplefilter("ignore", IncomparableScaleWarning)
@@ -900,6 +1468,10 @@ def power_for_plans(
         )
     if is_rank:
         notes.append("rank change = rank[t+span] - rank[t] (negative: places gained)")
+    if allow_derived:
+        notes.append(
+            "values derived by parstats from published figures used where none is published"
+        )
     power = power_by_simulation(
         changes,
         list(n_plans),

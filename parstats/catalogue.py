@@ -1,4 +1,11 @@
-"""The standard indicator catalogue (``spec/indicators.csv``, shipped as package data)."""
+"""The standard indicator catalogue (``spec/indicators.csv``, shipped as package data).
+
+Every indicator belongs to exactly one **family** (``family`` column), a grouping
+researchers use across plans that set different but related indicators: online
+public services, one-stop and reception, satisfaction, digital records, civil-service
+training, index ranks, ... The families and their English and Vietnamese labels are
+``parstats/data/indicator_families.csv`` (:func:`families`).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +18,9 @@ from parstats.paths import package_data
 from parstats.vocab import AREAS, UNITS
 
 CATALOGUE_FILE = "indicators.csv"
-_COLUMNS = ("code", "area", "unit", "better", "label_en", "label_vi")
+FAMILIES_FILE = "indicator_families.csv"
+_COLUMNS = ("code", "area", "unit", "better", "label_en", "label_vi", "family")
+_FAMILY_COLUMNS = ("family", "label_en", "label_vi", "description")
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,8 @@ class Indicator:
         ``higher`` or ``lower``: which way is an improvement.
     label_en, label_vi
         English and Vietnamese labels (*nhãn*).
+    family
+        The indicator family (:func:`families`), e.g. ``"online_public_services"``.
     """
 
     code: str
@@ -38,6 +49,46 @@ class Indicator:
     better: str
     label_en: str
     label_vi: str
+    family: str
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of indicators (*nhóm chỉ tiêu*) compared across plans.
+
+    Attributes
+    ----------
+    family
+        Stable identifier, e.g. ``"online_public_services"``.
+    label_en, label_vi
+        English and Vietnamese labels.
+    description
+        What the family holds, in English.
+    """
+
+    family: str
+    label_en: str
+    label_vi: str
+    description: str
+
+
+@lru_cache(maxsize=1)
+def families() -> dict[str, Family]:
+    """Return the indicator families as ``{family: Family}``, in file order, validated."""
+    path = package_data(FAMILIES_FILE)
+    out: dict[str, Family] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        if tuple(reader.fieldnames or ()) != _FAMILY_COLUMNS:
+            raise InputError(
+                f"expected columns {_FAMILY_COLUMNS}, got {reader.fieldnames}", path=path
+            )
+        for lineno, row in enumerate(reader, start=2):
+            fam = Family(**{k: row[k].strip() for k in _FAMILY_COLUMNS})
+            if not fam.family or fam.family in out:
+                raise InputError("empty or duplicate family", path=path, line=lineno, value=fam)
+            out[fam.family] = fam
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -65,12 +116,41 @@ def indicators() -> dict[str, Indicator]:
                 raise InputError(
                     "better must be higher or lower", path=path, line=lineno, value=ind.better
                 )
+            known = families()
+            if ind.family not in known:
+                raise InputError(
+                    f"family must be one of {tuple(known)} ({FAMILIES_FILE})",
+                    path=path,
+                    line=lineno,
+                    value=ind.family,
+                )
             out[ind.code] = ind
     return out
 
 
 def load_indicators():
-    """Return the catalogue as a pandas DataFrame (one row per indicator)."""
+    """Return the catalogue as a pandas DataFrame (one row per indicator, ``family`` included)."""
     import pandas as pd
 
     return pd.DataFrame([vars(i) for i in indicators().values()], columns=list(_COLUMNS))
+
+
+def load_families():
+    """Return the indicator families as a DataFrame, with how many indicators each holds.
+
+    Columns: ``family, label_en, label_vi, description, n_indicators``.
+    """
+    import pandas as pd
+
+    counts: dict[str, int] = {}
+    for ind in indicators().values():
+        counts[ind.family] = counts.get(ind.family, 0) + 1
+    frame = pd.DataFrame([vars(f) for f in families().values()], columns=list(_FAMILY_COLUMNS))
+    frame["n_indicators"] = [counts.get(f, 0) for f in frame["family"]]
+    return frame
+
+
+def family_of(code: str) -> str | None:
+    """Return the family of indicator ``code``, or ``None`` for an unknown code."""
+    ind = indicators().get(code)
+    return None if ind is None else ind.family

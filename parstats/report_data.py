@@ -370,9 +370,9 @@ def _peer_ambition(ambition: pd.DataFrame | None, documents: pd.DataFrame | None
     if ambition is None or documents is None:
         return _empty(columns)
     docs = documents[documents["province"] != NATIONAL]
-    rows = ambition.dropna(subset=["peer_percentile"]).merge(
-        docs[["doc", "province_code", "period_start", "period_end"]], on="doc"
-    )
+    # The ambition table carries the plan keys itself (issue 14); take only what it lacks.
+    extra = [c for c in ("province_code", "period_start", "period_end") if c not in ambition]
+    rows = ambition.dropna(subset=["peer_percentile"]).merge(docs[["doc", *extra]], on="doc")
     out = rows.groupby(["doc", "province", "province_code", "period_start", "period_end"]).agg(
         peer_percentile=("peer_percentile", "median"), n_targets=("peer_percentile", "size")
     )

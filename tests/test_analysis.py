@@ -152,7 +152,16 @@ def test_ambition_delivery_frame_has_one_row_per_seed_plan(seed_frame):
     assert pd.isna(kg["PCI_rank_gain"])  # PCI 2020 is published for 13 provinces only
     assert kg["PCI_latest_year"] == 2019 and kg["PCI_rank_gain_to_latest"] == 11 - 35
     assert kg["PCI_tier_base"] == 3 and pd.isna(kg["PCI_tier_end"])
-    assert kg["median_peer_percentile"] == pytest.approx(100 / 6)
+    # No seed target has 3 peers of its kind within a year: no percentile, and it says so
+    assert pd.isna(kg["median_peer_percentile"]) and kg["n_with_peers"] == 0
+    assert kg["plan_ids"] == "kien-giang_kh-64_2016"
+    # PAPI 2015 (6-60) to any later year (8-80): no score change across the break
+    assert pd.isna(kg["PAPI_score_change_to_latest"])
+    assert kg["PCI_score_latest_year"] == 2019
+    assert kg["PCI_score_change_to_latest"] == pytest.approx(
+        kg["PCI_score_latest"] - kg["PCI_score_base"], abs=1e-9
+    )
+    assert kg["PCI_score_change_to_latest"] == pytest.approx(65.0 - 60.3, abs=0.05)
     for index in ("PAR", "SIPAS", "PAPI", "PCI"):
         assert f"{index}_rank_gain" in seed_frame.columns
         assert seed_frame[f"{index}_tier_end"].dtype == "Int64"
@@ -177,7 +186,9 @@ def test_seed_plans_are_refused_with_the_reason_and_n(seed_frame):
     assert res.refused and res.nobs == 0 and res.n_plans == 5
     assert res.ols.results is None and res.ols.status.startswith("refused: N=0 of 5 plans")
     assert res.ordered.status.startswith("refused: ")
-    assert any("Kiên Giang 2016-2020 (PCI_rank_gain)" in n for n in res.notes)
+    assert any(
+        "Kiên Giang 2016-2020 (PCI_rank_gain, median_peer_percentile)" in n for n in res.notes
+    )
     assert "refused" in res.summary_text() and "refused" in res._repr_html_()
 
 
@@ -186,7 +197,9 @@ def test_partial_period_outcome_on_seed_plans_has_no_degrees_of_freedom(seed_fra
         pytest.warns(SmallSampleWarning, match="N=1"),
         pytest.warns(DroppedRowsWarning, match="4 of 5 plans left out"),
     ):
-        res = an.ambition_vs_indices(seed_frame, outcome="PCI_rank_gain_to_latest", B=B)
+        res = an.ambition_vs_indices(
+            seed_frame, outcome="PCI_rank_gain_to_latest", ambition="mean_gap_national_pp", B=B
+        )
     assert res.nobs == 1
     assert "no residual degrees of freedom" in res.ols.refusal
     assert res.ols.refusal.startswith("N=1 of 5 plans")
@@ -297,3 +310,132 @@ def test_power_never_takes_a_score_change_across_a_scale_break():
     assert res.n_changes == 30 * 5
     assert any("within scale versions only" in n for n in res.notes)
     assert any("2017 alone" in n or "2017-2017" in n for n in res.notes)
+
+
+# --------------------------------------------------------------------------- per-plan changes
+
+
+def test_plan_index_changes_give_each_plan_its_value_or_its_reason(indices):
+    from parstats.ambition import plan_keys
+
+    t, d = gold_tables()
+    keys = plan_keys(d)
+    pci = an.plan_index_changes(keys, indices, index="PCI", measure="rank").set_index("plan_id")
+    kg = pci.loc["kien-giang_kh-64_2016"]
+    assert (kg["base_year"], kg["base_value"], kg["latest_year"], kg["latest_value"]) == (
+        2015, 11.0, 2019, 35.0,
+    )  # fmt: skip
+    assert kg["change_to_latest"] == 24.0 and pd.isna(kg["change"])  # ranks: + is worse
+    assert "no PCI rank for Kiên Giang in 2020" in kg["reason"]
+    # plans whose years are not in the panel are NA with a reason; nothing raises for all
+    assert pci["reason"].notna().all() and len(pci) == len(keys)
+    papi = an.plan_index_changes(
+        keys, indices, index="PAPI", measure="total_unweighted", allow_derived=True
+    ).set_index("plan_id")
+    kg = papi.loc["kien-giang_kh-64_2016"]  # 2015 on the 6-60 scale, 2020 on 8-80
+    assert "2015 and 2020 on different scales" in kg["reason"] and pd.isna(kg["change"])
+    unknown = keys.iloc[:1].assign(period_start=pd.NA)
+    assert an.plan_index_changes(unknown, indices, index="PCI")["reason"].iloc[0] == (
+        "the plan period is unknown"
+    )
+
+
+# --------------------------------------------------------------------------- the family question
+
+
+def test_online_services_question_on_the_seed_plans_is_refused_stating_n(indices):
+    t, d = gold_tables()
+    with pytest.warns(SmallSampleWarning, match=r"N=\d+ of 5 plans"):
+        q = an.family_ambition_vs_index(
+            "online_public_services", "PAPI", targets=t, documents=d, indices=indices, B=199,
+            n_sim=200,
+        )  # fmt: skip
+    assert q.n_plans == 5 and not q.answered
+    assert q.ols.ols.refusal.startswith(f"N={q.nobs} of 5 plans")
+    assert q.wcr.refusal.startswith(f"N={q.nobs} of 5 plans")
+    f = q.frame.set_index("plan_id")
+    # tidy: one row per plan with its ambition and N, its outcome or the reason it is missing
+    assert f.loc["dak-lak_qd-3478_2021", "n_targets"] == 9  # 12 rows, 3 restatements
+    assert f.loc["dak-lak_qd-3478_2021", "mean_gap_national_pp"] == pytest.approx(5.0)
+    assert f.loc["hung-yen_kh-204_2022", "mean_gap_national_pp"] == pytest.approx(10.0)
+    assert f.loc["kien-giang_kh-64_2016", "mean_gap_national_pp"] == pytest.approx(-5.0)
+    assert f.loc["tay-ninh_kh_2023", "n_targets"] == 0
+    assert f["reason"].notna().all()
+    assert "refused" in q.summary_text() and "refused" in q._repr_html_()
+    fig = q.plot_power()
+    assert fig.axes[0].get_xscale() == "log" and fig.axes[0].lines
+
+
+def synthetic_plans(n: int = 12, slope: float = -0.2, seed: int = 0):
+    """Provincial programmes 2021-2025 with online targets and PCI ranks 2020 and 2025."""
+    rng = np.random.default_rng(seed)
+    docs, targets, idx = [], [], []
+    for p in range(n):
+        code, name = f"{p + 1:02d}", f"Tỉnh {p + 1}"
+        docs.append({"doc": f"d{p:02d}", "province": name, "province_code": code,
+                     "issuer": f"UBND tỉnh {name}", "doc_type": "KH",
+                     "doc_number": f"{p + 1}/KH-UBND", "issued": "2021",
+                     "period_start": 2021, "period_end": 2025})  # fmt: skip
+        value = float(rng.integers(60, 101))
+        targets.append({"doc": f"d{p:02d}", "indicator": "online_procedures_share",
+                        "value": value, "year": 2025})  # fmt: skip
+        base = float(rng.integers(1, 64))
+        gain = slope * (value - 80) + rng.normal()
+        for year, rank in ((2020, base), (2025, base + gain)):
+            idx.append(("PCI", code, name, year, "rank", rank))
+    from test_ambition import make_targets
+
+    t = make_targets(targets)
+    d = pd.DataFrame(docs)
+    i = pd.DataFrame(
+        idx, columns=["index", "province_code", "province", "year", "measure", "value"]
+    )
+    return t, d, i
+
+
+def test_online_services_question_fits_when_there_are_plans():
+    t, d, i = synthetic_plans()
+    with pytest.warns(SmallSampleWarning, match="N=12 of 12 plans"):
+        q = an.family_ambition_vs_index(
+            "online_public_services", "PCI", measure="rank", targets=t, documents=d, indices=i,
+            B=199, n_sim=200,
+        )  # fmt: skip
+    assert q.answered and q.nobs == 12 and q.ols.ols.fitted and q.wcr.fitted
+    # the slope is least squares of the rank change on the gap to 76/NQ-CP's 80 % by 2025
+    gap = q.frame["mean_gap_national_pp"].to_numpy(float)
+    X = np.column_stack([np.ones(12), gap])
+    y = q.frame["PCI_rank_change"].to_numpy(float)
+    beta = np.linalg.lstsq(X, y, rcond=None)[0]
+    np.testing.assert_allclose(q.ols.ols.results.params.to_numpy(), beta, rtol=1e-10)
+    np.testing.assert_allclose(q.wcr.results.params.to_numpy(), beta, rtol=1e-10)
+    assert q.wcr.results.cov_type == "wcr" and "fixef_k" in q.wcr.results.ssc
+    expected_gap = t["value"].to_numpy(float) - 80.0
+    np.testing.assert_allclose(np.sort(gap), np.sort(expected_gap))
+    assert q.power is not None and q.power.span == 5
+
+
+def test_family_question_usage_errors():
+    t, d, i = synthetic_plans(4)
+    with pytest.raises(ModelError, match="unknown family 'online'"):
+        an.family_ambition_vs_index("online", targets=t, documents=d, indices=i)
+    with pytest.raises(ModelError, match="ambition must be one of"):
+        an.family_ambition_vs_index(ambition="median", targets=t, documents=d, indices=i)
+
+
+def test_online_services_question_on_the_real_indices_is_honest_about_n(indices):
+    """PAPI through 2024 (ranks derived from published sub-dimensions): a few plans at most."""
+    t, d = gold_tables()
+    with pytest.warns(SmallSampleWarning, match=r"N=\d+ of 5 plans"):
+        q = an.family_ambition_vs_index(
+            "online_public_services", "PAPI", measure="rank", allow_derived=True, targets=t,
+            documents=d, indices=indices, B=199, n_sim=200,
+        )  # fmt: skip
+    both = q.frame["mean_gap_national_pp"].notna() & q.frame["PAPI_rank_change"].notna()
+    assert q.nobs == int(both.sum()) <= 5
+    # fitted only with a residual degree of freedom, refused otherwise, N stated either way
+    assert q.ols.ols.fitted == (q.nobs > 2)
+    if not q.ols.ols.fitted:
+        assert q.ols.ols.refusal.startswith(f"N={q.nobs} of 5 plans")
+    assert any("derived" in n for n in q.notes)
+    changes = q.frame.dropna(subset=["PAPI_rank_change"])
+    assert (changes["latest_value"] - changes["base_value"] == changes["PAPI_rank_change"]).all()

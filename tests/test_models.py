@@ -95,7 +95,9 @@ def test_fixed_effects_match_dummy_regression_and_cr1(fe):
     beta, *_ = np.linalg.lstsq(Z, y, rcond=None)
     u = y - Z @ beta
     V = cr1_sandwich(Z, u, df["g"].to_numpy())
-    res = fit_ols(df, "y ~ x + z", fe=fe, cluster="g", cov="cluster")
+    # The LSDV sandwich counts every dummy: the ``full`` convention (the default,
+    # ``nested``, is tested in tests/test_models_conventions.py).
+    res = fit_ols(df, "y ~ x + z", fe=fe, cluster="g", cov="cluster", fixef_k="full")
     np.testing.assert_allclose(res.params.to_numpy(), beta[:2], rtol=0, atol=1e-9)
     np.testing.assert_allclose(res.std_errors.to_numpy(), np.sqrt(np.diag(V))[:2], rtol=1e-8)
     assert res.df_resid == len(df) - Z.shape[1]
@@ -107,7 +109,7 @@ def test_cluster_se_matches_statsmodels():
     df = make_panel(G=35, T=5)
     Z = dummy_design(df, ("g", "t"))
     ref = sm.OLS(df["y"].to_numpy(), Z).fit(cov_type="cluster", cov_kwds={"groups": df["g"]})
-    res = fit_ols(df, "y ~ x + z", fe=("g", "t"), cluster="g", cov="cluster")
+    res = fit_ols(df, "y ~ x + z", fe=("g", "t"), cluster="g", cov="cluster", fixef_k="full")
     np.testing.assert_allclose(res.std_errors.to_numpy(), ref.bse[:2], rtol=1e-6)
     hc1 = sm.OLS(df["y"].to_numpy(), Z).fit(cov_type="HC1")
     res = fit_ols(df, "y ~ x + z", fe=("g", "t"), cov="hc1")
@@ -167,10 +169,18 @@ def test_wcr_fast_algebra_equals_brute_force(G, weights, null, term):
         B=199,
         weights=weights,
         seed=4,
+        fixef_k="full",  # the brute force's LSDV sandwich counts every dummy
     )
     assert res.statistic == pytest.approx(t_ref, abs=1e-9)
     assert res.p_value == p_ref
     assert res.B == V.shape[1]
+    # The CR1 factor scales t and every t* alike: the default convention changes the
+    # statistic, never the p-value.
+    nested = quiet(
+        wild_cluster_bootstrap, df, "y ~ x + z", term, cluster="g", fe=fe, null=null, B=199,
+        weights=weights, seed=4,
+    )  # fmt: skip
+    assert nested.p_value == p_ref and abs(nested.statistic) > abs(res.statistic)
 
 
 def test_wcr_interval_inverts_the_test():

@@ -15,6 +15,7 @@ in an error message:
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from parstats.errors import DroppedRowsWarning, ModelError, SmallSampleWarning
+from parstats.vocab import check
 
 #: Below this many observations a :class:`~parstats.errors.SmallSampleWarning` is raised.
 SMALL_N = 30
@@ -142,6 +144,8 @@ class Design:
     index: pd.Index
     n_dropped: int
     frame: pd.DataFrame
+    fe_nested: tuple[str, ...] = ()
+    k_fe_nonnested: int | None = None
 
     @property
     def nobs(self) -> int:
@@ -152,6 +156,22 @@ class Design:
     def k(self) -> int:
         """Number of estimated parameters, fixed effects included."""
         return self.X.shape[1] + self.k_fe
+
+    def k_ssc(self, fixef_k: str = "nested") -> int:
+        r"""Return the K of the CR1 small-sample factor under convention ``fixef_k``.
+
+        ``"full"`` counts every fixed-effect level (:attr:`k`, the LSDV/``areg``
+        count). ``"nested"`` leaves out fixed effects nested in the clusters (every
+        level inside one cluster), counting them as one constant, as R fixest
+        (``fixef.K = "nested"``), pyfixest (``k_fixef = "nonnested"``), Stata
+        ``reghdfe`` and ``xtreg, fe`` do: :math:`K = k_X + \operatorname{rank}([1, D_{nn}])`
+        with :math:`D_{nn}` the dummies of the fixed effects *not* nested in the
+        clusters. The two agree when no fixed effect is nested.
+        """
+        check(fixef_k, FIXEF_K, "fixef_k")
+        if fixef_k == "full" or self.k_fe_nonnested is None:
+            return self.k
+        return self.X.shape[1] + self.k_fe_nonnested
 
     def partial(self, a: np.ndarray) -> np.ndarray:
         """Return :math:`M_D a`, ``a`` with the fixed effects partialled out."""
@@ -219,7 +239,21 @@ def _numeric(col: pd.Series, name: str) -> np.ndarray:
             f"column {name!r} is not numeric (dtype {col.dtype}); "
             f"write C({name}) to use it as a categorical regressor"
         )
-    return col.to_numpy(dtype=float)
+    values = col.to_numpy(dtype=float)
+    bad = ~np.isfinite(values)
+    if bad.any():
+        rows = col.index[bad]
+        shown = ", ".join(
+            f"row {r!r} ({values[i]:g})"
+            for r, i in zip(rows[:5], np.flatnonzero(bad)[:5], strict=False)
+        )
+        more = f" and {int(bad.sum()) - 5} more" if bad.sum() > 5 else ""
+        raise ModelError(
+            f"column {name!r} has {int(bad.sum())} non-finite value(s) (inf or -inf): "
+            f"{shown}{more}; a model needs finite numbers: replace them or set them to NA "
+            "(missing rows are dropped with a warning)"
+        )
+    return values
 
 
 def _dummies(col: pd.Series, name: str, drop_first: bool) -> tuple[np.ndarray, list[str]]:
@@ -339,6 +373,15 @@ def build_design(
             + "; ".join(problems)
             + ". Drop or combine them."
         )
+    fe_nested: tuple[str, ...] = ()
+    k_fe_nonnested = None
+    if fe and cluster:
+        fe_nested = tuple(
+            c for c in fe if frame.groupby(c, sort=False)[cluster].nunique().max() == 1
+        )
+        rest = [c for c in fe if c not in fe_nested]
+        parts = [np.ones((n, 1))] + [_dummies(frame[c], c, drop_first=False)[0] for c in rest]
+        k_fe_nonnested = int(np.linalg.matrix_rank(np.hstack(parts)))
     k = X.shape[1] + k_fe
     if n <= k:
         raise ModelError(
@@ -346,7 +389,43 @@ def build_design(
             f"({X.shape[1]} coefficients + {k_fe} fixed-effect levels): no residual "
             "degrees of freedom, so no honest fit is possible. Add observations or drop terms."
         )
-    return Design(f, y, X, tuple(names), Q, k_fe, clusters, G, frame.index, n_dropped, frame)
+    _check_response_varies(y, Q, intercept, f.response, fe, what, n)
+    return Design(
+        f, y, X, tuple(names), Q, k_fe, clusters, G, frame.index, n_dropped, frame,
+        fe_nested, k_fe_nonnested,
+    )  # fmt: skip
+
+
+def _check_response_varies(
+    y: np.ndarray,
+    Q: np.ndarray,
+    intercept: bool,
+    name: str,
+    fe: tuple[str, ...],
+    what: str,
+    n: int,
+) -> None:
+    """Refuse a response with no variation left to explain (audit D11).
+
+    The variation is that of ``y`` after the fixed effects (``M_D y``), or around its
+    mean with an intercept, or ``y`` itself without either. When it is zero to
+    machine precision every slope is 0 with a standard error of rounding noise, and
+    a *t* test on it is meaningless (it can report p < 0.01).
+    """
+    if Q.shape[1]:
+        left = y - Q @ (Q.T @ y)
+    elif intercept:
+        left = y - y.mean()
+    else:
+        left = y
+    scale = max(float(np.linalg.norm(y)), float(np.abs(y).max(initial=0.0)) * math.sqrt(n))
+    if float(np.linalg.norm(left)) <= 1e-10 * scale or scale == 0.0:
+        where = f" within the fixed effects {', '.join(fe)}" if fe else ""
+        value = f" (every value is {y[0]:g})" if np.all(y == y[0]) else ""
+        raise ModelError(
+            f"{what}: the response {name!r} does not vary{where}{value} over the N={n} "
+            "rows used; there is nothing to model (a test would report noise as significant)"
+        )
 
 
 def warn_small(what: str, n: int, G: int | None = None, *, advice: str = "") -> str | None:
@@ -363,3 +442,7 @@ def warn_small(what: str, n: int, G: int | None = None, *, advice: str = "") -> 
     )
     warnings.warn(msg, SmallSampleWarning, stacklevel=3)
     return msg
+
+
+#: Conventions for counting fixed effects in the CR1 small-sample factor.
+FIXEF_K: tuple[str, ...] = ("nested", "full")

@@ -10,7 +10,15 @@ partialled out (Frisch–Waugh–Lovell): with :math:`M_D = I - D(D'D)^{+}D'`,
    \hat u = \tilde y - \tilde X\hat\beta.
 
 ``K`` counts every estimated parameter, fixed-effect levels included
-(:math:`K = k_X + \operatorname{rank}(D)`), as a regression on the dummies would.
+(:math:`K = k_X + \operatorname{rank}(D)`), as a regression on the dummies would, in
+the residual degrees of freedom, ``nonrobust`` and ``hc1``. The CR1 factor
+(``cluster``, ``wcr``) follows the field's convention by default
+(``fixef_k="nested"``): fixed effects nested in the clusters (province effects with
+province clusters) are not counted, as in R fixest, pyfixest, Stata ``reghdfe`` and
+``xtreg, fe`` (:meth:`parstats.models._design.Design.k_ssc`); ``fixef_k="full"``
+counts them (the LSDV/``areg`` count: statsmodels with dummies, linearmodels with
+``group_debias=True``), which is larger and so conservative. Every results object
+names the convention in ``ssc``.
 Covariance types (``cov=``):
 
 ``nonrobust``
@@ -20,9 +28,9 @@ Covariance types (``cov=``):
     \big(\sum_i \hat u_i^2 \tilde x_i\tilde x_i'\big)(\tilde X'\tilde X)^{-1}`;
     *t* with :math:`N-K` df.
 ``cluster``
-    CR1: :math:`\frac{G}{G-1}\frac{N-1}{N-K}(\tilde X'\tilde X)^{-1}
+    CR1: :math:`\frac{G}{G-1}\frac{N-1}{N-K_c}(\tilde X'\tilde X)^{-1}
     \big(\sum_g \tilde X_g'\hat u_g\hat u_g'\tilde X_g\big)(\tilde X'\tilde X)^{-1}`;
-    *t* with :math:`G-1` df.
+    *t* with :math:`G-1` df; :math:`K_c` counts the parameters by ``fixef_k``.
 ``wcr``
     CR1 standard errors and *t* statistics, but p-values and confidence intervals from
     the wild cluster restricted bootstrap (:mod:`parstats.models.wild`).
@@ -41,7 +49,7 @@ import pandas as pd
 from scipy import stats
 
 from parstats.errors import ModelError
-from parstats.models._design import FEW_CLUSTERS, Design, build_design, warn_small
+from parstats.models._design import FEW_CLUSTERS, FIXEF_K, Design, build_design, warn_small
 from parstats.models.results import ModelResults
 from parstats.models.wild import draw_weights, wcr_test
 from parstats.vocab import check
@@ -67,6 +75,9 @@ class ModelSpec:
         Wild bootstrap settings (used under ``wcr``).
     level
         Confidence level.
+    fixef_k
+        How fixed effects count in the CR1 factor: ``nested`` (default; those nested
+        in the clusters are left out, as fixest/reghdfe/``xtreg, fe``) or ``full``.
     """
 
     formula: str
@@ -77,10 +88,12 @@ class ModelSpec:
     weights: str = "rademacher"
     seed: int = 0
     level: float = 0.95
+    fixef_k: str = "nested"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fe", tuple([self.fe] if isinstance(self.fe, str) else self.fe))
         check(self.cov, COV_TYPES, "cov")
+        check(self.fixef_k, FIXEF_K, "fixef_k")
         check(self.weights, ("rademacher", "webb"), "weights")
         if not 0 < self.level < 1:
             raise ModelError(f"level must be between 0 and 1; got {self.level}")
@@ -103,6 +116,7 @@ def fit_ols(
     seed: int = 0,
     weights: str = "rademacher",
     level: float = 0.95,
+    fixef_k: str = "nested",
 ) -> ModelResults:
     """Fit a linear model by OLS with absorbed fixed effects and named standard errors.
 
@@ -125,6 +139,11 @@ def fit_ols(
         Wild bootstrap draws, seed and weight distribution (``rademacher``/``webb``).
     level
         Confidence level.
+    fixef_k
+        Fixed effects in the CR1 small-sample factor: ``"nested"`` (default) leaves
+        out those nested in the clusters, the convention of fixest, pyfixest,
+        ``reghdfe`` and ``xtreg, fe``; ``"full"`` counts every level (LSDV, ``areg``),
+        a larger, conservative factor. Named in ``ModelResults.ssc``.
 
     Returns
     -------
@@ -133,8 +152,9 @@ def fit_ols(
     Raises
     ------
     ModelError
-        No data, all-missing columns, collinear regressors, N ≤ K, a single cluster,
-        or a clustered covariance without a cluster column.
+        No data, all-missing columns, a non-finite value (inf), a response that does
+        not vary, collinear regressors, N ≤ K, a single cluster, or a clustered
+        covariance without a cluster column.
 
     Warns
     -----
@@ -150,8 +170,9 @@ def fit_ols(
     >>> res.tidy()  # doctest: +SKIP
     """
     spec = ModelSpec(
-        formula, fe=fe, cluster=cluster, cov=cov, B=B, weights=weights, seed=seed, level=level
-    )
+        formula, fe=fe, cluster=cluster, cov=cov, B=B, weights=weights, seed=seed, level=level,
+        fixef_k=fixef_k,
+    )  # fmt: skip
     return spec.fit(data)
 
 
@@ -176,9 +197,17 @@ def ols_arrays(design: Design) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.n
 
 
 def covariance(
-    design: Design, kind: str, resid: np.ndarray, xtx_inv: np.ndarray, Xt: np.ndarray
+    design: Design,
+    kind: str,
+    resid: np.ndarray,
+    xtx_inv: np.ndarray,
+    Xt: np.ndarray,
+    fixef_k: str = "nested",
 ) -> np.ndarray:
-    """Return the covariance matrix of kind ``nonrobust``, ``hc1`` or ``cluster`` (CR1)."""
+    """Return the covariance matrix of kind ``nonrobust``, ``hc1`` or ``cluster`` (CR1).
+
+    ``fixef_k`` sets the K of the CR1 factor (:meth:`~parstats.models._design.Design.k_ssc`).
+    """
     n, k = design.nobs, design.k
     if kind == "nonrobust":
         return xtx_inv * (resid @ resid / (n - k))
@@ -188,8 +217,30 @@ def covariance(
     G = design.n_clusters
     scores = np.zeros((G, Xt.shape[1]))
     np.add.at(scores, design.clusters, Xt * resid[:, None])
-    c = G / (G - 1) * (n - 1) / (n - k)
+    c = G / (G - 1) * (n - 1) / (n - design.k_ssc(fixef_k))
     return c * xtx_inv @ (scores.T @ scores) @ xtx_inv
+
+
+def ssc_label(design: Design, kind: str, fixef_k: str) -> str:
+    """Return the small-sample convention of a fit in words (shown in every results object)."""
+    n, k = design.nobs, design.k
+    if kind == "nonrobust":
+        return f"s^2 = SSR/(N-K), N={n}, K={k} (fixed-effect levels counted)"
+    if kind == "hc1":
+        return f"HC1 factor N/(N-K), N={n}, K={k} (fixed-effect levels counted)"
+    kc = design.k_ssc(fixef_k)
+    G = design.n_clusters
+    if fixef_k == "nested":
+        nested = ", ".join(design.fe_nested)
+        how = (
+            f"fixed effects nested in the clusters not counted ({nested}), as fixest, "
+            "pyfixest, reghdfe and Stata xtreg, fe"
+            if nested
+            else "no fixed effect nested in the clusters"
+        )
+    else:
+        how = "every fixed-effect level counted (LSDV/areg; conservative)"
+    return f"CR1 factor G/(G-1)*(N-1)/(N-K): G={G}, N={n}, K={kc}; fixef_k={fixef_k!r}: {how}"
 
 
 _LABELS = {
@@ -220,7 +271,7 @@ def _fit(spec: ModelSpec, data: pd.DataFrame) -> ModelResults:
     )
     if small:
         notes.append(small)
-    V = covariance(design, "cluster" if kind == "wcr" else kind, resid, xtx_inv, Xt)
+    V = covariance(design, "cluster" if kind == "wcr" else kind, resid, xtx_inv, Xt, spec.fixef_k)
     se = np.sqrt(np.diag(V))
     tstat = beta / se
     df = (G - 1) if kind in ("cluster", "wcr") else n - k
@@ -240,6 +291,7 @@ def _fit(spec: ModelSpec, data: pd.DataFrame) -> ModelResults:
                 seed=spec.seed,
                 B=spec.B,
                 drawn=drawn,
+                fixef_k=spec.fixef_k,
             )
             boot[name] = res
             p[j] = res.p_value
@@ -264,6 +316,9 @@ def _fit(spec: ModelSpec, data: pd.DataFrame) -> ModelResults:
             )
     elif kind == "cluster":
         notes.append(f"CR1 cluster-robust std errors by {spec.cluster}, t with G-1={G - 1} df")
+    ssc = ssc_label(design, "cluster" if kind == "wcr" else kind, spec.fixef_k)
+    if kind in ("cluster", "wcr"):
+        notes.append(f"small-sample convention: {ssc}")
     label = _LABELS[kind].format(
         cluster=spec.cluster, G=G, df=df, weights=spec.weights, B=spec.B, seed=spec.seed
     )
@@ -298,4 +353,5 @@ def _fit(spec: ModelSpec, data: pd.DataFrame) -> ModelResults:
         bootstrap=boot,
         resid=resid,
         index=design.index,
+        ssc=ssc,
     )

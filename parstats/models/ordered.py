@@ -41,6 +41,7 @@ from parstats.vocab import check
 # no finite maximum: its slopes only stopped growing where the optimiser gave up.
 _PERFECT_FIT = 1e-3
 
+
 def separating_direction(X: np.ndarray, y: np.ndarray, *, tol: float = 1e-7) -> np.ndarray | None:
     r"""Return a slope direction that (quasi-)separates ordered categories, or ``None``.
 
@@ -286,4 +287,5 @@ def fit_ordered(
         notes=tuple(notes),
         cov=pd.DataFrame(cov, index=idx, columns=idx),
         index=design.index,
+        ssc="none: maximum likelihood, inverse-Hessian covariance, z statistics",
     )

@@ -63,6 +63,9 @@ class ModelResults:
         Residuals (fixed effects partialled out), aligned with ``index``.
     index
         Index labels of the rows used.
+    ssc
+        The small-sample convention in words: which factor, N, K and G, and for
+        clustered fits how fixed effects were counted (``fixef_k``).
     """
 
     model: str
@@ -89,6 +92,7 @@ class ModelResults:
     bootstrap: dict[str, Any] = field(default_factory=dict)
     resid: np.ndarray | None = None
     index: pd.Index | None = None
+    ssc: str = ""
 
     def tidy(self) -> pd.DataFrame:
         """Return one row per term: ``term, estimate, std_error, statistic, p_value, conf_*``."""
@@ -113,6 +117,8 @@ class ModelResults:
             ("Rows dropped (missing values)", str(self.n_dropped)),
             ("Covariance", self.cov_label),
         ]
+        if self.ssc:
+            rows.append(("Small-sample convention", self.ssc))
         if self.fe:
             rows.append(("Fixed effects", ", ".join(self.fe)))
         if self.cluster:

@@ -215,6 +215,7 @@ def wcr_test(
     weights: str = "rademacher",
     seed: int = 0,
     drawn: tuple[np.ndarray, bool] | None = None,
+    fixef_k: str = "nested",
 ) -> WildBootstrapResult:
     """Run the WCR test of coefficient ``j`` of a :class:`~parstats.models._design.Design`.
 
@@ -223,8 +224,10 @@ def wcr_test(
     """
     if design.clusters is None:
         raise ModelError("the wild cluster bootstrap needs a cluster column (cluster=...)")
-    G, n, k = design.n_clusters, design.nobs, design.k
+    G, n, k = design.n_clusters, design.nobs, design.k_ssc(fixef_k)
     V, enumerated = drawn if drawn is not None else draw_weights(G, B, weights, seed)
+    # The CR1 factor scales t and every t* alike, so p-values and intervals do not
+    # depend on ``fixef_k``; the reported statistic does.
     c = G / (G - 1) * (n - 1) / (n - k)
     test = _RestrictedTest(
         design.partial(design.y), design.partial(design.X), design.Q, design.clusters, G, j, c, V
@@ -257,6 +260,7 @@ def wild_cluster_bootstrap(
     B: int = 9999,
     weights: str = "rademacher",
     seed: int = 0,
+    fixef_k: str = "nested",
 ) -> WildBootstrapResult:
     r"""Test one coefficient by the wild cluster restricted bootstrap (WCR).
 
@@ -282,6 +286,10 @@ def wild_cluster_bootstrap(
         ``"rademacher"`` or ``"webb"`` (Webb is advised for fewer than about 12 clusters).
     seed
         Seed: results are reproducible from it.
+    fixef_k
+        Fixed effects in the CR1 factor of the reported statistic (``nested`` or
+        ``full``; see :func:`parstats.models.fit_ols`); p-value and interval do not
+        depend on it.
 
     Returns
     -------
@@ -294,5 +302,6 @@ def wild_cluster_bootstrap(
     if term not in design.names:
         raise ModelError(f"term {term!r} not in the model; terms: {', '.join(design.names)}")
     return wcr_test(
-        design, design.names.index(term), null=null, level=level, B=B, weights=weights, seed=seed
-    )
+        design, design.names.index(term), null=null, level=level, B=B, weights=weights, seed=seed,
+        fixef_k=fixef_k,
+    )  # fmt: skip
