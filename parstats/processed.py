@@ -147,7 +147,7 @@ class Generation:
         DamagedDataError
             If it is damaged (see :meth:`verify`) or cannot be read as Parquet.
         """
-        return _read_parquet(self.verify(name), self.shown(name))
+        return read_parquet_checked(self.verify(name), self.shown(name))
 
     def listing(self) -> tuple[tuple[str, str], ...]:
         """Return ``(relative name, sha256)`` of every file, checked, in name order.
@@ -179,7 +179,11 @@ def _sha256(path: str, inode: int, mtime_ns: int, size: int) -> str:
     return sha256_file(path)
 
 
-def _read_parquet(path: Path, shown: Path) -> pd.DataFrame:
+def read_parquet_checked(path: Path, shown: Path) -> pd.DataFrame:
+    """Return the Parquet file at ``path``; a damaged file raises :class:`DamagedDataError`.
+
+    ``shown`` is the path named in the message (``data/processed/<name>``).
+    """
     import pandas as pd
     import pyarrow as pa
 

@@ -151,17 +151,56 @@ def test_snapshot_hashes_every_processed_file(project_home: Path):
     assert first.template_sha256 == second.template_sha256
 
 
+def _sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fresh_report(job: reports.ReportJob) -> None:
+    job.notebook_path().parent.mkdir(parents=True, exist_ok=True)
+    files = {"ipynb": _sha("{}"), "html": _sha("<html></html>")}
+    record = reports.ReportRecord("Hưng Yên", "33", "hung-yen", 2023, "ok", "k", {}, files=files)
+    job.record_path().write_text(json.dumps(record.__dict__))
+    job.notebook_path().write_text("{}")
+
+
 def test_a_report_is_fresh_only_with_its_key_and_both_files(project_home: Path):
     job = reports.ReportJob("Hưng Yên", "33", "hung-yen", 2023)
     assert not reports.is_fresh(job, "k")
-    job.notebook_path().parent.mkdir(parents=True)
-    record = reports.ReportRecord("Hưng Yên", "33", "hung-yen", 2023, "ok", "k", {})
-    job.record_path().write_text(json.dumps(record.__dict__))
-    job.notebook_path().write_text("{}")
+    _fresh_report(job)
     assert not reports.is_fresh(job, "k")  # no HTML yet
     job.html_path().write_text("<html></html>")
     assert reports.is_fresh(job, "k")
     assert not reports.is_fresh(job, "other")
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated", "replaced", "notebook"])
+def test_a_damaged_report_file_is_not_fresh(project_home: Path, damage: str):
+    """Audit D26 / R16: a 0-byte or changed HTML (or notebook) made the cache skip the report."""
+    job = reports.ReportJob("Hưng Yên", "33", "hung-yen", 2023)
+    _fresh_report(job)
+    job.html_path().write_text("<html></html>")
+    assert reports.is_fresh(job, "k")
+    if damage == "empty":
+        job.html_path().write_bytes(b"")
+    elif damage == "truncated":
+        job.html_path().write_text("<html>")
+    elif damage == "replaced":
+        job.html_path().write_text("<html></html>".upper())
+    else:
+        job.notebook_path().write_text("")
+    assert not reports.is_fresh(job, "k")
+
+
+def test_a_record_without_file_hashes_is_not_fresh(project_home: Path):
+    job = reports.ReportJob("Hưng Yên", "33", "hung-yen", 2023)
+    _fresh_report(job)
+    job.html_path().write_text("<html></html>")
+    data = json.loads(job.record_path().read_text())
+    data.pop("files")
+    job.record_path().write_text(json.dumps(data))
+    assert not reports.is_fresh(job, "k")
 
 
 # --------------------------------------------------------------------------- notebook handling
