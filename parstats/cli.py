@@ -135,6 +135,13 @@ def describe_os_error(exc: OSError) -> str:
     return f"{reason}{where}{hint}"
 
 
+def _silence_stdout() -> None:
+    """Send what is left for stdout to /dev/null: the reader went away (``| head``)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno())
+
+
 def _run(args: argparse.Namespace) -> int:
     from parstats.processes import Terminated, terminate_as_interrupt
 
@@ -154,10 +161,7 @@ def _run(args: argparse.Namespace) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # The reader went away (``| head``): say nothing more on stdout.
-        with contextlib.suppress(OSError, ValueError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.__stdout__.fileno())
+        _silence_stdout()
         return EXIT_BROKEN_PIPE
     except OSError as exc:
         print(f"parstats {command}: error: {describe_os_error(exc)}", file=sys.stderr)
@@ -181,10 +185,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     arm_faults()
     with terminal_safe_streams():
         parser = make_parser()
-        args = parser.parse_args(argv)
-        if not getattr(args, "func", None):
-            parser.print_help()
-            return 2
+        try:
+            args = parser.parse_args(argv)
+            if not getattr(args, "func", None):
+                parser.print_help()
+                sys.stdout.flush()
+                return 2
+        except SystemExit:  # --help, --version or a usage error: flush while we can catch it
+            try:
+                sys.stdout.flush()
+            except BrokenPipeError:
+                _silence_stdout()
+            raise
+        except BrokenPipeError:
+            _silence_stdout()
+            return EXIT_BROKEN_PIPE
         return _run(args)
 
 

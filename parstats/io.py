@@ -20,6 +20,7 @@ its N-th file operation.
 from __future__ import annotations
 
 import contextlib
+import csv
 import hashlib
 import json
 import os
@@ -211,6 +212,17 @@ def spreadsheet_safe(frame: Any) -> Any:
     return out.rename(columns=renamed) if renamed else out
 
 
+def _has_carriage_return(frame: Any) -> bool:
+    import pandas as pd
+
+    for name in frame.columns:
+        column = frame[name]
+        if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+            if any(isinstance(v, str) and "\r" in v for v in column):
+                return True
+    return False
+
+
 # --------------------------------------------------------------------------- frames
 
 OUTPUT_SUFFIXES: tuple[str, ...] = (".csv", ".parquet")
@@ -251,7 +263,11 @@ def write_frame(frame: Any, path: str | Path) -> Path:
                 store_schema=True,
             )
         else:
-            spreadsheet_safe(frame).to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8")
+            safe = spreadsheet_safe(frame)
+            # Python < 3.12 does not quote a field holding a bare carriage return,
+            # which a reader would take for the end of the row: quote text then.
+            quoting = csv.QUOTE_NONNUMERIC if _has_carriage_return(safe) else csv.QUOTE_MINIMAL
+            safe.to_csv(tmp, index=False, lineterminator="\n", encoding="utf-8", quoting=quoting)
     return path
 
 

@@ -310,8 +310,12 @@ def new_staging(generations: Path) -> Path:
     """Create and return an empty staging folder for one build in ``generations``."""
     generations.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=generations))
-    os.chmod(staging, dir_mode())
-    fault_point(f"mkdir {staging.name}")
+    try:
+        os.chmod(staging, dir_mode())
+        fault_point(f"mkdir {staging.name}")
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return staging
 
 
