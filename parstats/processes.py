@@ -48,6 +48,37 @@ def terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+@contextlib.contextmanager
+def signals_deferred(signums: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM)) -> Iterator[None]:
+    """Within the block, hold Ctrl-C and SIGTERM back; they take effect when it ends.
+
+    For a few quick writes that must finish together (a batch's summaries).
+    The handlers are swapped for ones that only record the signal, then the
+    recorded signals are handed to the previous handlers (a ``SIG_DFL`` one
+    is raised again). A per-thread signal mask would not do: the process may
+    have other threads, which would take the signal instead. Only in the main
+    thread, where Python runs signal handlers; elsewhere a no-op.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = {signum: signal.getsignal(signum) for signum in signums}
+    for signum in signums:
+        signal.signal(signum, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        for signum in dict.fromkeys(received):
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, None)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)
+
+
 def _set_parent_death_signal(signum: int) -> None:
     """Ask Linux to send ``signum`` to this process when its parent thread exits."""
     import sys

@@ -983,7 +983,7 @@ def run_reports(
         If a processed file is damaged (run ``parstats build``).
     """
     from parstats.processed import hold_lock
-    from parstats.processes import terminate_as_interrupt
+    from parstats.processes import signals_deferred, terminate_as_interrupt
 
     jobs = tuple(dict.fromkeys(jobs))
     with (
@@ -1001,9 +1001,11 @@ def run_reports(
             elif todo:
                 ran = _run_pool(todo, inputs, min(workers, len(todo)), progress, on_done)
         finally:
-            # Also when interrupted: the summaries describe what is on disk.
-            if todo or not summaries_current():
-                rebuild_summaries()
+            # Also when interrupted: the summaries describe what is on disk. A
+            # second Ctrl-C or SIGTERM waits until both are written.
+            with signals_deferred():
+                if todo or not summaries_current():
+                    rebuild_summaries()
     ran.sort(key=lambda r: (r.slug, r.year))
     return BatchResult(tuple(ran), cached)
 
