@@ -265,6 +265,8 @@ def resolve(link: str | Path | None = None) -> Generation:
     """
     from parstats.paths import processed_dir
 
+    if link is None and _PINNED:
+        return _PINNED[-1]
     if link is None:
         link = processed_dir()
         pinned = os.environ.get(PIN_ENV)
@@ -280,6 +282,24 @@ def resolve(link: str | Path | None = None) -> Generation:
     return Generation(path, link, _files(str(path), link))
 
 
+_PINNED: list[Generation] = []
+
+
+@contextlib.contextmanager
+def pinned() -> Iterator[Generation]:
+    """Within the block, every default :func:`resolve` returns the generation current at its start.
+
+    For code that calls several loaders (``load_targets()``, ``load_documents()``)
+    and needs them to read one build.
+    """
+    generation = resolve()
+    _PINNED.append(generation)
+    try:
+        yield generation
+    finally:
+        _PINNED.pop()
+
+
 def read(reader: Callable[[Generation], T], link: str | Path | None = None) -> T:
     """Return ``reader(generation)`` for the current generation, retried if it was replaced.
 
@@ -293,7 +313,7 @@ def read(reader: Callable[[Generation], T], link: str | Path | None = None) -> T
             return reader(generation)
         except (FileNotFoundError, InputError):
             moved = Path(os.path.realpath(generation.link)) != generation.path
-            if attempt == 2 or not moved or os.environ.get(PIN_ENV):
+            if attempt == 2 or not moved or os.environ.get(PIN_ENV) or _PINNED:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 

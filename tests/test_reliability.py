@@ -679,3 +679,15 @@ def test_sigterm_stops_a_build_like_ctrl_c(project_home: Path):
         return
     assert proc.returncode == 143 and "terminated" in err and "Traceback" not in err
     assert not list((project_home / "data" / ".processed").glob(".staging-*"))
+
+
+def test_pinned_loaders_read_one_build(built_home: Path):
+    before = len(build_module.load_documents())
+    with processed.pinned() as generation:
+        add_plan(built_home, "005_extra.txt", SEED.read_bytes())
+        assert build().generation != generation.path
+        assert len(build_module.load_documents()) == before  # still the pinned build
+        assert len(build_module.load_targets()) == int(
+            build_module.load_documents()["n_targets"].sum()
+        )
+    assert len(build_module.load_documents()) == before + 1

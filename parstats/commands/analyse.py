@@ -63,13 +63,12 @@ def register(subparsers: Any) -> None:
 def run_ambition(args: argparse.Namespace) -> int:
     """Write the ambition table chosen by ``--table`` to ``--out``."""
     from parstats import ambition, processed
-    from parstats.build import load_table
+    from parstats.build import load_documents, load_targets
     from parstats.io import check_output_path, write_frame
 
     check_output_path(args.out, "--out")
-    targets, documents = processed.read(
-        lambda gen: (load_table("targets", generation=gen), load_table("documents", generation=gen))
-    )
+    with processed.pinned():  # both tables from one build
+        targets, documents = load_targets(), load_documents()
     make = {
         "target": ambition.build_frame,
         "document": ambition.ambition_by_document,
@@ -85,14 +84,13 @@ def run_ambition(args: argparse.Namespace) -> int:
 def run_delivery(args: argparse.Namespace) -> int:
     """Write the delivery table chosen by ``--table`` to ``--out``."""
     from parstats import delivery, indices, processed
-    from parstats.build import load_table
+    from parstats.build import load_documents, load_targets
     from parstats.io import check_output_path, write_frame
 
     check_output_path(args.out, "--out")
-    documents, targets = processed.read(
-        lambda gen: (load_table("documents", generation=gen), load_table("targets", generation=gen))
-    )
-    index_table = indices.load()
+    with processed.pinned():  # the tables from one build
+        documents, targets = load_documents(), load_targets()
+        index_table = indices.load()
     if args.table == "trajectories":
         frame = delivery.index_trajectories(
             documents, index_table, allow_derived=args.allow_derived
