@@ -272,6 +272,11 @@ def resolve(link: str | Path | None = None) -> Generation:
         pinned = os.environ.get(PIN_ENV)
         if pinned:
             path = Path(pinned)
+            if not path.is_dir():
+                raise DamagedDataError(
+                    f"the generation this run was pinned to ({PIN_ENV}={pinned}) no longer "
+                    "exists (builds replaced it meanwhile); run the command again"
+                )
             return Generation(path, link, _files(str(path), link))
     link = Path(link)
     path = Path(os.path.realpath(link))

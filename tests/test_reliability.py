@@ -691,3 +691,11 @@ def test_pinned_loaders_read_one_build(built_home: Path):
             build_module.load_documents()["n_targets"].sum()
         )
     assert len(build_module.load_documents()) == before + 1
+
+
+def test_a_pinned_generation_that_was_removed_is_an_error(built_home: Path, monkeypatch):
+    from parstats import report_data
+
+    monkeypatch.setenv(processed.PIN_ENV, str(built_home / "data" / ".processed" / "gone"))
+    with pytest.raises(DamagedDataError, match="no longer exists"):
+        report_data.load_tables(("documents",))
