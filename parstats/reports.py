@@ -689,35 +689,33 @@ def _warm_kernel(pin: str | None = None) -> Any:
     return km
 
 
-def _kernel_pid(km: Any) -> int | None:
-    process = getattr(getattr(km, "provisioner", None), "process", None)
-    return getattr(process, "pid", None)
+def _kernel_process(km: Any) -> Any:
+    """Return the kernel's ``subprocess.Popen`` (jupyter_client's local provisioner), if any."""
+    return getattr(getattr(km, "provisioner", None), "process", None)
 
 
 def _kill_kernel(km: Any) -> None:
-    """End a kernel's process at once (SIGTERM, then SIGKILL) and remove its connection file."""
-    import time
+    """End a kernel's process at once (SIGTERM, then SIGKILL) and remove its connection file.
 
-    pid = _kernel_pid(km)
-    if pid is not None:
-        for signum, grace in ((signal.SIGTERM, 1.0), (signal.SIGKILL, 0.0)):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signum)
-            end = time.monotonic() + grace
-            while time.monotonic() < end:
-                with contextlib.suppress(ChildProcessError):
-                    if os.waitpid(pid, os.WNOHANG)[0]:
-                        break
-                from parstats.processes import pid_alive
+    Signals go through the ``Popen`` object, which never signals a process it
+    has already reaped (so never another process that reused the pid).
+    """
+    import subprocess
 
-                if not pid_alive(pid):
-                    break
-                time.sleep(0.05)
-            else:
-                continue
-            break
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, os.WNOHANG)
+    process = _kernel_process(km)
+    if process is not None:
+        with contextlib.suppress(OSError):
+            process.terminate()
+            try:
+                process.wait(1.0)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(1.0)
+    _remove_connection_file(km)
+
+
+def _remove_connection_file(km: Any) -> None:
     with contextlib.suppress(OSError, TypeError):
         os.unlink(km.connection_file)
 
@@ -743,14 +741,24 @@ def _stop_kernel() -> None:
         except BaseException:  # noqa: BLE001 - interrupted or broken: kill it instead
             _kill_kernel(km)
         else:
-            _kill_kernel(km)  # already gone: removes what is left
+            _remove_connection_file(km)
     _remove_kernel_dir()
 
 
 def _worker_terminate(signum: int, frame: Any) -> None:
-    """End the worker's kernel, then the worker, at once (asked to stop, or orphaned)."""
-    if _KERNEL is not None and _KERNEL_OWNER == os.getpid():
-        _kill_kernel(_KERNEL)
+    """End the worker's kernel, then the worker, at once (asked to stop, or orphaned).
+
+    A signal handler: it takes no lock (the interrupted code may hold one) and
+    does not wait; the kernel, an unreaped child until the worker exits, gets
+    SIGKILL by its pid, which cannot have been reused meanwhile.
+    """
+    km = _KERNEL
+    if km is not None and _KERNEL_OWNER == os.getpid():
+        process = _kernel_process(km)
+        if process is not None and process.returncode is None:
+            with contextlib.suppress(OSError):
+                os.kill(process.pid, signal.SIGKILL)
+        _remove_connection_file(km)
     _remove_kernel_dir()
     os._exit(128 + signum)
 
