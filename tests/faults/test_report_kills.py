@@ -67,7 +67,7 @@ def test_sigkill_of_a_parallel_batch_leaves_no_orphans(states: ReportStates):
     """Audit R15: workers and kernels (about 880 MB) ran on for good after SIGKILL."""
     states.args = [*states.args, "-j", "2"]
     try:
-        kill = kill_reports(states, "KILL -j 2 with a kernel up", rerun=True,
+        kill = kill_reports(states, "KILL -j 2 with a kernel up", rerun=False,
                             until=kernel_running, signum=signal.SIGKILL)
     finally:
         states.args = states.args[:-2]
