@@ -683,8 +683,14 @@ def _warm_kernel(pin: str | None = None) -> Any:
         env[PIN_ENV] = pin
     connection = _kernel_dir() / f"kernel-{uuid.uuid4().hex[:12]}.json"
     km = AsyncKernelManager(kernel_name=KERNEL_NAME, connection_file=str(connection))
-    run_sync(km.start_kernel)(stderr=subprocess.DEVNULL, env=env)
+    # Known before it starts: a worker stopped meanwhile must kill it too.
     _KERNEL, _KERNEL_OWNER, _KERNEL_PIN = km, os.getpid(), pin
+    try:
+        run_sync(km.start_kernel)(stderr=subprocess.DEVNULL, env=env)
+    except BaseException:
+        _KERNEL = None
+        _kill_kernel(km)
+        raise
     _kernel_execute(km, WARM_UP_CODE)
     return km
 

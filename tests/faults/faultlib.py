@@ -161,15 +161,35 @@ class Kill:
                 f"state {self.state:8} {self.seconds:5.1f}s  {verdict}")
 
 
+@dataclass
+class Run:
+    """What a killed run left: exit code, survivors, stderr, stop time, its processes' files."""
+
+    returncode: int | None
+    survivors: list[int]
+    stderr: str
+    stopped: float | None
+    pids: list[int]
+
+    def kernel_files(self) -> list[str]:
+        """Return the kernel connection folders its processes left in the temp folder."""
+        import tempfile
+
+        root = Path(tempfile.gettempdir())
+        return sorted(str(p) for pid in self.pids
+                      for p in root.glob(f"parstats-kernels-{pid}-*"))
+
+
 def run_killed(home: Path, args: list[str], how: str, *, after_step: int | None = None,
                signum: int = signal.SIGKILL, after_seconds: float | None = None,
                until: object = None, stdin_devnull: bool = True,
-               orphan_timeout: float = 15.0) -> tuple[int | None, list[int], str, float | None]:
+               orphan_timeout: float = 15.0) -> Run:
     """Run ``parstats *args`` in ``home`` and kill it (hook step, timer, or ``until(tag)``).
 
-    Returns the exit code, the pids that outlived it by ``orphan_timeout``
-    seconds (then killed), stderr, and the seconds from the signal to the
-    exit (``None`` when no signal was sent from here).
+    Returns a :class:`Run`: the exit code, the pids that outlived it by
+    ``orphan_timeout`` seconds (then killed), stderr, the seconds from the
+    signal to the exit (``None`` when no signal was sent from here), and the
+    processes of the run seen when the signal was sent.
     """
     tag = uuid.uuid4().hex
     extra = {}
@@ -182,17 +202,20 @@ def run_killed(home: Path, args: list[str], how: str, *, after_step: int | None 
         stdin=subprocess.DEVNULL if stdin_devnull else None, start_new_session=True,
     )
     sent = None
+    pids: list[int] = []
     try:
         if after_seconds is not None:
             try:
                 proc.wait(after_seconds)
             except subprocess.TimeoutExpired:
+                pids = tagged_processes(tag)
                 proc.send_signal(signum)
                 sent = time.monotonic()
         elif until is not None:
             while proc.poll() is None and not until(tag):  # type: ignore[operator]
                 time.sleep(0.005)
             if proc.poll() is None:
+                pids = tagged_processes(tag)
                 proc.send_signal(signum)
                 sent = time.monotonic()
         _, err = proc.communicate(timeout=600)
@@ -204,7 +227,7 @@ def run_killed(home: Path, args: list[str], how: str, *, after_step: int | None 
     survivors = wait_gone(tag, orphan_timeout)
     if survivors:
         kill_tagged(tag)
-    return proc.returncode, survivors, err.decode("utf-8", "replace"), stopped
+    return Run(proc.returncode, survivors, err.decode("utf-8", "replace"), stopped, pids)
 
 
 # --------------------------------------------------------------------------- build
@@ -291,7 +314,8 @@ def kill_build(states: BuildStates, how: str, **kwargs: object) -> Kill:
         restore_build(states.home, states.generation_a)
     kill = Kill("build", how)
     start = time.monotonic()
-    kill.returncode, survivors, err, _ = run_killed(states.home, ["build"], how, **kwargs)
+    run = run_killed(states.home, ["build"], how, **kwargs)
+    kill.returncode, survivors, err = run.returncode, run.survivors, run.stderr
     kill.seconds = time.monotonic() - start
     if survivors:
         kill.problems.append(f"processes outlived the build: {survivors}")
@@ -424,7 +448,10 @@ def kill_reports(states: ReportStates, how: str, *, rerun: bool, **kwargs: objec
     restore_reports(states)
     kill = Kill("reports", how)
     start = time.monotonic()
-    kill.returncode, survivors, err, _ = run_killed(states.home, states.args, how, **kwargs)
+    run = run_killed(states.home, states.args, how, **kwargs)
+    kill.returncode, survivors, err = run.returncode, run.survivors, run.stderr
+    if "-j" in states.args and run.kernel_files():  # workers clean up; a killed parent cannot
+        kill.problems.append(f"kernel files left: {run.kernel_files()}")
     if survivors:
         kill.problems.append(f"{len(survivors)} processes outlived the batch (workers/kernels)")
     if "Traceback" in err:

@@ -55,12 +55,14 @@ def test_a_parallel_batch_stops_promptly_with_its_workers_and_kernels(states, si
     """Audit R11-R14: the batch ran every queued report, then left workers and kernels."""
     restore_reports(states)
     args = [*states.args, "-j", "2"]
-    code, survivors, err, stopped = run_killed(states.home, args, "stop", until=kernel_running,
-                                               signum=signum, orphan_timeout=10.0)
-    assert survivors == [], f"{len(survivors)} workers or kernels outlived the batch"
-    assert code == (143 if signum == signal.SIGTERM else 130), err
-    assert "Traceback" not in err
-    assert stopped is not None and stopped < 10.0  # the running report is not finished first
+    run = run_killed(states.home, args, "stop", until=kernel_running, signum=signum,
+                     orphan_timeout=10.0)
+    assert run.survivors == [], f"{len(run.survivors)} workers or kernels outlived the batch"
+    assert run.returncode == (143 if signum == signal.SIGTERM else 130), run.stderr
+    assert "Traceback" not in run.stderr
+    assert run.stopped is not None and run.stopped < 10.0  # the report is not finished first
+    assert len(run.pids) >= 3  # the batch, its worker and the worker's kernel were running
+    assert run.kernel_files() == []  # the worker removed its kernel's connection file
 
 
 def test_sigkill_of_a_parallel_batch_leaves_no_orphans(states: ReportStates):
