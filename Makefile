@@ -52,6 +52,6 @@ bench: setup ## Run the benchmarks and print their figures
 lint: setup ## Check style and docstrings (ruff)
 	$(BIN)/python -m ruff check parstats tests benchmarks
 
-clean: ## Remove rebuilt outputs (data/processed, reports)
-	find data/processed -mindepth 1 ! -name .gitkeep -delete
+clean: ## Remove rebuilt outputs (data/processed and its generations, reports)
+	rm -rf data/processed data/.processed data/.processed.link-*
 	find reports -mindepth 1 ! -name .gitkeep -delete

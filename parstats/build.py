@@ -10,36 +10,42 @@ The steps, each a small function:
 3. each :class:`~parstats.schema.TableSpec` of :data:`TABLES` produces its frame,
    validated against its pandera schema;
 4. :func:`write_outputs` — every table as ``.parquet`` and ``.csv``, plus
-   ``datapackage.json`` (schemas, input hashes, parstats version; no
-   timestamps), staged in a temporary folder and moved into place only when all
-   are written, so a crash leaves the previous build whole.
+   ``datapackage.json`` (schemas, input hashes, the SHA-256 of every file,
+   parstats version; no timestamps), written into a new generation folder and
+   published with one atomic switch of the ``data/processed`` link
+   (:mod:`parstats.processed`), so whatever is killed when, readers see the
+   previous build whole or the new one whole.
 
-A re-run on the same inputs writes byte-identical files.
+One build runs at a time (:func:`parstats.processed.build_lock`); a second one
+says which process holds the lock. A re-run on the same inputs writes
+byte-identical files.
 """
 
 from __future__ import annotations
 
 import csv
-import os
 import shutil
-import tempfile
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from parstats.errors import InputError
+from parstats.errors import InputError, UnreadInputWarning
 from parstats.schema import Resource, Source, TableSpec
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from parstats.extract import ExtractionResult
+    from parstats.processed import Generation
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "sha256", "bytes", "source")
 DATAPACKAGE = "datapackage.json"
-_STAGING_PREFIX = ".build-"
+PLAN_SUFFIX = ".txt"
+# Files that may sit in data/raw/plans without a manifest row (documentation).
+_NOT_PLANS = (".md",)
 
 
 @dataclass(frozen=True)
@@ -173,11 +179,14 @@ class BuildResult:
         Path of ``datapackage.json``.
     n_documents
         Number of plans extracted.
+    generation
+        The generation folder ``data/processed`` now points to.
     """
 
     tables: tuple[WrittenTable, ...]
     datapackage: Path
     n_documents: int
+    generation: Path | None = None
 
 
 # --------------------------------------------------------------------------- inputs
@@ -192,45 +201,111 @@ def _root(root: str | Path | None) -> Path:
 def read_manifest(path: str | Path) -> list[ManifestRow]:
     """Return the rows of a plans manifest, checked for the required columns.
 
+    The file is UTF-8, with or without a byte-order mark (Excel's "CSV UTF-8"
+    adds one).
+
     Raises
     ------
     InputError
         If the file is missing, lacks a column, or a row has an empty file
-        name, a malformed hash, a non-integer size or a duplicate file.
+        name, a file name that is not a ``.txt`` inside the plans folder, a
+        malformed hash, a non-integer size, a duplicate file or an inverted
+        period.
     """
     path = Path(path)
     if not path.is_file():
         raise InputError(
             "plans manifest not found; list every plan with its sha256 there", path=path
         )
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        columns = tuple(reader.fieldnames or ())
-        lacking = [c for c in MANIFEST_COLUMNS if c not in columns]
-        if lacking:
-            raise InputError(f"manifest lacks columns {lacking}; has {list(columns)}", path=path)
-        rows: list[ManifestRow] = []
-        seen: set[str] = set()
-        for line, raw in enumerate(reader, start=2):
-            name = (raw.get("file") or "").strip()
-            digest = (raw.get("sha256") or "").strip().lower()
-            if not name:
-                raise InputError("empty file name", path=path, line=line)
-            if name in seen:
-                raise InputError("file listed twice", path=path, line=line, value=name)
-            if len(digest) != 64 or any(ch not in "0123456789abcdef" for ch in digest):
-                raise InputError(
-                    "sha256 must be 64 hex digits", path=path, line=line, value=raw.get("sha256")
-                )
-            size = (raw.get("bytes") or "").strip()
-            if not size.isdigit():
-                raise InputError("bytes must be an integer", path=path, line=line, value=size)
-            seen.add(name)
-            extra = {k: (v or "") for k, v in raw.items() if k and k not in MANIFEST_COLUMNS}
-            rows.append(
-                ManifestRow(name, digest, int(size), raw.get("source") or "", extra, line)
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            return _manifest_rows(path, csv.DictReader(fh))
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"not UTF-8 (byte {exc.start}: {exc.object[exc.start:exc.start + 1]!r}); save the "
+            "manifest as UTF-8 CSV",
+            path=path,
+        ) from None
+    except csv.Error as exc:
+        raise InputError(f"not a readable CSV file ({exc})", path=path) from None
+
+
+def _manifest_rows(path: Path, reader: csv.DictReader) -> list[ManifestRow]:
+    columns = tuple(reader.fieldnames or ())
+    lacking = [c for c in MANIFEST_COLUMNS if c not in columns]
+    if lacking:
+        raise InputError(f"manifest lacks columns {lacking}; has {list(columns)}", path=path)
+    rows: list[ManifestRow] = []
+    seen: set[str] = set()
+    for line, raw in enumerate(reader, start=2):
+        if None in raw:
+            raise InputError(
+                f"row has {len(columns) + len(raw[None])} cells but the header has "
+                f"{len(columns)}", path=path, line=line,
             )
+        name = (raw.get("file") or "").strip()
+        digest = (raw.get("sha256") or "").strip().lower()
+        if not name:
+            raise InputError("empty file name", path=path, line=line)
+        check_plan_name(name, path=path, line=line)
+        if name in seen:
+            raise InputError("file listed twice", path=path, line=line, value=name)
+        if len(digest) != 64 or any(ch not in "0123456789abcdef" for ch in digest):
+            raise InputError(
+                "sha256 must be 64 hex digits", path=path, line=line, value=raw.get("sha256")
+            )
+        size = (raw.get("bytes") or "").strip()
+        if not (size.isascii() and size.isdigit()):
+            raise InputError("bytes must be an integer", path=path, line=line, value=size)
+        seen.add(name)
+        extra = {k: (v or "") for k, v in raw.items() if k and k not in MANIFEST_COLUMNS}
+        _check_period(extra, path=path, line=line)
+        rows.append(ManifestRow(name, digest, int(size), raw.get("source") or "", extra, line))
     return rows
+
+
+def check_plan_name(name: str, *, path: Path | None = None, line: int | None = None) -> str:
+    """Return a manifest ``file`` cell if it names a ``.txt`` file inside the plans folder.
+
+    Only a relative path without ``..``, backslashes or control characters,
+    ending in ``.txt`` (any case), is accepted; where it leads is checked
+    again on disk by :func:`check_plans` (symbolic links).
+
+    Raises
+    ------
+    InputError
+        Otherwise, naming the manifest line.
+    """
+    parts = name.split("/")
+    if (
+        name.startswith(("/", "~"))
+        or (len(name) > 1 and name[1] == ":")
+        or "\\" in name
+        or any(part in ("", ".", "..") for part in parts)
+        or any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in name)
+    ):
+        raise InputError(
+            "file must be a plan's name (or a relative path) inside data/raw/plans, without "
+            "'..', a leading '/' or control characters",
+            path=path, line=line, value=name,
+        )
+    if not name.lower().endswith(PLAN_SUFFIX):
+        raise InputError(
+            f"file must be a plain-text plan ending in {PLAN_SUFFIX}", path=path, line=line,
+            value=name,
+        )
+    return name
+
+
+def _check_period(override: Mapping[str, str], *, path: Path, line: int) -> None:
+    start = (override.get("period_start") or "").strip()
+    end = (override.get("period_end") or "").strip()
+    if start.isdigit() and end.isdigit() and int(start) > int(end):
+        raise InputError(
+            f"period_start {start} is after period_end {end}; a plan's period runs from its "
+            "first year to its last",
+            path=path, line=line, value=(start, end),
+        )
 
 
 def check_plans(plans_dir: Path, rows: Sequence[ManifestRow]) -> list[Path]:
@@ -239,32 +314,61 @@ def check_plans(plans_dir: Path, rows: Sequence[ManifestRow]) -> list[Path]:
     Raises
     ------
     InputError
-        If a plan is not listed, a listed plan is missing, or a file's SHA-256
-        differs from the manifest's (raw data changed without the manifest).
+        If a plan (``*.txt`` in any case) or another file in the folder is not
+        listed, a listed plan is missing or leads outside the folder (a
+        symbolic link), or a file's size or SHA-256 differs from the
+        manifest's (raw data changed without the manifest).
     """
     from parstats.io import sha256_file
 
     manifest = plans_dir / MANIFEST
     listed = {row.file for row in rows}
-    unlisted = sorted(p.name for p in plans_dir.glob("*.txt") if p.name not in listed)
+    present = [
+        p for p in sorted(plans_dir.iterdir())
+        if p.name != MANIFEST and not p.name.startswith(".") and p.name not in listed
+        and not p.is_dir()
+    ]
+    unlisted = [p.name for p in present if p.suffix.lower() == PLAN_SUFFIX]
     if unlisted:
         raise InputError(
             f"plan files not listed in {MANIFEST}: {unlisted}; add a row for each with its "
             "sha256, bytes and source",
             path=manifest,
         )
+    others = [p.name for p in present if p.suffix.lower() not in _NOT_PLANS]
+    if others:
+        raise InputError(
+            f"files that are not listed plans: {others}; only plan texts ({PLAN_SUFFIX}) listed "
+            f"in {MANIFEST} belong in {plans_dir.name}/: convert a plan to plain text and list "
+            "it, or move the file out",
+            path=manifest,
+        )
+    root = plans_dir.resolve()
     files = []
     for row in rows:
         path = plans_dir / row.file
         if not path.is_file():
             raise InputError(f"lists {row.file!r}, which does not exist", path=manifest,
                              line=row.line)
+        if root not in path.resolve().parents:
+            raise InputError(
+                f"lists {row.file!r}, which leads outside {plans_dir} (a symbolic link to "
+                f"{path.resolve()}); copy the plan into the folder instead",
+                path=manifest, line=row.line,
+            )
         digest = sha256_file(path)
         if digest != row.sha256:
             raise InputError(
                 f"sha256 is {digest} but {MANIFEST} line {row.line} says {row.sha256}: the file "
                 "changed; restore it, or record the new version and its source in the manifest",
                 path=path,
+            )
+        size = path.stat().st_size
+        if size != row.bytes:
+            raise InputError(
+                f"{row.file} has {size} bytes but {MANIFEST} line {row.line} says {row.bytes}; "
+                "correct the bytes column (the file's size)",
+                path=manifest, line=row.line,
             )
         files.append(path)
     return files
@@ -273,7 +377,7 @@ def check_plans(plans_dir: Path, rows: Sequence[ManifestRow]) -> list[Path]:
 # --------------------------------------------------------------------------- build
 
 
-def build(*, root: str | Path | None = None, workers: int = 1) -> BuildResult:
+def build(*, root: str | Path | None = None, workers: int = 1, wait: float = 0.0) -> BuildResult:
     """Rebuild ``data/processed`` from the plans in ``data/raw/plans``.
 
     Parameters
@@ -283,6 +387,8 @@ def build(*, root: str | Path | None = None, workers: int = 1) -> BuildResult:
         (``$PARSTATS_HOME`` or the repository).
     workers
         Processes for extraction (the output does not depend on it).
+    wait
+        Seconds to wait for another build to finish (default: refuse at once).
 
     Returns
     -------
@@ -290,16 +396,27 @@ def build(*, root: str | Path | None = None, workers: int = 1) -> BuildResult:
 
     Raises
     ------
+    BusyError
+        If another build is running (the message names it).
     InputError
         If the manifest and the plans disagree, or any plan fails to extract
         (every failure is listed); nothing is written then.
     SchemaError
         If a table does not satisfy its schema; nothing is written then.
     """
+    from parstats.processed import build_lock, collect_garbage
+
+    root = _root(root)
+    out_dir = root / "data" / "processed"
+    with build_lock(out_dir, wait=wait):
+        collect_garbage(out_dir)  # leftovers of killed builds (no other build runs now)
+        return _build_locked(root, out_dir, workers)
+
+
+def _build_locked(root: Path, out_dir: Path, workers: int) -> BuildResult:
     from parstats.extract import extract_paths
     from parstats.schema import validate
 
-    root = _root(root)
     plans_dir = root / "data" / "raw" / "plans"
     rows = read_manifest(plans_dir / MANIFEST)
     files = check_plans(plans_dir, rows)
@@ -317,7 +434,7 @@ def build(*, root: str | Path | None = None, workers: int = 1) -> BuildResult:
     sources = _sources(root, plans_dir, rows)
     return write_outputs(
         context.tables,
-        root / "data" / "processed",
+        out_dir,
         sources=sources,
         n_documents=len(extraction.docs),
     )
@@ -339,17 +456,36 @@ def _sources(root: Path, plans_dir: Path, rows: Sequence[ManifestRow]) -> list[S
         Source(relative(plans_dir / row.file), row.sha256, row.bytes, row.source)
         for row in rows
     ]
-    indices_dir = root / "data" / "raw" / "indices"
-    out += [
-        Source(relative(path), sha256_file(path), path.stat().st_size, "published index figures")
-        for path in sorted(indices_dir.glob("*"))
-        if path.is_file() and path.suffix.lower() in {".csv", ".xlsx", ".xls"}
-    ]
+    out += _index_sources(root / "data" / "raw" / "indices", relative)
     for name in PACKAGE_INPUTS:
         path = package_data(name)
         if path.is_file():
             out.append(Source(f"parstats/data/{name}", sha256_file(path), path.stat().st_size))
     return out
+
+
+def _index_sources(indices_dir: Path, relative: Any) -> list[Source]:
+    """Return the raw index files the build reads, and warn about any other file there."""
+    from parstats.indices import raw_files
+    from parstats.io import sha256_file
+
+    read = raw_files(indices_dir)
+    ignored = sorted(
+        p.name for p in indices_dir.glob("*")
+        if p.is_file() and not p.name.startswith(".") and p not in read
+        and p.suffix.lower() != ".md"
+    )
+    if ignored:
+        warnings.warn(
+            f"{indices_dir}: {ignored} not read by the build (it reads the .csv files of this "
+            "folder); import a published table with `parstats indices import`, or move it out",
+            UnreadInputWarning,
+            stacklevel=3,
+        )
+    return [
+        Source(relative(path), sha256_file(path), path.stat().st_size, "published index figures")
+        for path in read
+    ]
 
 
 def write_outputs(
@@ -359,93 +495,115 @@ def write_outputs(
     sources: Sequence[Source],
     n_documents: int,
 ) -> BuildResult:
-    """Write every table (``.parquet``, ``.csv``) and ``datapackage.json`` into ``out_dir``.
+    """Write every table (``.parquet``, ``.csv``) and ``datapackage.json`` as a new generation.
 
-    Files are first written into a staging folder inside ``out_dir``; only when
-    all of them exist are they renamed into place, ``datapackage.json`` last
-    (each rename is atomic). A failure before that leaves ``out_dir`` exactly as
-    it was. Two builds must not run at once on the same folder.
+    Files are written into a staging folder beside the generations
+    (``data/.processed``); ``datapackage.json``, written last, lists every
+    file's SHA-256 and size. :func:`parstats.processed.publish` then makes the
+    folder the current generation and points ``out_dir`` at it in one atomic
+    step. A failure before that leaves ``out_dir`` exactly as it was. Holds
+    the build lock.
     """
     from parstats import __version__
     from parstats.io import sha256_file, write_frame, write_json
+    from parstats.processed import build_lock, generations_for, new_staging, publish
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(f"{_STAGING_PREFIX}*"):  # left by a killed build
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=_STAGING_PREFIX, dir=out_dir))
-    try:
-        resources: list[Resource] = []
-        written: list[WrittenTable] = []
-        names: list[str] = []
-        for spec in TABLES:
-            frame = tables[spec.name]
-            parquet, csv_path = f"{spec.name}.parquet", f"{spec.name}.csv"
-            write_frame(frame, staging / parquet)
-            write_frame(frame, staging / csv_path)
-            names += [parquet, csv_path]
-            resources.append(
-                Resource(
-                    name=spec.name,
-                    path=csv_path,
-                    schema=spec.load_schema(),
-                    rows=len(frame),
-                    sha256=sha256_file(staging / csv_path),
-                    bytes=(staging / csv_path).stat().st_size,
-                    parquet=parquet,
+    with build_lock(out_dir):
+        staging = new_staging(generations_for(out_dir))
+        try:
+            resources: list[Resource] = []
+            written: list[WrittenTable] = []
+            files: dict[str, dict[str, Any]] = {}
+            for spec in TABLES:
+                frame = tables[spec.name]
+                parquet, csv_path = f"{spec.name}.parquet", f"{spec.name}.csv"
+                for name in (parquet, csv_path):
+                    write_frame(frame, staging / name)
+                    files[name] = {
+                        "sha256": sha256_file(staging / name),
+                        "bytes": (staging / name).stat().st_size,
+                    }
+                resources.append(
+                    Resource(
+                        name=spec.name,
+                        path=csv_path,
+                        schema=spec.load_schema(),
+                        rows=len(frame),
+                        sha256=files[csv_path]["sha256"],
+                        bytes=files[csv_path]["bytes"],
+                        parquet=parquet,
+                    )
                 )
+                written.append(
+                    WrittenTable(spec.name, len(frame), out_dir / parquet, out_dir / csv_path)
+                )
+            from parstats.schema import datapackage
+
+            descriptor = datapackage(
+                resources,
+                sources=sources,
+                version=__version__,
+                extra={
+                    "documents": n_documents,
+                    "files": files,
+                    "csv_text_cells": CSV_TEXT_NOTE,
+                },
             )
-            written.append(
-                WrittenTable(spec.name, len(frame), out_dir / parquet, out_dir / csv_path)
-            )
-        from parstats.schema import datapackage
-
-        descriptor = datapackage(
-            resources, sources=sources, version=__version__, extra={"documents": n_documents}
-        )
-        write_json(staging / DATAPACKAGE, descriptor)
-        names.append(DATAPACKAGE)
-        mode = _file_mode()
-        for name in names:
-            os.chmod(staging / name, mode)
-            os.replace(staging / name, out_dir / name)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(tuple(written), out_dir / DATAPACKAGE, n_documents)
+            write_json(staging / DATAPACKAGE, descriptor)
+            generation = publish(staging, out_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(tuple(written), out_dir / DATAPACKAGE, n_documents, generation)
 
 
-def _file_mode() -> int:
-    """Return the permissions a new file gets under the current umask (temp files get 0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
+CSV_TEXT_NOTE = (
+    "In the CSV files, a text cell that starts with =, +, -, @, a tab or a carriage return "
+    "(a spreadsheet would run it as a formula) is written with a leading ' ; the Parquet "
+    "files keep the exact text."
+)
 
 
 # --------------------------------------------------------------------------- loading
 
 
-def load_table(name: str) -> pd.DataFrame:
+def load_table(name: str, *, generation: Generation | None = None) -> pd.DataFrame:
     """Return a processed table (``data/processed/<name>.parquet``) with its schema's dtypes.
+
+    Parameters
+    ----------
+    name
+        The table (see :data:`TABLES`).
+    generation
+        Read from this resolved generation (to read several tables from one
+        build); by default the current one.
 
     Raises
     ------
     InputError
         If the table has not been built; the message says to run ``parstats build``.
+    DamagedDataError
+        If the file is damaged, half-written or from another build than its
+        ``datapackage.json``; the message says to run ``parstats build``.
     """
-    import pandas as pd
-
-    from parstats.paths import processed_dir
+    from parstats import processed
 
     spec = next((s for s in TABLES if s.name == name), None)
     if spec is None:
         raise InputError(
             f"no table {name!r}; tables are {[s.name for s in TABLES]}", value=name
         )
-    path = processed_dir() / f"{name}.parquet"
-    if not path.is_file():
-        raise InputError(f"table {name!r} not built yet; run `parstats build` first", path=path)
-    from parstats.schema import conform
 
-    return conform(pd.read_parquet(path), spec.load_schema())
+    def read(gen: Generation) -> pd.DataFrame:
+        from parstats.schema import conform
+
+        file = f"{name}.parquet"
+        if not (gen.path / file).is_file() and not gen.listed(file):
+            raise InputError(
+                f"table {name!r} not built yet; run `parstats build` first", path=gen.shown(file)
+            )
+        return conform(gen.read_parquet(file), spec.load_schema())
+
+    return read(generation) if generation is not None else processed.read(read)
 
 
 def load_targets() -> pd.DataFrame:

@@ -61,6 +61,14 @@ class SchemaError(InputError):
     """A table that does not satisfy its schema."""
 
 
+class DamagedDataError(InputError):
+    """A processed file that is truncated, corrupt or from another build; rebuild it."""
+
+
+class BusyError(ParstatsError):
+    """Another process holds the lock (a build, or a report batch); the message names it."""
+
+
 class ModelError(ParstatsError):
     """A model that cannot be fitted honestly (no data, no degrees of freedom)."""
 
@@ -79,3 +87,11 @@ class SmallSampleWarning(ParstatsWarning):
 
 class IncomparableScaleWarning(ParstatsWarning):
     """Index values on different scales or versions put side by side."""
+
+
+class NotAPlanWarning(ParstatsWarning):
+    """A document with no province, no date and no target: probably not a plan."""
+
+
+class UnreadInputWarning(ParstatsWarning):
+    """A file in an input folder that the build does not read."""

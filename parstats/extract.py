@@ -7,18 +7,21 @@ table. :func:`extract_paths` runs it over files and folders, in one process or
 several, and collects what failed instead of stopping: a bad file is reported
 with its reason and the others still count. The tables are built once for all
 documents, and their order depends only on the paths, never on the number of
-workers.
+workers. A worker that dies (out of memory, a crash) loses nothing but its own
+document: the unfinished documents are retried one by one, and the one that
+kills its worker again is reported as a failure.
 """
 
 from __future__ import annotations
 
+import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from parstats.errors import InputError, ParstatsError
+from parstats.errors import InputError, NotAPlanWarning, ParstatsError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -26,6 +29,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from parstats.metadata import DocumentMeta
 
 PLAN_GLOB = "*.txt"
+
+# Formats that are not plain text, by their first bytes ("magic numbers").
+BINARY_FORMATS: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF file; convert it to text first (e.g. `pdftotext -layout`)"),
+    (b"PK\x03\x04", "a ZIP container (a Word .docx, Excel .xlsx or OpenDocument file); "
+     "save it as plain text (.txt) first"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (Word .doc or Excel .xls); save it as plain "
+     "text (.txt) first"),
+)
 
 
 @dataclass(frozen=True)
@@ -131,16 +143,71 @@ def read_document(
 
     path = Path(path)
     data = read_bytes(path)
+    sniff_format(path, data[:8])
     decoded = decode_bytes(data, name=str(path))
     meta = extract_metadata(decoded.text, override=override, path=str(path))
+    check_period(meta, path)
+    targets = tuple(extract_targets(decoded.text, meta=meta))
+    if not targets and meta.province is None and meta.issued is None and (
+        meta.period_start is None
+    ):
+        warnings.warn(
+            f"{path}: no province, no date and no target found; is it a plan? (check that it "
+            "is the plan's text, not a table of numbers or a converted binary file)",
+            NotAPlanWarning,
+            stacklevel=2,
+        )
     return DocumentRecord(
         doc=path.stem,
         meta=meta,
-        targets=tuple(extract_targets(decoded.text, meta=meta)),
+        targets=targets,
         encoding=decoded.encoding,
         sha256=sha256_bytes(data),
         bytes=len(data),
     )
+
+
+def sniff_format(path: str | Path, head: bytes | None = None) -> str:
+    r"""Return ``"text"`` unless the file's first bytes name a binary document format.
+
+    Parameters
+    ----------
+    path
+        The file (read only when ``head`` is not given).
+    head
+        Its first bytes, if already read.
+
+    Raises
+    ------
+    InputError
+        For a PDF (``%PDF``), a ZIP container such as ``.docx`` (``PK\x03\x04``)
+        or an old Office file (``\xD0\xCF\x11\xE0``), saying how to convert it.
+    """
+    if head is None:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    for magic, what in BINARY_FORMATS:
+        if head.startswith(magic):
+            raise InputError(f"{what}; parstats reads plain-text plans", path=path)
+    return "text"
+
+
+def check_period(meta: DocumentMeta, path: str | Path) -> None:
+    """Refuse a plan whose period ends before it starts.
+
+    Raises
+    ------
+    InputError
+        If ``period_start`` is after ``period_end`` (from the text or the manifest).
+    """
+    start, end = meta.period_start, meta.period_end
+    if start is not None and end is not None and int(start) > int(end):
+        raise InputError(
+            f"period_start {start} is after period_end {end}; correct the manifest's period "
+            "columns for this plan",
+            path=path,
+            value=(start, end),
+        )
 
 
 def extract_document(
@@ -184,6 +251,9 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]
     seen: set[Path] = set()
     for raw in paths:
         path = Path(raw)
+        if path.is_symlink() and not path.exists():
+            missing.append(Failure(str(path), _broken_link(path)))
+            continue
         if path.is_dir():
             found = sorted(p for p in path.glob(PLAN_GLOB) if p.is_file())
             if not found:
@@ -201,6 +271,17 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]
     return files, missing
 
 
+def _broken_link(path: Path) -> str:
+    import errno
+
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop (the link leads back to itself); point it at the plan file"
+    return f"broken symbolic link (it points to {os.readlink(path)}, which does not exist)"
+
+
 def _extract_one(path: Path, override: Mapping[str, str] | None) -> _Outcome:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -213,10 +294,6 @@ def _extract_one(path: Path, override: Mapping[str, str] | None) -> _Outcome:
             record, failure = None, Failure(str(path), f"{type(exc).__name__}: {exc}")
     seen = tuple((w.category, str(w.message)) for w in caught)
     return _Outcome(str(path), record, failure, seen)
-
-
-def _extract_one_star(job: tuple[Path, Mapping[str, str] | None]) -> _Outcome:
-    return _extract_one(*job)
 
 
 def _reason(exc: ParstatsError) -> str:
@@ -255,12 +332,63 @@ def extract_paths(
     if workers == 1 or len(jobs) <= 1:
         outcomes = [_extract_one(*job) for job in jobs]
     else:
-        from concurrent.futures import ProcessPoolExecutor
-
-        chunk = max(1, len(jobs) // (workers * 8))
-        with ProcessPoolExecutor(max_workers=min(workers, len(jobs))) as pool:
-            outcomes = list(pool.map(_extract_one_star, jobs, chunksize=chunk))
+        outcomes = _extract_parallel(jobs, workers)
     return _collect(outcomes, failures)
+
+
+def _worker_init(parent_pid: int) -> None:
+    from parstats.processes import die_with_parent
+
+    die_with_parent(parent_pid)
+
+
+def _extract_parallel(
+    jobs: Sequence[tuple[Path, Mapping[str, str] | None]], workers: int
+) -> list[_Outcome]:
+    """Extract ``jobs`` with ``workers`` processes, in job order; survive a worker that dies."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    size = max(1, len(jobs) // (workers * 8))
+    chunks = [list(range(i, min(i + size, len(jobs)))) for i in range(0, len(jobs), size)]
+    done: dict[int, _Outcome] = {}
+    pool = ProcessPoolExecutor(
+        max_workers=min(workers, len(jobs)), initializer=_worker_init, initargs=(os.getpid(),)
+    )
+    try:
+        futures = [(chunk, pool.submit(_extract_chunk, [jobs[i] for i in chunk]))
+                   for chunk in chunks]
+        for chunk, future in futures:
+            try:
+                done.update(zip(chunk, future.result(), strict=True))
+            except BrokenProcessPool:
+                continue
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    for i, job in enumerate(jobs):
+        if i not in done:  # its worker died: alone in a fresh process, so a culprit is named
+            done[i] = _extract_isolated(job)
+    return [done[i] for i in range(len(jobs))]
+
+
+def _extract_chunk(jobs: Sequence[tuple[Path, Mapping[str, str] | None]]) -> list[_Outcome]:
+    return [_extract_one(*job) for job in jobs]
+
+
+def _extract_isolated(job: tuple[Path, Mapping[str, str] | None]) -> _Outcome:
+    """Extract one document in a process of its own; its death becomes a :class:`Failure`."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(1, initializer=_worker_init, initargs=(os.getpid(),)) as pool:
+        try:
+            return pool.submit(_extract_one, *job).result()
+        except BrokenProcessPool:
+            reason = (
+                "the worker process extracting it died (killed, or out of memory: is the "
+                "file very large or one endless sentence?)"
+            )
+            return _Outcome(str(job[0]), None, Failure(str(job[0]), reason), ())
 
 
 def _collect(outcomes: Sequence[_Outcome], failures: Sequence[Failure]) -> ExtractionResult:

@@ -1087,11 +1087,11 @@ def load(*, rebuild: bool = False) -> pd.DataFrame:
     rebuild
         Build from the raw files even if the processed file is fresh.
     """
-    import pandas as pd
-
     path = processed_path()
     if not rebuild and _is_fresh(path):
-        frame = pd.read_parquet(path)
+        from parstats.processed import read_parquet_file
+
+        frame = read_parquet_file(path)  # a damaged file says so (run `parstats build`)
         if list(frame.columns) == list(COLUMNS):
             refs = set().union(*(_ref_files(cell) for cell in frame["raw_refs"].unique()))
             if refs == {p.name for p in raw_files()}:

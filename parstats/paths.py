@@ -36,8 +36,18 @@ def raw_indices_dir() -> Path:
 
 
 def processed_dir() -> Path:
-    """Return ``data/processed``: always rebuilt by ``parstats build``."""
+    """Return ``data/processed``: always rebuilt by ``parstats build``.
+
+    After a build it is a symbolic link to the current generation
+    (``data/.processed/<generation>``, see :mod:`parstats.processed`); read
+    through :func:`parstats.processed.resolve` to see one whole generation.
+    """
     return project_root() / "data" / "processed"
+
+
+def generations_dir() -> Path:
+    """Return ``data/.processed``: the generations of the processed data and the build lock."""
+    return project_root() / "data" / ".processed"
 
 
 def reports_dir() -> Path:

@@ -48,12 +48,22 @@ def _nothing(fig: Figure, message: str) -> Figure:
     return fig
 
 
+def plain(label: object) -> str:
+    r"""Return ``label`` as text matplotlib shows as it is (``$`` is not mathtext: ``\$``).
+
+    Labels come from data (plan file names, provinces); a ``$`` in them must
+    not start a formula that fails to parse.
+    """
+    return str(label).replace("$", r"\$")
+
+
 def heatmap(ax: Axes, table: pd.DataFrame, cmap: str = "Blues") -> None:
     """Draw ``table`` as an annotated heatmap on ``ax`` (rows and columns labelled)."""
     values = table.to_numpy(dtype=float)
     ax.imshow(values, cmap=cmap, aspect="auto", vmin=0)
-    ax.set_xticks(range(table.shape[1]), [str(c) for c in table.columns], rotation=30, ha="right")
-    ax.set_yticks(range(table.shape[0]), [str(i) for i in table.index])
+    ax.set_xticks(range(table.shape[1]), [plain(c) for c in table.columns], rotation=30,
+                  ha="right")
+    ax.set_yticks(range(table.shape[0]), [plain(i) for i in table.index])
     top = values.max() if values.size else 0
     for (i, j), v in np.ndenumerate(values):
         ax.text(j, i, f"{v:g}", ha="center", va="center", color="white" if v > top / 2 else "black")
@@ -290,7 +300,7 @@ def ambition_by_plan(ambition: pd.DataFrame, documents: pd.DataFrame) -> Figure:
         values = rows.loc[rows["doc"] == doc, "peer_percentile"].to_numpy(dtype=float)
         ax.scatter(values, [i] * len(values), alpha=0.5, color=TARGET_COLOUR)
         ax.plot([float(np.median(values))] * 2, [i - 0.3, i + 0.3], color=HIGHLIGHT, linewidth=2)
-    ax.set_yticks(range(len(docs)), [labels.get(d, d) for d in docs])
+    ax.set_yticks(range(len(docs)), [plain(labels.get(d, d)) for d in docs])
     ax.set_xlim(-5, 105)
     ax.set_xlabel("peer percentile of the target (100 = most ambitious); red = median")
     ax.set_title("Ambition (mức độ tham vọng) against peer plans")
@@ -310,7 +320,7 @@ def delivery_status(delivery: pd.DataFrame, documents: pd.DataFrame) -> Figure:
     left = np.zeros(len(counts))
     labels = _plan_labels(documents)
     for status in order:
-        ax.barh([labels.get(d, d) for d in counts.index], counts[status], left=left,
+        ax.barh([plain(labels.get(d, d)) for d in counts.index], counts[status], left=left,
                 color=colours[status], label=status)
         left += counts[status].to_numpy()
     ax.set_xlabel("index targets")

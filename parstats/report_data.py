@@ -8,9 +8,10 @@ the delivery table, and an explicit list of what is missing. The report
 template and the exploration notebooks only call this module and
 :mod:`parstats.plots`.
 
-Processed tables are read from ``data/processed`` and kept in memory for as
-long as their files do not change, so a warm kernel that runs many reports
-reads each table once.
+Processed tables are read from one generation of ``data/processed``
+(:func:`parstats.processed.resolve`, once per report), checked against its
+``datapackage.json``, and kept in memory for as long as their files do not
+change, so a warm kernel that runs many reports reads each table once.
 """
 
 from __future__ import annotations
@@ -19,11 +20,10 @@ from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from parstats.paths import processed_dir
-
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from parstats.processed import Generation
     from parstats.provinces import Province
 
 TABLES: tuple[str, ...] = ("documents", "targets", "indices", "ambition", "delivery")
@@ -51,29 +51,58 @@ HEADLINE_MIME = "application/vnd.parstats.headline+json"
 
 
 @lru_cache(maxsize=16)
-def _read_parquet(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
-    import pandas as pd
+def _read_parquet(path: str, mtime_ns: int, size: int, shown: str) -> pd.DataFrame:
+    from pathlib import Path
 
-    return pd.read_parquet(path)
+    from parstats.processed import read_parquet_checked as read_checked
+
+    return read_checked(Path(path), Path(shown))
 
 
-def load_table(name: str) -> pd.DataFrame | None:
+def load_table(name: str, generation: Generation | None = None) -> pd.DataFrame | None:
     """Return the processed table ``name`` (a copy), or ``None`` if it is not built.
 
-    The file is read once and kept until it changes on disk.
+    The file is checked against the generation's ``datapackage.json``, read
+    once and kept until it changes on disk.
+
+    Parameters
+    ----------
+    name
+        The table.
+    generation
+        Read from this resolved generation (a report reads all its tables from
+        one); by default the current one.
+
+    Raises
+    ------
+    DamagedDataError
+        If the file is damaged, half-written or from another build.
     """
-    path = processed_dir() / f"{name}.parquet"
+    from parstats import processed
+
+    gen = processed.resolve() if generation is None else generation
+    file = f"{name}.parquet"
+    path = gen.path / file
     try:
         stat = path.stat()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
+        if gen.listed(file):
+            gen.verify(file)  # raises: listed but missing
         return None
-    return _read_parquet(str(path), stat.st_mtime_ns, stat.st_size).copy()
+    gen.verify(file)
+    return _read_parquet(str(path), stat.st_mtime_ns, stat.st_size, str(gen.shown(file))).copy()
+
+
+def load_tables(names: tuple[str, ...] = TABLES) -> dict[str, pd.DataFrame | None]:
+    """Return several processed tables read from one generation (``None`` for those not built)."""
+    from parstats import processed
+
+    return processed.read(lambda gen: {name: load_table(name, gen) for name in names})
 
 
 def warm() -> None:
     """Read every processed table into memory (a batch worker's kernel calls this once)."""
-    for name in TABLES:
-        load_table(name)
+    load_tables(TABLES)
 
 
 # --------------------------------------------------------------------------- the grid
@@ -114,10 +143,11 @@ def report_grid() -> tuple[GridCell, ...]:
     import pandas as pd
 
     parts = []
-    documents = load_table("documents")
+    tables = load_tables(("documents", "indices"))
+    documents = tables["documents"]
     if documents is not None:
         parts.append(plan_years(documents))
-    indices = load_table("indices")
+    indices = tables["indices"]
     if indices is not None:
         rows = indices[indices["index"].isin(REPORT_INDICES)].dropna(subset=["province_code"])
         parts.append(rows[["province_code", "year"]])
@@ -519,7 +549,7 @@ def province_report(province: str | Province, year: int) -> ProvinceReport:
     from parstats.provinces import resolve
 
     p = resolve(province)
-    tables = {name: load_table(name) for name in TABLES}
+    tables = load_tables(TABLES)
     plans = _plans(tables["documents"], p.code, year)
     national = _plans(tables["documents"], None, year)
     targets = _labelled_targets(tables["targets"], plans["doc"])
@@ -567,24 +597,33 @@ def ensure_built() -> None:
     """Run ``parstats build`` if the documents or targets table is missing."""
     import importlib
 
-    if load_table("documents") is None or load_table("targets") is None:
+    tables = load_tables(("documents", "targets"))
+    if tables["documents"] is None or tables["targets"] is None:
         importlib.import_module("parstats.build").build()
 
 
 def corpus_tables() -> CorpusTables:
-    """Return every table of the corpus, building what is missing (see :class:`CorpusTables`)."""
+    """Return every table of the corpus, building what is missing (see :class:`CorpusTables`).
+
+    The processed tables come from one generation of ``data/processed``.
+    """
     import importlib
 
-    from parstats import ambition, delivery, indices
+    from parstats import ambition, delivery, indices, processed
 
     ensure_built()
     build = importlib.import_module("parstats.build")
-    documents, targets = build.load_documents(), build.load_targets()
-    index_rows = indices.load()
-    derived = {}
-    for name, module in (("ambition", ambition), ("delivery", delivery)):
-        table = load_table(name)
-        derived[name] = (
-            table if table is not None else module.build_frame(targets, documents, index_rows)
-        )
-    return CorpusTables(documents, targets, index_rows, **derived)
+
+    def read(gen: Generation) -> CorpusTables:
+        documents = build.load_table("documents", generation=gen)
+        targets = build.load_table("targets", generation=gen)
+        index_rows = indices.load()
+        derived = {}
+        for name, module in (("ambition", ambition), ("delivery", delivery)):
+            table = load_table(name, gen)
+            derived[name] = (
+                table if table is not None else module.build_frame(targets, documents, index_rows)
+            )
+        return CorpusTables(documents, targets, index_rows, **derived)
+
+    return processed.read(read)

@@ -9,29 +9,40 @@ is a chain of small steps, in the manner of papermill's own ``execute_notebook``
    (:func:`check_parameters`: an unknown or misspelt name is an error);
    nothing is written before this passes.
 2. :func:`snapshot_inputs` hashes what a report depends on (template,
-   processed data, package version and report code) once per batch; :func:`cache_key` combines
-   that with the parameters.
-3. :func:`is_fresh` compares the key with the report's record and skips it.
+   processed data, package version and report code) once per batch, from one
+   generation of ``data/processed`` that the batch's kernels then read;
+   :func:`cache_key` combines that with the parameters.
+3. :func:`is_fresh` compares the key with the report's record, and the
+   notebook and HTML with the hashes the record holds, and skips it.
 4. :func:`execute_report` runs the notebook (in a warm kernel when the batch
    provides one), records parameters and input hashes in its metadata and
    removes volatile timings; :func:`export_html` renders a standalone HTML
    page without code.
-5. :func:`write_report` writes the notebook, the HTML and a JSON record
-   atomically; :func:`write_index` and :func:`write_results` rebuild
-   ``reports/index.html`` and ``reports/results.parquet`` from every record.
+5. :func:`write_report` writes the notebook, the HTML and, last, a JSON
+   record with their hashes, each atomically; :func:`write_results` and
+   :func:`write_index` rebuild ``reports/results.parquet`` and
+   ``reports/index.html`` from every record, and the index records a digest
+   of the records it was made from (:func:`summaries_current`).
 
 :func:`run_reports` runs many reports with ``workers`` processes, each keeping
 one kernel warm (imports done once) and resetting its namespace between
-reports. A failing report does not stop the others.
+reports. A failing report does not stop the others. One batch runs at a time
+(``reports/.lock``). Ctrl-C or SIGTERM cancels the queued reports, stops the
+workers and their kernels, and rebuilds the summaries from the reports on
+disk; workers and kernels end by themselves if the batch's process is killed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import hashlib
 import html
 import json
+import os
+import signal
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -39,8 +50,16 @@ from typing import TYPE_CHECKING, Any
 
 from parstats import __version__
 from parstats.errors import InputError, ParstatsError
-from parstats.io import sha256_bytes, sha256_file, write_frame, write_json, write_text
-from parstats.paths import PACKAGE_DIR, notebooks_dir, processed_dir, reports_dir
+from parstats.io import (
+    fault_point,
+    sha256_bytes,
+    sha256_file,
+    write_bytes,
+    write_frame,
+    write_json,
+    write_text,
+)
+from parstats.paths import PACKAGE_DIR, notebooks_dir, reports_dir
 from parstats.report_data import HEADLINE_DTYPES, HEADLINE_MIME
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -52,6 +71,10 @@ TEMPLATE_NAME = "province_report.ipynb"
 INDEX_FILE = "index.html"
 RESULTS_FILE = "results.parquet"
 KERNEL_NAME = "python3"
+LOCK_FILE = ".lock"
+KERNEL_DIR_PREFIX = "parstats-kernels-"
+RUN_DIR_PREFIX = "parstats-report-"
+WORKER_STOP_SECONDS = 10.0
 YEAR_RANGE = range(1990, 2101)
 CELL_TIMEOUT_SECONDS = 600
 
@@ -306,11 +329,15 @@ class InputSnapshot:
     package
         ``parstats <version>`` and a digest of the modules that draw a report
         (:data:`REPORT_MODULES`).
+    location
+        The generation folder the hashes were taken from; the batch's kernels
+        read from it (not part of the key: equal files, equal key).
     """
 
     template_sha256: str
     processed: tuple[tuple[str, str], ...]
     package: str
+    location: str = field(default="", compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the snapshot as JSON-ready metadata."""
@@ -334,11 +361,23 @@ def _package_digest() -> str:
 
 
 def snapshot_inputs() -> InputSnapshot:
-    """Hash the template, the processed data and the package version and report code."""
-    root = processed_dir()
-    files = sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
-    processed = tuple((p.relative_to(root).as_posix(), sha256_file(p)) for p in files)
-    return InputSnapshot(sha256_file(template_path()), processed, _package_digest())
+    """Hash the template, the processed data and the package version and report code.
+
+    The processed data is one generation (:func:`parstats.processed.resolve`),
+    each file checked against its ``datapackage.json``; hidden files and
+    folders (leftovers) are not inputs.
+
+    Raises
+    ------
+    DamagedDataError
+        If a processed file is damaged; the message says to run ``parstats build``.
+    """
+    from parstats import processed
+
+    generation = processed.read(lambda gen: (gen, gen.listing()))
+    gen, listing = generation
+    location = str(gen.path) if gen.path.is_dir() else ""
+    return InputSnapshot(sha256_file(template_path()), listing, _package_digest(), location)
 
 
 def cache_key(job: ReportJob, inputs: InputSnapshot) -> str:
@@ -363,6 +402,9 @@ class ReportRecord:
         The headline figures the notebook recorded (``None`` if it failed).
     error
         The error's last line when it failed.
+    files
+        SHA-256 of the notebook and HTML written (``{"ipynb": ..., "html": ...}``):
+        the cache takes a report as done only if its files still hold these bytes.
     """
 
     province: str
@@ -373,6 +415,7 @@ class ReportRecord:
     cache_key: str
     headline: dict[str, Any] | None = None
     error: str | None = None
+    files: dict[str, str] | None = None
 
     @property
     def job(self) -> ReportJob:
@@ -389,15 +432,22 @@ def read_record(path: Path) -> ReportRecord | None:
 
 
 def is_fresh(job: ReportJob, key: str) -> bool:
-    """Return whether ``job`` already has a successful report made from the same inputs."""
+    """Return whether ``job`` already has a successful report made from the same inputs.
+
+    The record must carry the same key, and the notebook and HTML must still
+    hold the bytes the record's hashes describe (an emptied, truncated or
+    replaced file makes the report run again).
+    """
     record = read_record(job.record_path())
-    return (
-        record is not None
-        and record.status == "ok"
-        and record.cache_key == key
-        and job.notebook_path().is_file()
-        and job.html_path().is_file()
-    )
+    if record is None or record.status != "ok" or record.cache_key != key or not record.files:
+        return False
+    for suffix, path in (("ipynb", job.notebook_path()), ("html", job.html_path())):
+        try:
+            if sha256_file(path) != record.files.get(suffix):
+                return False
+        except OSError:
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------- executing one report
@@ -479,14 +529,12 @@ def execute_report(
         A started kernel manager to reuse (a batch worker's warm kernel); a
         new kernel is started and stopped when ``None``.
     """
-    import tempfile
-
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     nb = prepare_notebook(job, inputs, key)
-    with tempfile.TemporaryDirectory(prefix="parstats-report-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=f"{RUN_DIR_PREFIX}{os.getpid()}-") as tmp:
         out = Path(tmp) / "report.ipynb"
         error = None
         try:
@@ -539,6 +587,13 @@ def write_report(job: ReportJob, executed: ExecutedReport, key: str) -> ReportRe
     """Write the notebook, its HTML (when it ran) and its record; return the record."""
     import nbformat
 
+    notebook = (nbformat.writes(executed.notebook) + "\n").encode("utf-8")
+    files = {"ipynb": sha256_bytes(notebook)}
+    page = None
+    if executed.error is None:
+        title = f"{job.province} {job.year} — PAR report (báo cáo cải cách hành chính)"
+        page = export_html(executed.notebook, title).encode("utf-8")
+        files["html"] = sha256_bytes(page)
     record = ReportRecord(
         province=job.province,
         province_code=job.province_code,
@@ -548,11 +603,12 @@ def write_report(job: ReportJob, executed: ExecutedReport, key: str) -> ReportRe
         cache_key=key,
         headline=executed.headline,
         error=executed.error,
+        files=files,
     )
-    write_text(job.notebook_path(), nbformat.writes(executed.notebook) + "\n")
-    if executed.error is None:
-        title = f"{job.province} {job.year} — PAR report (báo cáo cải cách hành chính)"
-        write_text(job.html_path(), export_html(executed.notebook, title))
+    # The record goes last: a run stopped before it leaves no report the cache takes as done.
+    write_bytes(job.notebook_path(), notebook)
+    if page is not None:
+        write_bytes(job.html_path(), page)
     else:
         job.html_path().unlink(missing_ok=True)
     write_json(job.record_path(), asdict(record))
@@ -569,6 +625,9 @@ def run_one(job: ReportJob, inputs: InputSnapshot, km: Any = None) -> ReportReco
 
 
 _KERNEL: Any = None
+_KERNEL_OWNER = 0  # pid of the process that started _KERNEL (a forked worker must not reuse it)
+_KERNEL_PIN: str | None = None
+_KERNEL_DIR: tuple[int, Path] | None = None
 
 
 def _kernel_execute(km: Any, code: str) -> None:
@@ -587,42 +646,147 @@ def _kernel_execute(km: Any, code: str) -> None:
         raise ParstatsError(f"kernel warm-up failed: {reply['content'].get('evalue')}")
 
 
-def _warm_kernel() -> Any:
-    """Return this process's kernel, started and warmed up on first use (or after a crash)."""
-    global _KERNEL
+def _kernel_dir() -> Path:
+    """Return this process's folder for kernel connection files (removed with the kernel)."""
+    global _KERNEL_DIR
+    if _KERNEL_DIR is None or _KERNEL_DIR[0] != os.getpid():
+        folder = Path(tempfile.mkdtemp(prefix=f"{KERNEL_DIR_PREFIX}{os.getpid()}-"))
+        _KERNEL_DIR = (os.getpid(), folder)
+    return _KERNEL_DIR[1]
+
+
+def _warm_kernel(pin: str | None = None) -> Any:
+    """Return this process's kernel, started and warmed up on first use (or after a crash).
+
+    Parameters
+    ----------
+    pin
+        The generation folder of ``data/processed`` the kernel reads
+        (``$PARSTATS_PROCESSED``); a kernel with another pin is replaced.
+    """
+    global _KERNEL, _KERNEL_OWNER, _KERNEL_PIN
     import subprocess
+    import uuid
 
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    if _KERNEL is not None and _kernel_alive(_KERNEL):
+    from parstats.processed import PIN_ENV
+
+    if _KERNEL is not None and _KERNEL_OWNER != os.getpid():
+        _KERNEL = None  # the parent's kernel, inherited by fork: not ours to use or stop
+    if _KERNEL is not None and _KERNEL_PIN == pin and _kernel_alive(_KERNEL):
         return _KERNEL
-    km = AsyncKernelManager(kernel_name=KERNEL_NAME)
-    run_sync(km.start_kernel)(stderr=subprocess.DEVNULL)
+    _stop_kernel()
+    env = {k: v for k, v in os.environ.items() if k != PIN_ENV}
+    if pin:
+        env[PIN_ENV] = pin
+    connection = _kernel_dir() / f"kernel-{uuid.uuid4().hex[:12]}.json"
+    km = AsyncKernelManager(kernel_name=KERNEL_NAME, connection_file=str(connection))
+    # Known before it starts: a worker stopped meanwhile must kill it too.
+    _KERNEL, _KERNEL_OWNER, _KERNEL_PIN = km, os.getpid(), pin
+    try:
+        run_sync(km.start_kernel)(stderr=subprocess.DEVNULL, env=env)
+    except BaseException:
+        _KERNEL = None
+        _kill_kernel(km)
+        raise
     _kernel_execute(km, WARM_UP_CODE)
-    _KERNEL = km
     return km
 
 
+def _kernel_process(km: Any) -> Any:
+    """Return the kernel's ``subprocess.Popen`` (jupyter_client's local provisioner), if any."""
+    return getattr(getattr(km, "provisioner", None), "process", None)
+
+
+def _kill_kernel(km: Any) -> None:
+    """End a kernel's process at once (SIGTERM, then SIGKILL) and remove its connection file.
+
+    Signals go through the ``Popen`` object, which never signals a process it
+    has already reaped (so never another process that reused the pid).
+    """
+    import subprocess
+
+    process = _kernel_process(km)
+    if process is not None:
+        with contextlib.suppress(OSError):
+            process.terminate()
+            try:
+                process.wait(1.0)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(1.0)
+    _remove_connection_file(km)
+
+
+def _remove_connection_file(km: Any) -> None:
+    with contextlib.suppress(OSError, TypeError):
+        os.unlink(km.connection_file)
+
+
+def _remove_kernel_dir() -> None:
+    import shutil
+
+    global _KERNEL_DIR
+    if _KERNEL_DIR is not None and _KERNEL_DIR[0] == os.getpid():
+        shutil.rmtree(_KERNEL_DIR[1], ignore_errors=True)
+        _KERNEL_DIR = None
+
+
 def _stop_kernel() -> None:
+    """Shut this process's kernel down (killed if it does not answer) and remove its files."""
     from jupyter_core.utils import run_sync
 
     global _KERNEL
-    if _KERNEL is not None:
-        run_sync(_KERNEL.shutdown_kernel)(now=True)
-        _KERNEL = None
+    km, _KERNEL = _KERNEL, None
+    if km is not None and _KERNEL_OWNER == os.getpid():
+        try:
+            run_sync(km.shutdown_kernel)(now=True)
+        except BaseException:  # noqa: BLE001 - interrupted or broken: kill it instead
+            _kill_kernel(km)
+        else:
+            _remove_connection_file(km)
+    _remove_kernel_dir()
 
 
-def _worker_init() -> None:
+def _worker_terminate(signum: int, frame: Any) -> None:
+    """End the worker's kernel, then the worker, at once (asked to stop, or orphaned).
+
+    A signal handler: it takes no lock (the interrupted code may hold one) and
+    does not wait; the kernel, an unreaped child until the worker exits, gets
+    SIGKILL by its pid, which cannot have been reused meanwhile.
+    """
+    km = _KERNEL
+    if km is not None and _KERNEL_OWNER == os.getpid():
+        process = _kernel_process(km)
+        if process is not None and process.returncode is None:
+            with contextlib.suppress(OSError):
+                os.kill(process.pid, signal.SIGKILL)
+        _remove_connection_file(km)
+    _remove_kernel_dir()
+    os._exit(128 + signum)
+
+
+def _worker_init(pin: str | None = None, parent_pid: int | None = None) -> None:
     from multiprocessing.util import Finalize
 
+    from parstats.processes import die_with_parent
+
+    # Ctrl-C reaches the whole process group: the parent decides, and stops
+    # the workers with SIGTERM, which ends their kernel first.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_terminate)
+    if parent_pid is not None:
+        die_with_parent(parent_pid)
     # A forked worker leaves through os._exit (no atexit); its finalizers do run.
     Finalize(None, _stop_kernel, exitpriority=10)
-    _warm_kernel()
+    _warm_kernel(pin)
 
 
 def _worker_run(job: ReportJob, inputs: InputSnapshot) -> ReportRecord:
-    km = _warm_kernel()
+    km = _warm_kernel(inputs.location or None)
     try:
         return run_one(job, inputs, km=km)
     except Exception as exc:  # noqa: BLE001 - one report must not stop the batch
@@ -685,6 +849,85 @@ def _run_here(
     return out
 
 
+def _run_pool(
+    jobs: Sequence[ReportJob],
+    inputs: InputSnapshot,
+    workers: int,
+    progress: bool,
+    on_done: Callable[[ReportRecord], None] | None,
+) -> list[ReportRecord]:
+    """Run ``jobs`` in ``workers`` forked processes; stop them all if interrupted."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # fork: workers start with parstats and papermill already imported, and
+    # a caller's script needs no ``if __name__ == "__main__"`` guard.
+    import nbconvert  # noqa: F401
+    import papermill  # noqa: F401
+    from tqdm import tqdm
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    pool = ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context(method),
+        initializer=_worker_init,
+        initargs=(inputs.location or None, os.getpid()),
+    )
+    ran: list[ReportRecord] = []
+    try:
+        with tqdm(total=len(jobs), unit="report", disable=not progress, file=sys.stderr) as bar:
+            futures = {pool.submit(_worker_run, job, inputs): job for job in jobs}
+            for future in as_completed(futures):
+                record = _outcome(future, futures[future], inputs)
+                ran.append(record)
+                bar.update()
+                if on_done is not None:
+                    on_done(record)
+    except BaseException:
+        stop_workers(pool)
+        raise
+    pool.shutdown(wait=True)
+    return ran
+
+
+def _outcome(future: Any, job: ReportJob, inputs: InputSnapshot) -> ReportRecord:
+    """Return a finished future's record; a worker that died gives a failure (not written)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return ReportRecord(
+            job.province, job.province_code, job.slug, job.year, "failed",
+            cache_key(job, inputs),
+            error="the worker process died (killed, or out of memory); the report was not "
+            "written and runs again next time",
+        )
+
+
+def stop_workers(pool: Any, timeout: float = WORKER_STOP_SECONDS) -> None:
+    """Cancel a pool's queued jobs and end its workers (SIGTERM, then SIGKILL after ``timeout``).
+
+    Each worker's SIGTERM handler ends its kernel before the worker exits.
+    """
+    import time
+
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.terminate()
+    end = time.monotonic() + timeout
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.join(max(0.0, end - time.monotonic()))
+    for process in processes:
+        with contextlib.suppress(Exception):
+            if process.is_alive():
+                process.kill()
+                process.join(1.0)
+
+
 def default_jobs(
     provinces: Sequence[str] = (), years: Sequence[int] = ()
 ) -> tuple[ReportJob, ...]:
@@ -727,7 +970,11 @@ def run_reports(
     """Run every job not already fresh, with ``workers`` warm-kernel processes.
 
     Afterwards ``reports/index.html`` and ``reports/results.parquet`` are
-    rebuilt from every record under ``reports/``.
+    rebuilt from every record under ``reports/`` (also when interrupted, and
+    whenever they do not describe the records on disk). One batch runs at a
+    time. Ctrl-C or SIGTERM cancels the queued reports and stops the workers
+    and their kernels at once; the reports already written are kept, and the
+    ``KeyboardInterrupt`` is raised again.
 
     Parameters
     ----------
@@ -741,43 +988,62 @@ def run_reports(
         Show a progress bar (tqdm, on stderr).
     on_done
         Called with each record as it completes.
-    """
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    from tqdm import tqdm
+    Raises
+    ------
+    BusyError
+        If another batch is running in this project (the message names it).
+    DamagedDataError
+        If a processed file is damaged (run ``parstats build``).
+    """
+    from parstats.processed import hold_lock
+    from parstats.processes import signals_deferred, terminate_as_interrupt
 
     jobs = tuple(dict.fromkeys(jobs))
-    inputs = snapshot_inputs()
-    todo = [j for j in jobs if force or not is_fresh(j, cache_key(j, inputs))]
-    cached = tuple(j for j in jobs if j not in set(todo))
-    ran: list[ReportRecord] = []
-    if todo and workers <= 1:
-        ran = _run_here(todo, inputs, progress, on_done)
-    elif todo:
-        n = min(workers, len(todo))
-        # fork: workers start with parstats and papermill already imported, and
-        # a caller's script needs no ``if __name__ == "__main__"`` guard.
-        import nbconvert  # noqa: F401
-        import papermill  # noqa: F401
-
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        ctx = multiprocessing.get_context(method)
-        with (
-            ProcessPoolExecutor(n, mp_context=ctx, initializer=_worker_init) as pool,
-            tqdm(total=len(todo), unit="report", disable=not progress, file=sys.stderr) as bar,
-        ):
-            futures = [pool.submit(_worker_run, job, inputs) for job in todo]
-            for future in as_completed(futures):
-                record = future.result()
-                ran.append(record)
-                bar.update()
-                if on_done is not None:
-                    on_done(record)
+    with (
+        terminate_as_interrupt(),
+        hold_lock(reports_dir() / LOCK_FILE, "report batch"),
+    ):
+        clear_leftovers()
+        inputs = snapshot_inputs()
+        todo = [j for j in jobs if force or not is_fresh(j, cache_key(j, inputs))]
+        cached = tuple(j for j in jobs if j not in set(todo))
+        ran: list[ReportRecord] = []
+        try:
+            if todo and workers <= 1:
+                ran = _run_here(todo, inputs, progress, on_done)
+            elif todo:
+                ran = _run_pool(todo, inputs, min(workers, len(todo)), progress, on_done)
+        finally:
+            # Also when interrupted: the summaries describe what is on disk. A
+            # second Ctrl-C or SIGTERM waits until both are written.
+            with signals_deferred():
+                if todo or not summaries_current():
+                    rebuild_summaries()
     ran.sort(key=lambda r: (r.slug, r.year))
-    if todo or not (reports_dir() / INDEX_FILE).is_file():
-        rebuild_summaries()
     return BatchResult(tuple(ran), cached)
+
+
+def clear_leftovers() -> None:
+    """Remove what killed batches left: temporary files under ``reports/``, dead kernels' files.
+
+    Called while holding the batch lock, so no other batch is writing.
+    """
+    import shutil
+
+    from parstats.processes import pid_alive
+
+    root = reports_dir()
+    if root.is_dir():
+        for path in root.rglob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                fault_point(f"unlink {path.name}")
+    for prefix in (KERNEL_DIR_PREFIX, RUN_DIR_PREFIX):
+        for path in Path(tempfile.gettempdir()).glob(f"{prefix}*"):
+            pid = path.name[len(prefix):].split("-", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not pid_alive(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------- results and index
@@ -847,10 +1113,20 @@ tr.failed td { background: #fde8e8; }
 """
 
 
+def records_digest(records: Sequence[ReportRecord]) -> str:
+    """Return the SHA-256 of the records a summary is made from (equal records, equal digest)."""
+    payload = json.dumps([asdict(r) for r in records], sort_keys=True, ensure_ascii=False)
+    return sha256_bytes(payload.encode("utf-8"))
+
+
+_DIGEST_META = '<meta name="parstats-records" content="{}">'
+
+
 def render_index(records: Sequence[ReportRecord]) -> str:
     """Return ``reports/index.html``: a summary table linking every report.
 
-    The page has no script and no external resource; links are relative.
+    The page has no script and no external resource; links are relative. It
+    records the digest of ``records`` (:func:`records_digest`).
     """
     head = "".join(f"<th>{html.escape(label)}</th>" for _, label in _INDEX_COLUMNS)
     rows = []
@@ -869,6 +1145,7 @@ def render_index(records: Sequence[ReportRecord]) -> str:
     n_failed = sum(r.status != "ok" for r in records)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        + _DIGEST_META.format(records_digest(records)) + "\n"
         "<title>parstats reports — PAR plans by province and year</title>\n"
         f"<style>{_INDEX_STYLE}</style>\n</head>\n<body>\n"
         "<h1>Province reports (báo cáo cải cách hành chính theo tỉnh)</h1>\n"
@@ -885,8 +1162,26 @@ def write_index(records: Sequence[ReportRecord]) -> Path:
 
 
 def rebuild_summaries() -> tuple[ReportRecord, ...]:
-    """Rewrite ``index.html`` and ``results.parquet`` from every record; return the records."""
+    """Rewrite ``results.parquet``, then ``index.html``, from every record; return the records.
+
+    The index goes last and records the digest of the records, so a run
+    stopped in between leaves an index that :func:`summaries_current` finds stale.
+    """
     records = all_records()
-    write_index(records)
     write_results(records)
+    write_index(records)
     return records
+
+
+def summaries_current(records: Sequence[ReportRecord] | None = None) -> bool:
+    """Return whether ``index.html`` and ``results.parquet`` describe the records on disk."""
+    records = all_records() if records is None else records
+    index = reports_dir() / INDEX_FILE
+    try:
+        head = index.read_text(encoding="utf-8")[:4096]
+    except (OSError, UnicodeDecodeError):
+        return False
+    return (
+        _DIGEST_META.format(records_digest(records)) in head
+        and (reports_dir() / RESULTS_FILE).is_file()
+    )

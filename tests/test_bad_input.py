@@ -33,11 +33,16 @@ def _failure_for(path: Path) -> str:
     [
         (b"", "empty file"),
         (b"\n \n", "only white space"),
-        (b"%PDF-1.7\n\x00\x00\x01binary", "binary file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
         (b"K\x81\x8d plan \xff\xfe", "not Windows-1258"),
         ("Straße über Köln, Österreich".encode("latin-1"), "does not look like Vietnamese"),
+        # Audit D22 (P13-P15): known document formats are named, with how to convert them.
+        (b"%PDF-1.7\n\x00\x00\x01binary", "a PDF file; convert it to text first"),
+        (b"%PDF-1.4 1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 80% 2025", "a PDF file"),
+        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "save it as plain text"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old word", "an old Office file"),
     ],
-    ids=["empty", "blank", "binary", "undecodable", "latin1"],
+    ids=["empty", "blank", "binary", "undecodable", "latin1", "pdf", "ascii-pdf", "docx", "doc"],
 )
 def test_bad_files_fail_alone_with_their_reason(tmp_path, data, reason):
     bad = tmp_path / "bad.txt"
@@ -131,7 +136,7 @@ def test_failed_run_keeps_an_earlier_output(tmp_path, capsys):
     assert out.read_bytes() == before
 
 
-def test_crash_while_writing_keeps_an_earlier_output(tmp_path, monkeypatch):
+def test_crash_while_writing_keeps_an_earlier_output(tmp_path, monkeypatch, capsys):
     out = tmp_path / "t.parquet"
     assert main(["extract", str(SEED), "--out", str(out)]) == 0
     before = out.read_bytes()
@@ -141,7 +146,8 @@ def test_crash_while_writing_keeps_an_earlier_output(tmp_path, monkeypatch):
         raise OSError("disk full (simulated)")
 
     monkeypatch.setattr(pq, "write_table", crash)
-    with pytest.raises(OSError, match="simulated"):
-        main(["extract", str(SEED), "--out", str(out)])
+    capsys.readouterr()
+    assert main(["extract", str(SEED), "--out", str(out)]) == 1  # a message, not a traceback
+    assert "parstats extract: error: disk full (simulated)" in capsys.readouterr().err
     assert out.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.parquet"]

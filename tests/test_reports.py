@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -151,17 +152,56 @@ def test_snapshot_hashes_every_processed_file(project_home: Path):
     assert first.template_sha256 == second.template_sha256
 
 
+def _sha(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _fresh_report(job: reports.ReportJob) -> None:
+    job.notebook_path().parent.mkdir(parents=True, exist_ok=True)
+    files = {"ipynb": _sha("{}"), "html": _sha("<html></html>")}
+    record = reports.ReportRecord("Hưng Yên", "33", "hung-yen", 2023, "ok", "k", {}, files=files)
+    job.record_path().write_text(json.dumps(record.__dict__))
+    job.notebook_path().write_text("{}")
+
+
 def test_a_report_is_fresh_only_with_its_key_and_both_files(project_home: Path):
     job = reports.ReportJob("Hưng Yên", "33", "hung-yen", 2023)
     assert not reports.is_fresh(job, "k")
-    job.notebook_path().parent.mkdir(parents=True)
-    record = reports.ReportRecord("Hưng Yên", "33", "hung-yen", 2023, "ok", "k", {})
-    job.record_path().write_text(json.dumps(record.__dict__))
-    job.notebook_path().write_text("{}")
+    _fresh_report(job)
     assert not reports.is_fresh(job, "k")  # no HTML yet
     job.html_path().write_text("<html></html>")
     assert reports.is_fresh(job, "k")
     assert not reports.is_fresh(job, "other")
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated", "replaced", "notebook"])
+def test_a_damaged_report_file_is_not_fresh(project_home: Path, damage: str):
+    """Audit D26 / R16: a 0-byte or changed HTML (or notebook) made the cache skip the report."""
+    job = reports.ReportJob("Hưng Yên", "33", "hung-yen", 2023)
+    _fresh_report(job)
+    job.html_path().write_text("<html></html>")
+    assert reports.is_fresh(job, "k")
+    if damage == "empty":
+        job.html_path().write_bytes(b"")
+    elif damage == "truncated":
+        job.html_path().write_text("<html>")
+    elif damage == "replaced":
+        job.html_path().write_text("<html></html>".upper())
+    else:
+        job.notebook_path().write_text("")
+    assert not reports.is_fresh(job, "k")
+
+
+def test_a_record_without_file_hashes_is_not_fresh(project_home: Path):
+    job = reports.ReportJob("Hưng Yên", "33", "hung-yen", 2023)
+    _fresh_report(job)
+    job.html_path().write_text("<html></html>")
+    data = json.loads(job.record_path().read_text())
+    data.pop("files")
+    job.record_path().write_text(json.dumps(data))
+    assert not reports.is_fresh(job, "k")
 
 
 # --------------------------------------------------------------------------- notebook handling
@@ -261,3 +301,85 @@ def test_default_jobs_filters_the_grid(monkeypatch: pytest.MonkeyPatch):
     assert [j.key for j in reports.default_jobs(years=[2023])] == ["hung-yen/2023", "tay-ninh/2023"]
     with pytest.raises(UnknownProvinceError):
         reports.default_jobs(["../../etc"])
+
+
+# --------------------------------------------------------------------------- interrupted batches
+
+
+def _fake_done_report(job: reports.ReportJob, inputs: reports.InputSnapshot) -> None:
+    """Write a finished report for ``job`` as a batch would (notebook, HTML, then record)."""
+    job.notebook_path().parent.mkdir(parents=True, exist_ok=True)
+    job.notebook_path().write_text("{}")
+    job.html_path().write_text("<html></html>")
+    files = {"ipynb": _sha("{}"), "html": _sha("<html></html>")}
+    record = reports.ReportRecord(
+        job.province, job.province_code, job.slug, job.year, "ok",
+        reports.cache_key(job, inputs), {"n_plans": 2, "n_targets": 57}, files=files,
+    )
+    job.record_path().write_text(json.dumps(record.__dict__))
+
+
+def test_stale_summaries_are_rebuilt_without_force(project_home: Path):
+    """Audit D2 / R13: after an interrupted batch, index.html and results.parquet stayed stale."""
+    job = reports.ReportJob("Hưng Yên", "33", "hung-yen", 2023)
+    _fake_done_report(job, reports.snapshot_inputs())
+    reports.write_results([])
+    reports.write_index([])  # what the interrupted batch left: no row for the finished report
+    assert not reports.summaries_current()
+    result = reports.run_reports([job], workers=1, progress=False)
+    assert result.ran == () and result.cached == (job,)  # nothing ran again
+    assert reports.summaries_current()
+    index = (project_home / "reports" / "index.html").read_text()
+    assert 'href="hung-yen/2023.html"' in index and "<td>57</td>" in index
+    results = pd.read_parquet(project_home / "reports" / "results.parquet")
+    assert results["n_targets"].tolist() == [57]
+
+
+def test_summaries_are_stale_when_a_record_changes(project_home: Path):
+    job = reports.ReportJob("Hưng Yên", "33", "hung-yen", 2023)
+    _fake_done_report(job, reports.snapshot_inputs())
+    reports.rebuild_summaries()
+    assert reports.summaries_current()
+    record = json.loads(job.record_path().read_text())
+    record["headline"]["n_targets"] = 55
+    job.record_path().write_text(json.dumps(record))
+    assert not reports.summaries_current()
+    (project_home / "reports" / "results.parquet").unlink()
+    reports.rebuild_summaries()
+    (project_home / "reports" / "results.parquet").unlink()
+    assert not reports.summaries_current()
+
+
+def test_one_batch_at_a_time(project_home: Path):
+    from parstats.processed import hold_lock
+
+    job = reports.ReportJob("Hưng Yên", "33", "hung-yen", 2023)
+    with hold_lock(project_home / "reports" / reports.LOCK_FILE, "report batch"):
+        done = subprocess.run(
+            [sys.executable, "-c",
+             "from parstats import reports\n"
+             "reports.run_reports([reports.ReportJob('Hưng Yên', '33', 'hung-yen', 2023)])"],
+            capture_output=True, text=True, check=False,
+        )
+    assert done.returncode == 1 and "BusyError: another report batch is running" in done.stderr
+    assert not job.record_path().exists()
+
+
+def test_leftovers_of_killed_batches_are_removed(project_home: Path):
+    import tempfile
+
+    folder = project_home / "reports" / "hung-yen"
+    folder.mkdir()
+    (folder / ".2023.html.abc.tmp").write_text("half")
+    dead = Path(tempfile.gettempdir()) / f"{reports.KERNEL_DIR_PREFIX}999999999-x"
+    dead.mkdir(exist_ok=True)
+    mine = Path(tempfile.mkdtemp(prefix=f"{reports.KERNEL_DIR_PREFIX}{os.getpid()}-"))
+    try:
+        reports.clear_leftovers()
+        assert not (folder / ".2023.html.abc.tmp").exists()
+        assert not dead.exists() and mine.exists()  # a live process's kernel files are kept
+    finally:
+        import shutil
+
+        shutil.rmtree(dead, ignore_errors=True)
+        shutil.rmtree(mine, ignore_errors=True)

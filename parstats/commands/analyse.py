@@ -62,11 +62,13 @@ def register(subparsers: Any) -> None:
 
 def run_ambition(args: argparse.Namespace) -> int:
     """Write the ambition table chosen by ``--table`` to ``--out``."""
-    from parstats import ambition
+    from parstats import ambition, processed
     from parstats.build import load_documents, load_targets
-    from parstats.io import write_frame
+    from parstats.io import check_output_path, write_frame
 
-    targets, documents = load_targets(), load_documents()
+    check_output_path(args.out, "--out")
+    with processed.pinned():  # both tables from one build
+        targets, documents = load_targets(), load_documents()
     make = {
         "target": ambition.build_frame,
         "document": ambition.ambition_by_document,
@@ -81,18 +83,21 @@ def run_ambition(args: argparse.Namespace) -> int:
 
 def run_delivery(args: argparse.Namespace) -> int:
     """Write the delivery table chosen by ``--table`` to ``--out``."""
-    from parstats import delivery, indices
+    from parstats import delivery, indices, processed
     from parstats.build import load_documents, load_targets
-    from parstats.io import write_frame
+    from parstats.io import check_output_path, write_frame
 
-    documents, index_table = load_documents(), indices.load()
+    check_output_path(args.out, "--out")
+    with processed.pinned():  # the tables from one build
+        documents, targets = load_documents(), load_targets()
+        index_table = indices.load()
     if args.table == "trajectories":
         frame = delivery.index_trajectories(
             documents, index_table, allow_derived=args.allow_derived
         )
     else:
         frame = delivery.build_frame(
-            load_targets(),
+            targets,
             documents,
             index_table,
             allow_derived=args.allow_derived,

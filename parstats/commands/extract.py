@@ -7,8 +7,7 @@ import sys
 from pathlib import Path
 
 from parstats.errors import InputError
-
-OUTPUT_SUFFIXES = (".csv", ".parquet")
+from parstats.io import OUTPUT_SUFFIXES
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -37,10 +36,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _check_output(path: Path | None, option: str) -> None:
-    if path is not None and path.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise InputError(
-            f"{option} must end in .csv or .parquet", path=path, value=path.suffix or path.name
+def check_outputs(args: argparse.Namespace) -> None:
+    """Check ``--out`` and ``--docs-out`` before any work (suffix, place, distinct, writable).
+
+    Raises
+    ------
+    InputError
+        If an output has another suffix than ``.csv``/``.parquet``, is a
+        folder, lies under ``data/raw`` or the processed data, is one of the
+        input paths or the other output, or cannot be written.
+    """
+    from parstats.io import check_output_path
+
+    inputs = [("an input", p) for p in args.paths]
+    check_output_path(args.out, "--out", suffixes=OUTPUT_SUFFIXES, taken=inputs)
+    if args.docs_out is not None:
+        check_output_path(
+            args.docs_out, "--docs-out", suffixes=OUTPUT_SUFFIXES,
+            taken=[*inputs, ("--out", args.out)],
         )
 
 
@@ -62,8 +75,7 @@ def run(args: argparse.Namespace) -> int:
     from parstats.extract import extract_paths
     from parstats.io import write_frame
 
-    _check_output(args.out, "--out")
-    _check_output(args.docs_out, "--docs-out")
+    check_outputs(args)
     if args.workers < 1:
         raise InputError("--workers must be at least 1", value=args.workers)
     result = extract_paths(

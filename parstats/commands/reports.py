@@ -60,6 +60,25 @@ def run_report(args: argparse.Namespace) -> int:
     return _summarise(result)
 
 
+def _no_jobs_message(provinces: list[str], years: list[int]) -> str:
+    """Say why a batch has nothing to run: no build, or a filter that matches nothing."""
+    from parstats.report_data import report_grid
+
+    grid = report_grid()
+    if not grid:
+        return "reports: no province-year has a plan or index data; run `parstats build` first"
+    wanted = []
+    if provinces:
+        wanted.append("--province " + ", ".join(provinces))
+    if years:
+        wanted.append("--year " + ", ".join(map(str, years)))
+    known = sorted({cell.year for cell in grid})
+    return (
+        f"reports: no province-year with a plan or index data matches {' and '.join(wanted)}; "
+        f"years with data: {known[0]}-{known[-1]}"
+    )
+
+
 def run_batch(args: argparse.Namespace) -> int:
     """Run many reports (``parstats reports [-j N] [--province P] [--year Y]``)."""
     from parstats.errors import InputError
@@ -69,7 +88,7 @@ def run_batch(args: argparse.Namespace) -> int:
         raise InputError("-j must be at least 1", value=args.jobs)
     jobs = default_jobs(args.province, args.year)
     if not jobs:
-        print("reports: no province-year has a plan or index data; run `parstats build` first")
+        print(_no_jobs_message(args.province, args.year), file=sys.stderr)
         return 1
     result = run_reports(jobs, workers=args.jobs, force=args.force, progress=not args.no_progress)
     return _summarise(result)
