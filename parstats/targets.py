@@ -22,8 +22,9 @@ from functools import lru_cache
 from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
+from parstats import rules
 from parstats.clean import ParseView, parse_view, table_rows
-from parstats.errors import ParstatsWarning
+from parstats.errors import InputError, ParstatsWarning
 from parstats.outline import Outline, build_outline
 from parstats.standardise import match_indicator, match_rank_indicators
 from parstats.vn import nfc, parse_number
@@ -108,72 +109,89 @@ class Target:
 
 
 # ---------------------------------------------------------------------------
+# The rule tables (parstats/lang/vi/*.csv): the words of every pattern below.
+_LEVELS = rules.table("levels")
+_COMPARATORS = rules.table("comparators")
+_DIRECTIONS = rules.table("directions")
+_UNITS = rules.table("units")
+
 # Number expressions.
 _NUM = r"\d{1,3}(?:[.,]\d+)?"
+_UNIT_WORDS = _UNITS.alternation("after", ("percent", "rank_places"))
+_PERCENT_WORDS = _UNITS.alternation("after", "percent")
+_PLACE_WORDS = _UNITS.alternation("after", "rank_places")
 # A number expression led by its digits; the lookbehind after the first digit keeps
 # the engine's fast digit scan and refuses "19/6/2015", "9001:2015" and year ranges.
 _NUMBER_FIRST = re.compile(
     r"(?P<n1>\d(?<![\d.,/:\-–]\d)(?:\d|[.,](?=\d))*)"
-    r"(?:\s*%?\s*(?:-|–|đến|tới)\s*(?P<n2>\d(?:\d|[.,](?=\d))*)\s*"
-    r"(?P<u2>%|phần trăm|bậc|hạng|vị trí|thứ hạng)"
-    r"|\s*(?P<u1>%|phần trăm)"
-    r"|\s+(?P<u3>bậc|hạng|vị trí|thứ hạng)\b"
-    r"|\s+(?P<noun>đơn vị|cơ quan|biên chế|người|viên chức|công chức|cán bộ)\b)"
+    rf"(?:\s*%?\s*{_COMPARATORS.alternation('range')}\s*(?P<n2>\d(?:\d|[.,](?=\d))*)\s*"
+    rf"(?P<u2>{_UNIT_WORDS})"
+    rf"|\s*(?P<u1>{_PERCENT_WORDS})"
+    rf"|\s+(?P<u3>{_PLACE_WORDS})\b"
+    rf"|\s+(?P<noun>{_UNITS.alternation('after', 'count')})\b)"
 )
 # A rank led by its word: "nhóm 20", "thứ hạng 20".
 _RANK_FIRST = re.compile(
-    r"(?P<rword>nhóm|top|thứ hạng|xếp hạng|vị trí thứ|xếp thứ|đứng thứ|hạng)\s+(?:từ\s+)?"
+    rf"(?P<rword>{_UNITS.alternation('rank_word')})\s+(?:từ\s+)?"
     r"(?P<rank>\d{1,2})(?:/\d{2}(?![\d/]))?(?![\d/.,:%])"
 )
-_RANK_HINT = re.compile(r"(?:nhóm|top|hạng|thứ)\s+(?:từ\s+)?\d")
-_PERCENT_UNITS = ("%", "phần trăm")
+
+
+def _last_words(table: rules.Table, where: str) -> tuple[str, ...]:
+    """Return the last word of every text the rows of ``where`` match, in row order."""
+    out: dict[str, None] = {}
+    for row in table.select(where):
+        texts = rules.expansions(row.regex)
+        if texts is None:
+            raise InputError(
+                "a rank word must be plain words (the hint scan is built from its last word)",
+                path=row.path,
+                line=row.line,
+                value=row.phrase,
+            )
+        for text in texts:
+            out[text.split()[-1]] = None
+    return tuple(out)
+
+
+# The last words of the rank words: "thứ hạng 20" ends with "hạng", "xếp thứ 6" with "thứ".
+_RANK_LAST = _last_words(_UNITS, "rank_word")
+_RANK_HINT = re.compile(rf"(?:{'|'.join(map(re.escape, _RANK_LAST))})\s+(?:từ\s+)?\d")
+_may_rank = rules.any_in(_RANK_LAST)
 # A cheap scan for lines worth reading: a digit that may start a target expression.
 # Only the first digit of a run is tried: a hint at a later digit ("95%" at the "5")
 # is one at the first too, and the engine rejects the others at the lookbehind.
 _HINT = re.compile(
-    r"\d(?<!\d\d)(?:(?<=[nN]hóm \d)|(?<=[tT]op \d)|(?<=[hH]ạng \d)|(?<=[tT]hứ \d)|(?<=[tT]ừ \d)"
-    r"|[\d.,]*\s*(?:%|phần trăm|bậc|hạng|vị trí|thứ hạng|đơn vị|cơ quan|biên chế|người"
-    r"|viên chức|công chức|cán bộ))"
+    r"\d(?<!\d\d)(?:"
+    + "".join(
+        f"(?<=[{w[0]}{w[0].upper()}]{re.escape(w[1:])} \\d)|" for w in (*_RANK_LAST, "từ")
+    )
+    + rf"[\d.,]*\s*{_UNITS.alternation('after')})"
 )
-_RANK_CONTEXT = re.compile(r"^.{0,30}?(?:tỉnh|địa phương|dẫn đầu|cả nước|trở lên|toàn quốc)")
-_RANK_BEFORE = re.compile(r"(?:chỉ số|index|xếp hạng|\bpci\b|\bpapi\b|sipas)")
+_RANK_CONTEXT = re.compile(rf"^.{{0,30}}?{_UNITS.alternation('rank_after')}")
+_RANK_BEFORE = re.compile(_UNITS.alternation("rank_before"))
 
 # Words right before a number.
 _COMPARATOR_BEFORE = re.compile(
-    r"(?P<w>tối thiểu|ít nhất|không dưới|không thấp hơn|không ít hơn|trên|hơn|vượt|tối đa"
-    r"|không quá|không vượt quá|dưới|từ|khoảng|≥|≤|>=|<=|>|<)"
-    r"(?:\s+(?:bình quân|cả tỉnh|toàn tỉnh|đạt|mức|tỷ lệ|là|chung|mỗi năm|hằng năm|hàng năm))*\s*$",
+    rf"(?P<w>{_COMPARATORS.alternation('before')})"
+    rf"(?:\s+{_COMPARATORS.alternation('filler')})*\s*$",
 )
-_COMPARATOR_WORDS = {
-    "tối thiểu": "ge",
-    "ít nhất": "ge",
-    "không dưới": "ge",
-    "không thấp hơn": "ge",
-    "không ít hơn": "ge",
-    "trên": "gt",
-    "hơn": "gt",
-    "vượt": "gt",
-    "tối đa": "le",
-    "không quá": "le",
-    "không vượt quá": "le",
-    "dưới": "lt",
-    "≥": "ge",
-    ">=": "ge",
-    ">": "gt",
-    "≤": "le",
-    "<=": "le",
-    "<": "lt",
-}
-_AT_LEAST_AFTER = re.compile(r"^\s*(?:%\s*)?trở lên")
-_AT_MOST_AFTER = re.compile(r"^\s*(?:%\s*)?trở xuống")
-_RANK_IN_GROUP = re.compile(r"nhóm|top")
+_AFTER_COMPARATOR = re.compile(r"\s*(?:%\s*)?(?:" + _COMPARATORS.grouped("after") + ")")
+
+
+def _comparator_after(after: str) -> str | None:
+    """Return the comparator the words right after a number give ("trở lên": ``ge``)."""
+    m = _AFTER_COMPARATOR.match(after)
+    return m.lastgroup if m is not None else None
+
+
 # "X đạt N%": the subject comes before the number.
 _BACKWARD = re.compile(
-    r"(?:\bđạt|\blà|ở mức|\bchiếm)(?:\s+(?:tỷ lệ|mức|từ|tối thiểu|ít nhất|trên|khoảng|bình quân"
-    r"|tối đa|dưới|hơn))*\s*$",
+    rf"(?:\bđạt|\blà|ở mức|\bchiếm)(?:\s+{_COMPARATORS.alternation('backward')})*\s*$",
 )
-_DECREASE = re.compile(r"\b(?:cắt giảm|tinh giản|giảm)\b")
-_INCREASE = re.compile(r"\b(?:tăng|nâng)\b(?!\s+(?:cường|thêm|lên mức|cao))")
+_DECREASE = re.compile(rf"\b{_DIRECTIONS.alternation('verb', 'decrease')}\b")
+_INCREASE = re.compile(rf"\b{_DIRECTIONS.alternation('verb', 'increase')}\b")
+_may_direct = rules.any_in(_DIRECTIONS.anchors("verb"))
 _BASELINE = re.compile(
     r"(?:hiện nay|hiện tại|(?<!thực )(?:hiện đang|hiện mới|hiện))"
     r"(?:\s+(?:tỷ lệ|chỉ số|mức|con số|kết quả)(?:\s+này)?)?"
@@ -240,15 +258,10 @@ _SURVEY_BEFORE = re.compile(
 )
 _SURVEY_AFTER = re.compile(r"\s*(?:số mẫu|mẫu khảo sát|số phiếu)\b")
 # The words that may stand between a tier and its number: "cấp tỉnh đạt tối thiểu 90%".
-_LEAD_QUALIFIER = re.compile(
-    r"\s*(?:đạt|là|:)?\s*(?:tối thiểu|ít nhất|trên|dưới|từ|tối đa|không quá|không dưới|≥|≤)?\s*$"
-)
+_LEAD_QUALIFIER = re.compile(rf"\s*(?:đạt|là|:)?\s*{_COMPARATORS.alternation('lead')}?\s*$")
 _WORD = re.compile(r"\w")
 _LEAD_PREPOSITION = re.compile(r"^\s*(?:và\s+)?(?:(?:riêng|đối với|tại|ở)\s+)?")
-_ONE_LEVEL = (
-    r"(?:các\s+)?(?:ubnd\s+)?cấp (?:tỉnh|huyện|xã|thành phố|quận, huyện|quận"
-    r"|phường, xã, thị trấn|phường)\b"
-)
+_ONE_LEVEL = rf"(?:các\s+)?(?:ubnd\s+)?cấp {_LEVELS.alternation('after_cap')}\b"
 # "đạt 100% ở cấp tỉnh và cấp huyện, 90% ở cấp xã": the tiers follow their number.
 _TRAIL_TIER = re.compile(
     rf"\s*(?:đối với|tại|ở)\s+(?P<t>{_ONE_LEVEL}(?:\s*(?:,|và)\s*{_ONE_LEVEL})*)"
@@ -291,62 +304,26 @@ _YEAR_BEFORE = re.compile(
     rf"|giai đoạn\s+(?:19|20)\d{{2}}\s*[-–]\s*{_YEAR}\b)",
 )
 
-# Tiers of government: the words that name each.
-_TIER_NAMES = {
-    "all": r"cả (?:3|ba) cấp|các cấp chính quyền|từ tỉnh (?:đến|tới) cơ sở|từ cấp xã trở lên"
-    r"|(?:từ )?cấp tỉnh (?:đến|tới) (?:cấp )?(?:xã|cơ sở)"
-    r"|toàn tỉnh|cả tỉnh|mọi cấp",
-    "pd": r"(?:từ )?cấp tỉnh (?:đến|tới|và) (?:cấp )?huyện|cấp huyện trở lên",
-    "dc": r"(?:từ )?cấp huyện (?:đến|tới|và) (?:cấp )?xã",
-    # Not "cấp tỉnh" in the names of PAPI ("hành chính công cấp tỉnh") and PCI
-    # ("năng lực cạnh tranh cấp tỉnh").
-    "province": r"(?<!quản trị và hành chính công )(?<!cạnh tranh )cấp tỉnh"
-    r"|cấp thành phố(?! (?:thuộc|trực thuộc) tỉnh)|cấp sở|(?:các )?sở, (?:ban, )?ngành|các sở\b"
-    r"|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân|hđnd|hội đồng nhân dân) tỉnh\b"
-    r"|trung tâm phục vụ hành chính công tỉnh\b",
-    "district": r"cấp huyện|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?huyện"
-    r"|huyện, thị xã, thành phố"
-    # A centrally-run city's districts: "cấp quận, huyện", "UBND các quận, huyện".
-    r"|(?:cấp|ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?quận\b",
-    "commune": r"cấp xã|(?:ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?xã\b"
-    r"|xã, phường, thị trấn|trung tâm phục vụ hành chính công (?:cấp )?xã\b"
-    r"|(?:cấp|ubnd|ủy ban nhân dân|uỷ ban nhân dân) (?:các )?phường\b",
-}
+# Tiers of government: the words that name each (levels.csv), one named group per level.
+def _group(level: str) -> str:
+    return level.replace("+", "_")
 
 
-def _tier_pattern(groups: tuple[str, ...]) -> re.Pattern[str]:
+def _tier_pattern(values: tuple[str, ...] | None = None) -> re.Pattern[str]:
     # The lookahead lets the engine skip quickly to word starts that can begin a mention.
-    return re.compile(
-        r"(?=[cmtsuhxủ])\b(?:" + "|".join(f"(?P<{g}>{_TIER_NAMES[g]})" for g in groups) + ")"
-    )
+    return rules.lead(r"\b(?:" + _LEVELS.grouped("name", _group, values) + ")")
 
 
-_TIER = _tier_pattern(("all", "pd", "dc", "province", "district", "commune"))
+_TIER = _tier_pattern()
 # One tier per mention: "cấp huyện và cấp xã" is two.
 _SINGLE_TIER = _tier_pattern(("province", "district", "commune"))
-
-
-def _may_name_tier(text: str) -> bool:
-    """Whether ``text`` holds one of the words every :data:`_TIER` mention has."""
-    return (
-        "cấp" in text
-        or "sở" in text
-        or "tỉnh" in text
-        or "huyện" in text
-        or "xã" in text
-        or "mọi" in text
-        or "quận" in text
-        or "phường" in text
-    )
-
-
+# Whether a text holds one of the words every _TIER mention has (else it names no tier).
+_may_name_tier = rules.any_in(_LEVELS.anchors("name"))
 _TIER_SETS = {
-    "all": {"province", "district", "commune"},
-    "pd": {"province", "district"},
-    "dc": {"district", "commune"},
-    "province": {"province"},
-    "district": {"district"},
-    "commune": {"commune"},
+    _group(level): (
+        {"province", "district", "commune"} if level == "all" else set(level.split("+"))
+    )
+    for level in dict.fromkeys(r.value for r in _LEVELS.select("name"))
 }
 _TIER_GAP_OK = re.compile(r"^[^.;:()\d]{0,40}$")
 _TIER_GAP_LINK = re.compile(r",|\bvà\b|\bhoặc\b")
@@ -400,7 +377,8 @@ def _candidates(sentence: str) -> list[_Candidate]:
             hi = _number(m.group("n2"))
             if hi is None:
                 continue
-            unit = "percent" if m.group("u2") in _PERCENT_UNITS else "rank_places"
+            percent = _UNITS.value_of(m.group("u2"), "after") == "percent"
+            unit = "percent" if percent else "rank_places"
             if unit == "rank_places" and (lo > 99 or hi > 99):
                 continue
             if lo < hi:
@@ -414,9 +392,7 @@ def _candidates(sentence: str) -> list[_Candidate]:
                 out.append(_Candidate(m.start(), m.end(), lo, None, "rank_places", None))
         elif lo > 0 and len(m.group("n1")) <= 9:
             out.append(_Candidate(m.start(), m.end(), lo, None, "count", None))
-    if (
-        "nhóm" in sentence or "top" in sentence or "hạng" in sentence or "thứ" in sentence
-    ) and _RANK_HINT.search(sentence):
+    if _may_rank(sentence) and _RANK_HINT.search(sentence):
         starts = [c.start for c in out]
         counts_taken: set[int] = set()
         for m in _RANK_FIRST.finditer(sentence):
@@ -451,23 +427,22 @@ def _read(sentence: str, cand: _Candidate, prev_end: int) -> _Reading:
     if cand.value_high is not None:
         comparator = "range"
     elif cand.unit == "rank":
-        if _RANK_IN_GROUP.match(cand.rank_word or "") or _AT_LEAST_AFTER.match(after):
+        # "nhóm 20" is within the top 20; "thứ hạng 20 trở lên" too.
+        if _comparator_after(after) == "ge":
             comparator = "le"
         else:
-            comparator = "eq"
-    elif _AT_LEAST_AFTER.match(after):
-        comparator = "ge"
-    elif _AT_MOST_AFTER.match(after):
-        comparator = "le"
+            comparator = _UNITS.value_of(cand.rank_word or "", "rank_word") or "eq"
     else:
-        m = _COMPARATOR_BEFORE.search(tail)
-        if m is not None:
-            comparator = _COMPARATOR_WORDS.get(m.group("w"))
+        comparator = _comparator_after(after)
+        if comparator is None:
+            m = _COMPARATOR_BEFORE.search(tail)
+            if m is not None:
+                comparator = _COMPARATORS.value_of(m.group("w"), "before") or None
     # The number's clause: the words after the last break (one of ",;:()").
     cut = max(pre.rfind(","), pre.rfind(";"), pre.rfind(":"), pre.rfind("("), pre.rfind(")"))
     clause = pre[cut + 1 :]
     direction = None
-    if "giảm" in clause or "tinh giản" in clause or "tăng" in clause or "nâng" in clause:
+    if _may_direct(clause):
         last_dec = [d.end() for d in _DECREASE.finditer(clause)]
         last_inc = [d.end() for d in _INCREASE.finditer(clause)]
         if last_dec or last_inc:
@@ -903,12 +878,14 @@ _LETTER = re.compile(r"[^\W\d_]")
 # A grid table's rule line: "+-----+------+", "+=====+".
 _GRID_RULE = re.compile(r"\s*\+[-=:+]{3,}\s*")
 # The header of a table's unit column, and the units its cells give to bare numbers.
-_UNIT_HEADER = re.compile(r"(?:đơn vị tính|đvt|đơn vị)\.?")
-# What a text with such a header holds, in any case (a quick test before reading rows).
-_UNIT_HEADER_WORDS = ("vị tính", "VỊ TÍNH", "ĐVT", "Đvt", "đvt")
-_CELL_UNITS = {"%": "percent", "tỷ lệ %": "percent", "tỷ lệ (%)": "percent", "(%)": "percent",
-               "phần trăm": "percent", "thứ hạng": "rank", "xếp hạng": "rank", "hạng": "rank",
-               "vị trí": "rank", "thứ": "rank"}
+_UNIT_HEADER = re.compile(_UNITS.alternation("unit_header") + r"\.?")
+# Such a header as a cell of a row, in any case (a quick test before reading rows).
+_UNIT_HEADER_CELL = re.compile(
+    r"[|\t\n][ \t*_]*"
+    + rules.caseless(t for r in _UNITS.regexes("unit_header") for t in rules.expansions(r) or ())
+    + r"\.?[ \t*_]*(?:[|\t\n]|$)"
+)
+_CELL_UNITS = _UNITS.mapping("unit_cell")
 
 
 def _unit_of(cell: str) -> str | None:
@@ -918,8 +895,8 @@ def _unit_of(cell: str) -> str | None:
 
 # A cell holding one bare value: "25", "≥ 84", "82,4", "50 - 60".
 _BARE_CELL = re.compile(
-    r"(?:≥|>=|≤|<=|>|<|trên|tối thiểu|dưới|tối đa|từ)?\s*(?P<n1>\d{1,3}(?:[.,]\d+)?)"
-    r"(?:\s*(?:-|–|đến)\s*(?P<n2>\d{1,3}(?:[.,]\d+)?))?"
+    rf"{_COMPARATORS.alternation('cell')}?\s*(?P<n1>\d{{1,3}}(?:[.,]\d+)?)"
+    rf"(?:\s*{_COMPARATORS.alternation('cell_range')}\s*(?P<n2>\d{{1,3}}(?:[.,]\d+)?))?"
 )
 # A number in a sentence that no unit follows (a candidate only in a table cell).
 _BARE_NUMBER = re.compile(r"(?<![\d.,/:])\d{1,3}(?:[.,]\d+)?(?![\d.,/:%])")
@@ -1140,7 +1117,9 @@ class _Tables:
     def unit_rows(self) -> list[int]:
         """Return the source offsets of the rows whose unit column gives a unit."""
         out: list[int] = []
-        if not any(word in self.text for word in _UNIT_HEADER_WORDS):
+        if _UNIT_HEADER_CELL.search(self.text) is None and not _UNIT_HEADER_CELL.match(
+            "\n" + self.text[:200]
+        ):
             return out  # no table has a unit column (most plans have no table at all)
         pos = 0
         top_kind: str | None = None
