@@ -134,6 +134,12 @@ class TableSpec:
         The places where the rows of one value must stand together (the table is
         compiled there into one alternation with a named group per value, tried in
         row order).
+    first_wins
+        The places whose rows are tried one by one in order, the first that matches
+        deciding (indicator rules): an example must be matched by its row and by no
+        row before it.
+    vocabulary
+        The allowed values where a place says ``None`` (the indicator catalogue).
     """
 
     name: str
@@ -145,14 +151,18 @@ class TableSpec:
     extra: tuple[str, ...] = ()
     probe: Mapping[str, str] = field(default_factory=dict)
     grouped: tuple[str, ...] = ()
+    first_wins: tuple[str, ...] = ()
+    vocabulary: Callable[[], Iterable[str]] | None = None
 
 
-def _values(*names: str) -> tuple[str, ...]:
-    return tuple(names)
+def _indicator_codes() -> Iterable[str]:
+    from parstats.catalogue import indicators
+
+    return (*indicators(), "")
 
 
 def _specs() -> dict[str, TableSpec]:
-    from parstats.vocab import COMPARATORS, DIRECTIONS, LEVELS, UNITS
+    from parstats.vocab import AREAS, COMPARATORS, DIRECTIONS, KINDS, LEVELS, UNITS
 
     tiers = ("province", "district", "commune")
     return {
@@ -219,6 +229,109 @@ def _specs() -> dict[str, TableSpec]:
                     "unit_header": r"[|\t]\s*<rows>\.?\s*[|\t]",
                 },
             ),
+            TableSpec(
+                "deadline_cues",
+                "deadline.",
+                {
+                    "after": ("deadline",),  # after the number: "... vào năm 2025"
+                    "before": ("deadline",),  # before it: "Đến năm 2025, ..."
+                    "period": ("deadline",),  # "giai đoạn 2022-2026": its last year
+                    "heading_period": ("deadline",),  # the same in a heading
+                    "closing": ("deadline",),  # an item's closing deadline
+                    "closing_date": ("deadline",),  # "trước ngày 15/12/2025"
+                    "heading": ("deadline",),  # a heading's year: "Đến năm 2025"
+                    "column": ("deadline", "past"),  # a table column's header label
+                },
+                probe={
+                    "after": r"\d[^;.\d]{0,40}?\b<rows>\s+năm\s+(?:19|20)\d{2}\b",
+                    "before": r"\b<rows>\s+năm\s+(?:19|20)\d{2}\b",
+                    "period": r"<rows>\s+(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\b",
+                    "heading_period": r"<rows>\s+(?:19|20)\d{2}\s*[-–]\s*(?:19|20)\d{2}\b",
+                    "closing": r"<rows>\s+(?:năm|quý \w+/?\s*(?:năm)?)?\s*(?:19|20)\d{2}\b",
+                    "closing_date": r"<rows> \d{1,2}/\d{1,2}/(?:19|20)\d{2}\b",
+                    "heading": r"<rows>\s+năm\s+(?:19|20)\d{2}\b",
+                    "column": r"<rows>(?:\s+(?:đạt được|đạt|thực hiện))?\s+(?:(?:đến|tới|trong)"
+                    r"\s+)?(?:hết\s+)?(?:năm\s+)?(?:19|20)\d{2}",
+                },
+            ),
+            TableSpec(
+                "kind_cues",
+                "kind.",
+                {
+                    "baseline": KINDS,  # before a number stated as the current state
+                    "equivalent": KINDS,  # before a number that restates a target
+                    "subject_verb": ("",),  # "X đạt N": the subject comes before the number
+                    "opener": ("",),  # words that open an item without being its subject
+                    "respectively": ("",),  # "lần lượt": one tier to each number
+                    "each_index": ("",),  # "mỗi chỉ số": one move for each index named
+                    "own_verb": ("",),  # a list item with its own verb
+                },
+                probe={
+                    "baseline": r"<rows>(?:\s+\S+){0,4}?\s*\d",
+                    "equivalent": r"<rows>(?:\s+(?:với|khoảng|là))?\s*\d",
+                    "subject_verb": r"<rows>(?:\s+\S+){0,2}?\s*\d",
+                    "opener": r"^[\s\-+•]*<rows>",
+                    "own_verb": r"\b<rows>\b",
+                },
+            ),
+            TableSpec(
+                "not_targets",
+                "not_target.",
+                {
+                    "survey_before": ("survey",),  # "độ tin cậy 95%": a survey's setting
+                    "survey_after": ("survey",),  # "10% số mẫu"
+                    "cited_document": ("cited",),  # "Theo Nghị quyết số 76/NQ-CP, ..."
+                    "cited_symbol": ("cited",),  # a central body's symbol in that number
+                    "result_rank": ("past",),  # "xếp thứ 58/63": a reported place
+                    "past": ("past",),  # "đã", "đạt được": a past result
+                    "commitment": ("target",),  # words that make a past-looking number a target
+                    "internal_body": ("internal",),  # a place among the province's own bodies
+                },
+                probe={
+                    "survey_before": r"<rows>\s*(?:là\s+|bằng\s+|khoảng\s+)?\d",
+                    "survey_after": r"%\s*<rows>\b",
+                    "cited_document": r"theo\s+<rows>\s+(?:số\s+)?\S+/(?:<cited_symbol>)\b",
+                    "cited_symbol": r"theo\s+(?:<cited_document>)\s+(?:số\s+)?\S+/<rows>\b",
+                    "result_rank": r"<rows>\s+thứ\s+\d{1,2}/\d{2}\b",
+                    "internal_body": r"\d{1,2}\s*(?:cơ quan,? )?<rows>",
+                },
+            ),
+            TableSpec(
+                "section_roles",
+                "section.",
+                {
+                    "area": AREAS,  # a heading title that names a reform area
+                    "role": ("report", "background"),  # a heading that opens a past section
+                    "plan_words": ("plan",),  # words that make such a heading a plan's
+                },
+                gap=".*",
+                probe={"role": r"^<rows>"},
+            ),
+            TableSpec(
+                "indicator_rules",
+                "indicator.",
+                {
+                    "share": None,  # a share, count or cut: the first matching row names it
+                    "rank": None,  # a rank: every index named gives its own row
+                    "none": ("",),  # words that name no indicator
+                },
+                gap=".*",
+                extra=("context", "direction"),
+                first_wins=("share",),
+                vocabulary=_indicator_codes,
+            ),
+            TableSpec(
+                "doc_types",
+                "doc_type.",
+                {
+                    "heading": None,  # a type's heading in capitals -> its symbol
+                    "local_issuer": None,  # a symbol's last part -> a local body
+                    "central_issuer": None,  # a symbol's last part -> a central body
+                    "central_header": ("",),  # a header that makes the document national
+                },
+                literal=("heading", "local_issuer", "central_issuer", "central_header"),
+                lower=False,
+            ),
         )
     }
 
@@ -254,9 +367,7 @@ def phrase_regex(phrase: str, *, gap: str | None = None, where: str = "") -> str
         On unbalanced brackets, a ``…`` where none is allowed, or an invalid regex.
     """
     if phrase.startswith("re:"):
-        source = phrase[3:]
-        re.compile(source)  # raises re.error on a bad regex
-        return source
+        return phrase[3:]
     out: list[str] = []
     closers: list[str] = []
     i = 0
@@ -287,9 +398,7 @@ def phrase_regex(phrase: str, *, gap: str | None = None, where: str = "") -> str
         i += 1
     if closers:
         raise ValueError(f"{where}unclosed {'(' if closers[-1] == ')' else '['} in {phrase!r}")
-    source = "".join(out)
-    re.compile(source)
-    return source
+    return "".join(out)
 
 
 def _unless_before(text: str) -> str:
@@ -346,6 +455,7 @@ _REPEATS = tuple(
 _ATOMIC = getattr(_sre_c, "ATOMIC_GROUP", None)
 
 
+@cache
 def _parse(pattern: str, flags: int = 0):
     return _sre_parse.parse(pattern, flags)
 
@@ -518,27 +628,64 @@ def expansions(pattern: str, flags: int = 0) -> list[str] | None:
     return texts
 
 
-def anchors_of(patterns: Iterable[str], flags: int = 0) -> tuple[str, ...] | None:
+def _candidates(text: str) -> list[str]:
+    """Return the words of an expanded match and its runs of consecutive words, as written."""
+    out: dict[str, None] = {}
+    for run in text.split(_GAP):
+        spans = [m.span() for m in _TOKEN.finditer(run)]
+        for i, (start, _) in enumerate(spans):
+            for _, end in spans[i : i + 3]:  # words and runs of two or three words
+                words = run[start:end]
+                if not words.isdigit():  # digits belong to numbers: no use as a filter
+                    out[words] = None
+    return list(out)
+
+
+@cache
+def _candidate_lists(pattern: str, flags: int) -> list[list[str]] | None:
+    """Return the candidate filter words of each text ``pattern`` matches (``None``: too many)."""
+    texts = _expand(list(_parse(pattern, flags)))
+    return None if texts is None else [_candidates(text) for text in texts]
+
+
+_PASS_COST = 20  # what a pattern run costs, in word tests, when a filter lets a text pass
+
+
+def anchors_of(
+    patterns: Iterable[str], flags: int = 0, *, sample: Sequence[str] | None = None
+) -> tuple[str, ...] | None:
     """Return a few literal words one of which every match of every pattern contains.
 
     A cheap ``word in text`` test on these words (:func:`any_in`) tells that no
-    pattern can match, without running them. The words are chosen greedily, the word
-    shared by most matches first. ``None`` when some match needs no literal word at all
-    (then no such test is possible).
+    pattern can match, without running them. The words are chosen greedily: the one
+    shared by most matches and seldom found in ordinary text first. How often a word
+    is found is measured on ``sample`` (default: the example sentences of every
+    Vietnamese rule table): a common word such as "công" lets most texts through,
+    "công vụ" few. ``None`` when some match needs no literal word at all (then no such
+    test is possible).
     """
     if flags & re.IGNORECASE:
         return None
     alternatives: list[list[str]] = []
     for pattern in patterns:
-        texts = _expand(list(_parse(pattern, flags)))
-        if texts is None:
+        token_lists = _candidate_lists(pattern, flags)
+        if token_lists is None:
             return None
-        token_lists = [list(dict.fromkeys(_TOKEN.findall(text))) for text in texts]
         if not all(token_lists):
             return None
         # The words every match of the pattern holds, else those of each match.
         shared = [t for t in token_lists[0] if all(t in other for other in token_lists[1:])]
         alternatives.extend([shared] if shared else token_lists)
+    texts_sample = _sample_texts() if sample is None else tuple(sample)
+    joined = "\x00".join(texts_sample)
+    rate: dict[str, float] = {}
+
+    def seen(word: str) -> float:
+        # How often ``word`` is found per sample text (occurrences: a cheap, close proxy).
+        if word not in rate:
+            rate[word] = joined.count(word) / len(texts_sample) if texts_sample else 0.0
+        return rate[word]
+
     chosen: list[str] = []
     open_ = [set(tokens) for tokens in alternatives]
     order: dict[str, int] = {}
@@ -550,12 +697,30 @@ def anchors_of(patterns: Iterable[str], flags: int = 0) -> tuple[str, ...] | Non
         for tokens in open_:
             for t in tokens:
                 counts[t] = counts.get(t, 0) + 1
-        best = max(counts, key=lambda t: (counts[t], t[0].isalnum(), len(t), -order[t]))
+        best, best_key = "", (-1.0, 0, 0)
+        # A word's score is at most its count: words are tried by count, until none can win.
+        for t in sorted(counts, key=lambda t: (-counts[t], order[t])):
+            if counts[t] < best_key[0]:
+                break
+            key = (counts[t] / (1 + _PASS_COST * seen(t)), len(t), -order[t])
+            if key > best_key:
+                best, best_key = t, key
         chosen.append(best)
         open_ = [tokens for tokens in open_ if best not in tokens]
     # A chosen word inside another chosen word makes the longer one useless.
     kept = [w for w in chosen if not any(o != w and o in w for o in chosen)]
     return tuple(kept)
+
+
+@cache
+def _sample_texts(lang: str = "vi") -> tuple[str, ...]:
+    """Return the lower-cased example sentences of every rule table of a language."""
+    out: list[str] = []
+    for name in _all_specs():
+        path = lang_dir(lang) / f"{name}.csv"
+        with path.open(encoding="utf-8", newline="") as handle:
+            out.extend((row.get("example") or "").lower() for row in csv.DictReader(handle))
+    return tuple(out)
 
 
 def any_in(words: Sequence[str] | None) -> Callable[[str], bool]:
@@ -778,6 +943,8 @@ def _row(spec: TableSpec, path: Path, line: int, raw: Mapping[str, str | None]) 
                 value=where,
             )
         allowed = spec.places[where]
+        if allowed is None and spec.vocabulary is not None:
+            allowed = tuple(spec.vocabulary())
         if allowed is not None and value not in allowed:
             shown = ", ".join(a if a else "(empty)" for a in allowed) or "(empty)"
             raise InputError(
@@ -796,12 +963,14 @@ def _row(spec: TableSpec, path: Path, line: int, raw: Mapping[str, str | None]) 
     try:
         if all(literal):
             regex = re.escape(phrase)
+        elif spec.gap is not None:
+            regex = phrase_regex(phrase, gap=spec.gap)
         else:
             regex = phrase_regex(phrase, gap=spec.gap)
         before = _unless_before(cells["unless_before"]) if cells.get("unless_before") else ""
         after = _unless_after(cells["unless_after"]) if cells.get("unless_after") else ""
         regex = before + regex + after if (before or after) else regex
-        re.compile(regex)
+        _parse(regex)  # a bad regex raises here (compiled when its table's patterns are)
     except (ValueError, re.error) as exc:
         raise InputError(f"bad phrase syntax: {exc}", path=path, line=line, value=phrase) from exc
     return Row(
@@ -839,12 +1008,17 @@ def _check_grouped(spec: TableSpec, rows: Sequence[Row]) -> None:
 
 
 def _probe(table: Table, where: str) -> tuple[Callable[[str], bool], re.Pattern[str]]:
-    """Return the anchor test and the matcher (group ``rows``) an example of ``where`` meets."""
+    """Return the anchor test and the matcher an example of ``where`` meets.
+
+    The matcher holds each row of the place as a named group ``_r<k>`` (``k``: the
+    row's index in the place): a match tells which row the table's matcher found.
+    """
     key = ("probe", where)
     found = table._cache.get(key)
     if found is None:
         context = table.spec.probe.get(where, "<rows>")
-        source = context.replace("<rows>", f"(?P<rows>{table.alternation(where)})")
+        rows = "|".join(f"(?P<_r{k}>{r.regex})" for k, r in enumerate(table.select(where)))
+        source = context.replace("<rows>", f"(?:{rows})")
         for place in table.spec.places:
             source = source.replace(f"<{place}>", table.alternation(place))
         found = table._cache[key] = (
@@ -854,19 +1028,35 @@ def _probe(table: Table, where: str) -> tuple[Callable[[str], bool], re.Pattern[
     return found
 
 
+def _first_wins(table: Table, row: Row, text: str) -> bool:
+    """Whether ``row`` is the first row of its place (and direction) that matches ``text``."""
+    direction = row.extra.get("direction", "")
+    for other in table.select(row.where[0]):
+        if other.extra.get("direction", "") not in ("", direction):
+            continue
+        context = other.extra.get("context", "")
+        if re.search(other.regex, text, re.DOTALL) and (
+            not context or re.search(phrase_regex(context, gap=table.spec.gap), text, re.DOTALL)
+        ):
+            return other.id == row.id
+    return False
+
+
 def _fires(table: Table, row: Row) -> bool:
-    """Whether the row's phrase is found in its example by the table's own matcher."""
+    """Whether the table's own matcher finds the row in its example."""
     text = row.example.lower() if table.spec.lower else row.example
     if row.where[0] in table.spec.literal:
         return row.phrase in text
-    own = re.compile(row.regex, re.DOTALL)
+    if row.where[0] in table.spec.first_wins:
+        return _first_wins(table, row, text)
     for where in row.where:
         # The table's matcher for this place, led by the lookahead and filtered by the
         # anchors the compiler derives: the row must be found through them.
         may_hold, pattern = _probe(table, where)
         if not may_hold(text):
             return False
-        if not any(own.fullmatch(m.group("rows")) for m in pattern.finditer(text)):
+        group = f"_r{table.select(where).index(row)}"
+        if not any(m.group(group) is not None for m in pattern.finditer(text)):
             return False
     return True
 

@@ -114,6 +114,10 @@ _LEVELS = rules.table("levels")
 _COMPARATORS = rules.table("comparators")
 _DIRECTIONS = rules.table("directions")
 _UNITS = rules.table("units")
+_DEADLINES = rules.table("deadline_cues")
+_KINDS = rules.table("kind_cues")
+_NOT_TARGETS = rules.table("not_targets")
+_SECTIONS = rules.table("section_roles")
 
 # Number expressions.
 _NUM = r"\d{1,3}(?:[.,]\d+)?"
@@ -187,14 +191,16 @@ def _comparator_after(after: str) -> str | None:
 
 # "X đạt N%": the subject comes before the number.
 _BACKWARD = re.compile(
-    rf"(?:\bđạt|\blà|ở mức|\bchiếm)(?:\s+{_COMPARATORS.alternation('backward')})*\s*$",
+    rf"{_KINDS.alternation('subject_verb')}(?:\s+{_COMPARATORS.alternation('backward')})*\s*$",
 )
+_may_have_subject_verb = rules.any_in(_KINDS.anchors("subject_verb"))
 _DECREASE = re.compile(rf"\b{_DIRECTIONS.alternation('verb', 'decrease')}\b")
 _INCREASE = re.compile(rf"\b{_DIRECTIONS.alternation('verb', 'increase')}\b")
 _may_direct = rules.any_in(_DIRECTIONS.anchors("verb"))
+_may_be_baseline = rules.any_in(_KINDS.anchors("baseline"))
 _BASELINE = re.compile(
-    r"(?:hiện nay|hiện tại|(?<!thực )(?:hiện đang|hiện mới|hiện))"
-    r"(?:\s+(?:tỷ lệ|chỉ số|mức|con số|kết quả)(?:\s+này)?)?"
+    _KINDS.alternation("baseline")
+    + r"(?:\s+(?:tỷ lệ|chỉ số|mức|con số|kết quả)(?:\s+này)?)?"
     r"\s*(?:(?:đã|mới|chỉ)\s+)?(?:là|đạt|ở mức|khoảng)?\s*$",
 )
 # "(năm 2024 đạt 84,6%)" after a target: the level of an earlier year, a baseline for
@@ -205,42 +211,40 @@ _PAST_YEAR_VALUE = re.compile(
 )
 # Words that open a plan's bullet without being its subject: "Phấn đấu đạt 95% X" is
 # read forward, like "95% X".
-_NO_SUBJECT = re.compile(r"^[\s\-+•]*(?:phấn đấu|phần đầu|phân đấu|cố gắng|bảo đảm|đảm bảo)?\s*$")
+_NO_SUBJECT = re.compile(rf"^[\s\-+•]*{_KINDS.alternation('opener')}?\s*$")
 # A results report, not a plan: past figures are not targets.
-_REPORT_HEADING = re.compile(
-    r"^(?:(?:những |các )?kết quả (?:đạt được|thực hiện|công tác|chủ yếu)"
-    r"|đánh giá (?:kết quả|tình hình|việc thực hiện|công tác|chung)"
-    r"|tình hình (?:thực hiện|triển khai)|tồn tại|hạn chế)"
-)
+_REPORT_HEADING = re.compile("^" + _SECTIONS.alternation("role", "report"))
 # A plan's background ("Bối cảnh", "Thực trạng", "Sự cần thiết", "Kết quả ...") reports
 # the past too, unless the heading also sets the plan ("Bối cảnh và mục tiêu").
-_BACKGROUND_HEADING = re.compile(
-    r"^(?:(?:đánh giá )?thực trạng|bối cảnh|sự cần thiết"
-    # "Kết quả đo lường sự hài lòng năm 2021" reports ("Kết quả cụ thể" may plan).
-    r"|kết quả (?:đo lường|khảo sát|đánh giá|xếp hạng|xác định|triển khai|thực hiện)"
-    # A budget section's shares ("ngân sách tỉnh ... chiếm 75%") are not reform targets.
-    r"|kinh phí)"
-)
+# "Kết quả đo lường sự hài lòng năm 2021" reports ("Kết quả cụ thể" may plan); a budget
+# section's shares ("ngân sách tỉnh ... chiếm 75%") are not reform targets.
+_BACKGROUND_HEADING = re.compile("^" + _SECTIONS.alternation("role", "background"))
 _SECTION_KINDS = frozenset({"roman", "article", "annex", "num1", "num2", "num3", "num4"})
-_PLAN_HEADING_WORDS = re.compile(r"mục tiêu|chỉ tiêu|nhiệm vụ|phương hướng|giải pháp|kế hoạch")
+_PLAN_HEADING_WORDS = re.compile(_SECTIONS.alternation("plan_words"))
 # A list item with its own verb does not share the qualifier of the one before it.
-_OWN_VERB = re.compile(r"\b(?:được|đạt|phấn đấu|là|có|trả|bảo đảm|đảm bảo)\b|.{60}")
-_COMMITMENT = re.compile(
-    r"phấn đấu|phần đầu|\bđến (?:hết )?năm|tối thiểu|ít nhất|trở lên|mục tiêu|chỉ tiêu|bảo đảm"
-    r"|đảm bảo|\bphải\b"
-)
-_PAST = re.compile(r"\bđã\b|\bđạt được\b")
+_OWN_VERB = re.compile(rf"\b{_KINDS.alternation('own_verb')}\b|.{{60}}")
+_COMMITMENT = re.compile(_NOT_TARGETS.alternation("commitment"))
+_PAST = re.compile(_NOT_TARGETS.alternation("past"))
+_may_be_past = rules.any_in(_NOT_TARGETS.anchors("past"))
 # A place reported with its denominator: "xếp thứ 58/63", "đứng thứ 55/63".
-_RESULT_RANK = re.compile(r"(?:xếp|đứng|xếp hạng)\s+thứ\s+\d{1,2}/\d{2}\b")
+_RESULT_RANK = re.compile(rf"{_NOT_TARGETS.alternation('result_rank')}\s+thứ\s+\d{{1,2}}/\d{{2}}\b")
 # A sentence that quotes a central document's targets: "Theo Nghị quyết số 76/NQ-CP, ...".
 _CITED_TARGETS = re.compile(
-    r"[\s\-+•]*(?:[a-zđ]\)\s*|\(?\d{1,2}[.)]\s*)?theo\s+(?:nghị quyết|quyết định|chỉ thị"
-    r"|chương trình|kế hoạch)\s+(?:số\s+)?\S+/(?:nq-cp|qđ-ttg|nq/tw|ct-ttg|nq-qh\d*)\b"
+    r"[\s\-+•]*(?:[a-zđ]\)\s*|\(?\d{1,2}[.)]\s*)?theo\s+"
+    + _NOT_TARGETS.alternation("cited_document")
+    + r"\s+(?:số\s+)?\S+/"
+    + _NOT_TARGETS.alternation("cited_symbol")
+    + r"\b"
 )
 # An item's closing deadline: "..., hoàn thành trong năm 2024.", "trước ngày 15/12/2025".
 _CLOSING_DEADLINE = re.compile(
-    r"hoàn thành (?:trong|trước|vào|chậm nhất (?:trong|vào))\s+(?:năm|quý \w+/?\s*(?:năm)?)?\s*"
-    r"((?:19|20)\d{2})\b[^;\d]{0,20}$|trước ngày \d{1,2}/\d{1,2}/((?:19|20)\d{2})\b[^;\d]{0,20}$"
+    _DEADLINES.alternation("closing")
+    + r"\s+(?:năm|quý \w+/?\s*(?:năm)?)?\s*((?:19|20)\d{2})\b[^;\d]{0,20}$|"
+    + _DEADLINES.alternation("closing_date")
+    + r" \d{1,2}/\d{1,2}/((?:19|20)\d{2})\b[^;\d]{0,20}$"
+)
+_may_close = rules.any_in(
+    rules.anchors_of(_DEADLINES.regexes("closing") + _DEADLINES.regexes("closing_date"))
 )
 # A clause led by its year: "Năm 2021, Chỉ số CCHC của tỉnh đạt 89,05%".
 # (Led by its literal "năm", which the engine finds quickly; what stands before it is
@@ -254,9 +258,9 @@ def _leads_clause(sentence: str, at: int) -> bool:
 # The settings of a survey or an index's formula: "độ tin cậy 95%, sai số cho phép ±3%",
 # "bằng 10% số mẫu", "trọng số 20%".
 _SURVEY_BEFORE = re.compile(
-    r"(?:độ tin cậy|sai số(?: cho phép)?|trọng số|hệ số|±)\s*(?:là\s+|bằng\s+|khoảng\s+)?$"
+    _NOT_TARGETS.alternation("survey_before") + r"\s*(?:là\s+|bằng\s+|khoảng\s+)?$"
 )
-_SURVEY_AFTER = re.compile(r"\s*(?:số mẫu|mẫu khảo sát|số phiếu)\b")
+_SURVEY_AFTER = re.compile(rf"\s*{_NOT_TARGETS.alternation('survey_after')}\b")
 # The words that may stand between a tier and its number: "cấp tỉnh đạt tối thiểu 90%".
 _LEAD_QUALIFIER = re.compile(rf"\s*(?:đạt|là|:)?\s*{_COMPARATORS.alternation('lead')}?\s*$")
 _WORD = re.compile(r"\w")
@@ -272,37 +276,41 @@ _TIER_ONLY_GAP = re.compile(rf"\s*(?:(?:đối với|tại|ở)\s+)?{_ONE_LEVEL}
 # cấp huyện và cấp xã") is read one tier to each number, as with "lần lượt".
 _LIST_TIERS_AFTER = re.compile(r"\s*%?\s*(?:đối với|tại|ở)\s+(?:các\s+)?(?:ubnd\s+)?cấp ")
 # "lần lượt đạt a% và b% tại cấp tỉnh, cấp xã": one tier to each number, in order.
-_RESPECTIVELY = "lần lượt"
+_RESPECTIVELY = re.compile(_KINDS.alternation("respectively"))
+_may_be_respective = rules.any_in(_KINDS.anchors("respectively"))
 _LIST_GAP = re.compile(r"^[\s,]*(?:và|,)?\s*$")
 # A leading "Đối với cấp xã, ..." names the tier of the whole sentence.
 _FOR_TIER = re.compile(
     r"(?:^|[;:]\s*|[-+•]\s+)(?:riêng\s+)?(?:đối với|riêng|tại|ở)\s+([^,;:]{3,40}),"
 )
-_EQUIVALENT = re.compile(r"tương ứng(?:\s+(?:với|khoảng|là))?\s*$")
+_EQUIVALENT = re.compile(_KINDS.alternation("equivalent") + r"(?:\s+(?:với|khoảng|là))?\s*$")
+_may_be_equivalent = rules.any_in(_KINDS.anchors("equivalent"))
 
 # Clause boundaries inside a sentence.
 # The leading lookaheads below hold the first characters of every branch: they let
 # the engine reject most positions at once instead of trying each branch there.
-_BOUNDARY = re.compile(r"(?=[;:t])(?:;|:\s|\btrong (?:số )?đó\b,?)")
-
-
-def _may_have_boundary(text: str) -> bool:
-    """Whether ``text`` holds what every :data:`_BOUNDARY` match needs (else none is sought)."""
-    return ";" in text or ":" in text or "trong đó" in text or "trong số đó" in text
+_BOUNDARY_SOURCE = r";|:\s|\btrong (?:số )?đó\b,?"
+_BOUNDARY = rules.lead(_BOUNDARY_SOURCE)
+# Whether a text holds what every _BOUNDARY match needs (else none is sought).
+_may_have_boundary = rules.any_in(rules.anchors_of([_BOUNDARY_SOURCE]))
 
 
 _SENTENCE_END = re.compile(r"[.!?][^\S\n]+(?=\S)|\n")
 
 # Deadline cues.
 _YEAR = r"((?:19|20)\d{2})"
-_YEAR_AFTER = re.compile(rf"[^;.\d]{{0,40}}?\b(?:vào|đến|trong|tới)\s+năm\s+{_YEAR}\b")
-_YEAR_BEFORE = re.compile(
-    r"(?=[đtvhn;:,+\-g])"
-    rf"(?:(?<!từ năm \d{{4}} )(?<!từ năm \d{{4}})"
-    rf"\b(?:đến|tới|vào|trong|hết|từ nay đến)\s+năm\s+{_YEAR}\b"
-    rf"|(?:^|[;:]\s*|,\s*|[-+]\s*)năm\s+{_YEAR}\s*,"
-    rf"|giai đoạn\s+(?:19|20)\d{{2}}\s*[-–]\s*{_YEAR}\b)",
+_YEAR_AFTER = re.compile(
+    rf"[^;.\d]{{0,40}}?\b{_DEADLINES.alternation('after')}\s+năm\s+{_YEAR}\b"
 )
+_YEAR_BEFORE_SOURCE = (
+    # Not the end of a period: "từ năm 2020 đến năm 2025".
+    r"(?<!từ năm \d{4} )(?<!từ năm \d{4})"
+    rf"\b{_DEADLINES.alternation('before')}\s+năm\s+{_YEAR}\b"
+    rf"|(?:^|[;:]\s*|,\s*|[-+]\s*)năm\s+{_YEAR}\s*,"
+    rf"|{_DEADLINES.alternation('period')}\s+(?:19|20)\d{{2}}\s*[-–]\s*{_YEAR}\b"
+)
+_YEAR_BEFORE = rules.lead(_YEAR_BEFORE_SOURCE)
+_may_have_year_before = rules.any_in(rules.anchors_of([_YEAR_BEFORE_SOURCE]))
 
 # Tiers of government: the words that name each (levels.csv), one named group per level.
 def _group(level: str) -> str:
@@ -450,16 +458,16 @@ def _read(sentence: str, cand: _Candidate, prev_end: int) -> _Reading:
             direction = "decrease" if later_dec else "increase"
     kind = "target"
     year = None
-    if "hiện" in tail and _BASELINE.search(tail):
+    if _may_be_baseline(tail) and _BASELINE.search(tail):
         kind = "baseline"
-    elif "tương ứng" in tail and _EQUIVALENT.search(tail):
+    elif _may_be_equivalent(tail) and _EQUIVALENT.search(tail):
         kind = "equivalent"
     elif "(" in tail and "năm" in tail:
         m = _PAST_YEAR_VALUE.search(tail)
         if m is not None:
             kind, year = "baseline", int(m.group(1))
     backward = False
-    if "đạt" in tail or "là" in tail or "mức" in tail or "chiếm" in tail:
+    if _may_have_subject_verb(tail):
         m = _BACKWARD.search(clause)
         # "Phấn đấu đạt 95% X": nothing before the verb is its subject; X follows.
         backward = m is not None and not _NO_SUBJECT.match(clause[: m.start()])
@@ -605,7 +613,7 @@ def _respective_levels(sentence: str, readings: list[_Reading]) -> dict[int, str
     xã") makes the count fall short, each tier is counted on its own.
     """
     out: dict[int, str] = {}
-    starts = [m.end() for m in re.finditer(_RESPECTIVELY, sentence)]
+    starts = [m.end() for m in _RESPECTIVELY.finditer(sentence)]
     firsts = {
         next((i for i, r in enumerate(readings) if r.cand.start > cue), None) for cue in starts
     }
@@ -641,7 +649,7 @@ def _respective_levels(sentence: str, readings: list[_Reading]) -> dict[int, str
 
 
 def _year_before(text: str) -> int | None:
-    if "năm" not in text and "giai đoạn" not in text:
+    if not _may_have_year_before(text):
         return None
     year = None
     for m in _YEAR_BEFORE.finditer(text):
@@ -812,13 +820,13 @@ _SECTOR_SATISFACTION = frozenset(
 # The bodies a province ranks itself ("đơn vị", "sở", "huyện" right after the rank, or
 # "trong khối ..."), where national rankings name provinces ("tỉnh, thành phố").
 _INTERNAL_RANK = re.compile(
-    r"\s*(?:cơ quan,? )?(?:đơn vị|cơ quan|sở\b|huyện|xã\b|phòng\b)(?![^;.]{0,40}cả nước)"
+    rf"\s*(?:cơ quan,? )?{_NOT_TARGETS.alternation('internal_body')}(?![^;.]{{0,40}}cả nước)"
     r"|[^;.]{0,40}\b(?:trong|của) khối\b"
 )
 
 
 # "mỗi chỉ số tăng 3 bậc", "đều tăng 3 bậc": one move for each index named.
-_EACH_INDEX = re.compile(r"\bmỗi chỉ số\b|\bđều\b")
+_EACH_INDEX = re.compile(_KINDS.alternation("each_index"))
 
 
 def _rank_codes(words: str, unit: str) -> tuple[str, ...]:
@@ -864,14 +872,15 @@ def _collapse(text: str) -> str:
 # A table's header cell that names a year: "Năm 2026", "Đến năm 2030", "2030",
 # "Giai đoạn 2026-2030".
 _HEADER_YEAR = re.compile(
-    r"(?:(?P<label>kết quả|thực hiện|ước thực hiện|ước đạt|ước|hiện trạng|thực trạng|chỉ tiêu"
-    r"|mục tiêu|kế hoạch|dự kiến)(?:\s+(?:đạt được|đạt|thực hiện))?\s+)?"
+    rf"(?:(?P<label>{_DEADLINES.alternation('column')})(?:\s+(?:đạt được|đạt|thực hiện))?\s+)?"
     r"(?:(?:đến|tới|trong)\s+)?(?:hết\s+)?(?:năm\s+|giai đoạn\s+(?:19|20)\d{2}\s*[-–]\s*)?"
     r"((?:19|20)\d{2})"
 )
 # A column of results, not of targets: "Kết quả năm 2025", "Thực hiện 2025", "Ước đạt 2025".
-_PAST_COLUMN = frozenset({"kết quả", "thực hiện", "ước thực hiện", "ước đạt", "ước", "hiện trạng",
-                          "thực trạng"})
+def _past_column(label: str | None) -> bool:
+    """Whether a column's header label says it holds results ("Kết quả năm 2025")."""
+    return label is not None and _DEADLINES.value_of(label, "column") == "past"
+
 _LETTER = re.compile(r"[^\W\d_]")
 
 
@@ -1020,7 +1029,7 @@ class _Tables:
                 words = cell.strip(" \t*_").lower()
                 m = _HEADER_YEAR.fullmatch(words)
                 if m is not None:
-                    past = m.group("label") in _PAST_COLUMN
+                    past = _past_column(m.group("label"))
                     found.append(_Column(year=int(m.group(2)), past=past))
                 elif _UNIT_HEADER.fullmatch(words):
                     found.append(_Column(unit=True))
@@ -1186,7 +1195,7 @@ def _respective_equivalents(sentence: str, readings: list[_Reading]) -> dict[int
     each equivalent's target by its own start (empty when there is no such list).
     """
     out: dict[int, int] = {}
-    if len(readings) < 3 or "tương ứng" not in sentence:
+    if len(readings) < 3 or not _may_be_equivalent(sentence):
         return out
     i = 0
     while i < len(readings):
@@ -1278,7 +1287,7 @@ def _resolve_sentence(
     if _in_report(outline, node, reports):
         # A section that reports results ("Kết quả đạt được"): only baselines stay.
         readings = [r for r in readings if r.kind == "baseline"]
-    if "đã" in sentence or "đạt được" in sentence:
+    if _may_be_past(sentence):
         readings = [r for r in readings if r.kind == "baseline" or not _is_past(sentence, r.cand)]
     if ("/" in sentence and _RESULT_RANK.search(sentence) and not _COMMITMENT.search(sentence)) or (
         "theo " in sentence and _CITED_TARGETS.match(sentence)
@@ -1305,7 +1314,7 @@ def _resolve_sentence(
 
     respective = (
         _respective_levels(sentence, readings)
-        if len(readings) > 1 and (_RESPECTIVELY in sentence or "cấp " in sentence)
+        if len(readings) > 1 and (_may_be_respective(sentence) or "cấp " in sentence)
         else {}
     )
     for i, r in enumerate(readings):
@@ -1409,7 +1418,7 @@ def _resolve_sentence(
                     # "Năm 2021, Chỉ số CCHC của tỉnh đạt 89,05%" in a plan issued in 2022:
                     # a year before the plan was written is a past result, not a deadline.
                     continue
-        if year is None and ("hoàn thành" in sentence or "trước ngày" in sentence):
+        if year is None and _may_close(sentence):
             # "(5) ... đạt ≥ 98 % ở cấp tỉnh, ≥ 95 % ở cấp huyện, hoàn thành trong năm
             # 2024.": an item's closing deadline sets every number before it.
             m = _CLOSING_DEADLINE.search(sentence, c.end)

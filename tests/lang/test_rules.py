@@ -121,7 +121,13 @@ def test_first_chars_and_anchors() -> None:
     assert rules.first_chars(r"(?<!x )\b(?:cấp tỉnh|toàn tỉnh|mọi cấp)") == "cmt"
     assert rules.first_chars(r"(?:^|[;:]\s*)năm") == ":;n"
     assert rules.first_chars(r"x?") is None  # may match the empty text
-    assert rules.anchors_of([r"cấp tỉnh", r"cấp huyện", r"toàn tỉnh"]) == ("tỉnh", "huyện")
+    # Every match holds one of the words; with no sample the fewest words are chosen, and
+    # a word common in the sample gives way to rarer ones.
+    patterns = [r"cấp tỉnh", r"cấp (?:huyện|xã)", r"toàn tỉnh"]
+    assert rules.anchors_of(patterns, sample=()) == ("tỉnh", "cấp")
+    assert rules.anchors_of(patterns, sample=["tỉnh"]) == ("cấp", "toàn tỉnh")
+    for words in (rules.anchors_of(patterns), rules.anchors_of(patterns, sample=["cấp"])):
+        assert all(any(w in t for w in words) for t in ("cấp tỉnh", "cấp xã", "toàn tỉnh"))
     assert rules.anchors_of([r"\d+"]) is None
     test = rules.any_in(("cấp", "tỉnh"))
     assert test("toàn tỉnh") and not test("huyện")
