@@ -740,6 +740,11 @@ def any_in(words: Sequence[str] | None) -> Callable[[str], bool]:
 # --------------------------------------------------------------------------- rows and tables
 
 
+@cache
+def _compiled(regex: str) -> re.Pattern[str]:
+    return re.compile(regex, re.DOTALL)
+
+
 @dataclass(frozen=True)
 class Row:
     """One rule row of a table, checked and compiled.
@@ -862,10 +867,36 @@ class Table:
         value = found[text] = row.value if row is not None else None
         return value
 
+    def id_of(self, text: str, where: str) -> str | None:
+        """Return the id of the first row (of place ``where``) that matches all of ``text``.
+
+        ``text`` is what a pattern built from the rows matched (cached: the same words
+        come back again and again).
+        """
+        key = ("id_of", where)
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = {}
+        row_id = found.get(text, "")
+        if row_id == "":
+            row = self.row_matching(text, where)
+            row_id = found[text] = row.id if row is not None else None
+        return row_id
+
+    def id_at(self, text: str, pos: int, where: str) -> str | None:
+        """Return the id of the first row (of place ``where``) that matches ``text`` at ``pos``.
+
+        The row an alternation of the rows, tried in order, matched there.
+        """
+        for row in self.select(where):
+            if _compiled(row.regex).match(text, pos):
+                return row.id
+        return None
+
     def row_matching(self, text: str, where: str | None = None) -> Row | None:
         """Return the first row whose regex matches all of ``text`` (which rule found it)."""
         for row in self.select(where):
-            if re.fullmatch(row.regex, text):
+            if _compiled(row.regex).fullmatch(text):
                 return row
         return None
 

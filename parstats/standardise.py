@@ -19,7 +19,14 @@ from functools import cache
 
 from parstats import rules
 
-__all__ = ["Rule", "RULES", "RANK_RULES", "match_indicator", "match_rank_indicators"]
+__all__ = [
+    "Rule",
+    "RULES",
+    "RANK_RULES",
+    "match_indicator",
+    "match_indicator_rule",
+    "match_rank_indicators",
+]
 
 
 @dataclass(frozen=True)
@@ -38,6 +45,8 @@ class Rule:
         Only for targets of this direction (``"decrease"`` for cuts), if set.
     unless
         Optional expression that must not match the target's own words.
+    id
+        The id of its row in ``parstats/lang/vi/indicator_rules.csv``.
     """
 
     code: str
@@ -45,6 +54,7 @@ class Rule:
     context: str | None = None
     direction: str | None = None
     unless: str | None = None
+    id: str = ""
 
 
 # The rules are the rows of ``parstats/lang/vi/indicator_rules.csv``, in table order.
@@ -57,12 +67,14 @@ def _context(row: rules.Row) -> str | None:
 
 
 # Rank targets: every index the sentence names before the number.
-RANK_RULES: tuple[Rule, ...] = tuple(Rule(r.value, r.regex) for r in _TABLE.select("rank"))
+RANK_RULES: tuple[Rule, ...] = tuple(
+    Rule(r.value, r.regex, id=r.id) for r in _TABLE.select("rank")
+)
 
 # Shares, counts and cuts, most specific first. Cuts (the value is the size of the cut)
 # apply to ``decrease`` targets only.
 RULES: tuple[Rule, ...] = tuple(
-    Rule(r.value, r.regex, _context(r), r.extra.get("direction") or None)
+    Rule(r.value, r.regex, _context(r), r.extra.get("direction") or None, id=r.id)
     for r in _TABLE.select("share")
 )
 # The share of the dissatisfied ("tỷ lệ ... không hài lòng ... dưới 3%") has no code.
@@ -124,6 +136,14 @@ def match_indicator(words: str, *, sentence: str = "", direction: str = "attain"
     direction
         The target's direction; cut rules apply only to ``decrease``.
     """
+    rule = match_indicator_rule(words, sentence=sentence, direction=direction)
+    return rule.code if rule is not None else None
+
+
+def match_indicator_rule(
+    words: str, *, sentence: str = "", direction: str = "attain"
+) -> Rule | None:
+    """Return the rule that names the indicator of a target's words (:func:`match_indicator`)."""
     words = words.lower()
     if "hài lòng" in words and _DISSATISFIED.search(words):
         return None
@@ -146,7 +166,7 @@ def match_indicator(words: str, *, sentence: str = "", direction: str = "attain"
             sentence_low = sentence.lower() if sentence_low is None else sentence_low
             if not c.context.search(sentence_low):
                 continue
-        return c.rule.code
+        return c.rule
     return None
 
 

@@ -9,10 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 targets_module = pytest.importorskip("parstats.targets")
+from parstats.errors import InputError  # noqa: E402
 from parstats.extraction.numbers import HINT  # noqa: E402
 from parstats.extraction.strings import collapse  # noqa: E402
-
-from parstats.errors import InputError  # noqa: E402
 from parstats.metadata import extract_metadata  # noqa: E402
 from parstats.text import decode_bytes  # noqa: E402
 from parstats.vn import parse_number  # noqa: E402

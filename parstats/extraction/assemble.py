@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from parstats.extraction import sections
 from parstats.extraction.doc import PlanDoc
 from parstats.extraction.pipeline import component
 from parstats.extraction.strings import collapse
@@ -18,7 +19,7 @@ from parstats.extraction.strings import collapse
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["TARGET_COLUMNS", "Target", "targets_frame", "assemble"]
+__all__ = ["TARGET_COLUMNS", "RULE_FIELDS", "Target", "targets_frame", "assemble"]
 
 TARGET_COLUMNS: tuple[str, ...] = (
     "doc",
@@ -38,6 +39,7 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "kind",
     "indicator",
     "heading",
+    "rules",
 )
 
 
@@ -73,6 +75,11 @@ class Target:
         A short excerpt starting at the number, whitespace collapsed.
     heading
         The heading path, ``" > "`` joined.
+    rules
+        The ids of the rules behind each field, ``field=rule`` joined by ``;``
+        (``unit=unit.percent.sign;...;year=deadline.before.den;...``); a rule read
+        through another is written ``how>rule`` (``level=level.own_words>level.commune.cap_xa``).
+        ``parstats explain`` shows them.
     """
 
     value: float
@@ -90,6 +97,19 @@ class Target:
     sentence: str
     quote: str
     heading: str
+    rules: str = ""
+
+
+# The order of the fields in a target's ``rules``.
+RULE_FIELDS: tuple[str, ...] = (
+    "unit", "comparator", "direction", "kind", "year", "level", "area", "indicator"
+)
+
+
+def _rules_text(found: dict[str, str], area_rule: str, indicator_rule: str) -> str:
+    """Return the ``rules`` cell of a target: ``field=rule`` for each field, in order."""
+    parts = {**found, "area": area_rule, "indicator": indicator_rule}
+    return ";".join(f"{name}={parts[name]}" for name in RULE_FIELDS if name in parts)
 
 
 @component(
@@ -112,6 +132,7 @@ def assemble(doc: PlanDoc) -> None:
         node = sentence.node
         area = outline.node(node).area
         heading = doc.headings[node]
+        area_rule = sections.area_rule(outline, node, doc.area_rules)
         for number in numbers:
             if number.rejected is not None:
                 continue
@@ -120,6 +141,10 @@ def assemble(doc: PlanDoc) -> None:
             quote = collapse(original[c.start : c.end + 60])
             if number.attached:
                 parent = number.parent.targets[-1]
+                found = dict(number.parent.rules)
+                found.update(number.rules)
+                if c.unit == "rank_places":
+                    found["unit"] = "unit.parent"
                 target = replace(
                     parent,
                     value=c.value,
@@ -132,6 +157,7 @@ def assemble(doc: PlanDoc) -> None:
                     start=start,
                     end=end,
                     quote=quote,
+                    rules=_rules_text(found, area_rule, number.parent.code_rules[-1]),
                 )
                 number.targets = [target]
                 out.append(target)
@@ -153,8 +179,9 @@ def assemble(doc: PlanDoc) -> None:
                     sentence=sentence_text,
                     quote=quote,
                     heading=heading,
+                    rules=_rules_text(number.rules, area_rule, code_rule),
                 )
-                for code in number.codes
+                for code, code_rule in zip(number.codes, number.code_rules, strict=True)
             ]
             number.targets = made
             out.extend(made)
@@ -203,5 +230,6 @@ def targets_frame(doc: str, targets: Sequence[Target]) -> pd.DataFrame:
         "kind": "string",
         "indicator": "string",
         "heading": "string",
+        "rules": "string",
     }
     return frame.astype(dtypes)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from parstats import rules
-from parstats.extraction.doc import Number, PlanDoc
+from parstats.extraction.doc import Candidate, Number, PlanDoc
 from parstats.extraction.pipeline import component
 
 __all__ = [
@@ -107,47 +107,89 @@ _EQUIVALENT = re.compile(KINDS.alternation("equivalent") + r"(?:\s+(?:với|kho�
 may_be_equivalent = rules.any_in(KINDS.anchors("equivalent"))
 
 
+_RANGE_WORD = re.compile(COMPARATORS.alternation("range"))
+
+
+def _unit_rule(cand: Candidate) -> str:
+    """Return the id of the rule that gave a number its unit."""
+    if cand.rank_word is not None:
+        return UNITS.id_of(cand.rank_word, "rank_word") or "unit.rank"
+    if cand.word is None:
+        return "unit.table_unit_column"  # a bare cell: its row's unit column
+    return UNITS.id_of(cand.word, "after") or f"unit.{cand.unit}"
+
+
 def read(sentence: str, number: Number, prev_end: int) -> None:
-    """Read comparator, direction, kind and orientation from the words around a number."""
+    """Read comparator, direction, kind and orientation from the words around a number.
+
+    The id of the rule behind each goes to ``number.rules``.
+    """
     cand = number.cand
+    found = number.rules
+    found["unit"] = _unit_rule(cand)
     pre = sentence[max(prev_end, cand.start - 60) : cand.start]
     tail = pre[-40:]  # the words that qualify a number stand right before it
     after = sentence[cand.end : cand.end + 20]
     comparator = None
+    rule = "comparator.default"
     if cand.value_high is not None:
         comparator = "range"
+        m = _RANGE_WORD.search(sentence, cand.start, cand.end)
+        rule = (COMPARATORS.id_of(m.group(0), "range") if m else None) or "comparator.range"
     elif cand.unit == "rank":
         # "nhóm 20" is within the top 20; "thứ hạng 20 trở lên" too.
-        if comparator_after(after) == "ge":
+        m = _AFTER_COMPARATOR.match(after)
+        if m is not None and m.lastgroup == "ge":
             comparator = "le"
+            rule = COMPARATORS.id_of(m.group(m.lastgroup), "after") or rule
         else:
             comparator = UNITS.value_of(cand.rank_word or "", "rank_word") or "eq"
+            rule = found["unit"]
     else:
-        comparator = comparator_after(after)
-        if comparator is None:
+        m = _AFTER_COMPARATOR.match(after)
+        if m is not None:
+            comparator = m.lastgroup
+            rule = COMPARATORS.id_of(m.group(m.lastgroup), "after") or rule
+        else:
             m = _COMPARATOR_BEFORE.search(tail)
             if m is not None:
                 comparator = COMPARATORS.value_of(m.group("w"), "before") or None
+                rule = COMPARATORS.id_of(m.group("w"), "before") or rule
+    found["comparator"] = rule
     # The number's clause: the words after the last break (one of ",;:()").
     cut = max(pre.rfind(","), pre.rfind(";"), pre.rfind(":"), pre.rfind("("), pre.rfind(")"))
     clause = pre[cut + 1 :]
     direction = None
+    rule = "direction.default"
     if _may_direct(clause):
-        last_dec = [d.end() for d in _DECREASE.finditer(clause)]
-        last_inc = [d.end() for d in _INCREASE.finditer(clause)]
-        if last_dec or last_inc:
-            later_dec = max(last_dec, default=-1) > max(last_inc, default=-1)
-            direction = "decrease" if later_dec else "increase"
+        last_dec = None
+        for last_dec in _DECREASE.finditer(clause):  # noqa: B007 - the last one is wanted
+            pass
+        last_inc = None
+        for last_inc in _INCREASE.finditer(clause):  # noqa: B007 - the last one is wanted
+            pass
+        if last_dec is not None or last_inc is not None:
+            dec_end = last_dec.end() if last_dec is not None else -1
+            inc_end = last_inc.end() if last_inc is not None else -1
+            verb = last_dec if dec_end > inc_end else last_inc
+            direction = "decrease" if dec_end > inc_end else "increase"
+            rule = DIRECTIONS.id_of(verb.group(0), "verb") or rule
+    found["direction"] = rule
     kind = "target"
     year = None
-    if _may_be_baseline(tail) and _BASELINE.search(tail):
+    rule = "kind.default"
+    if _may_be_baseline(tail) and (m := _BASELINE.search(tail)) is not None:
         kind = "baseline"
-    elif may_be_equivalent(tail) and _EQUIVALENT.search(tail):
+        rule = KINDS.id_at(tail, m.start(), "baseline") or "kind.baseline"
+    elif may_be_equivalent(tail) and (m := _EQUIVALENT.search(tail)) is not None:
         kind = "equivalent"
+        rule = KINDS.id_at(tail, m.start(), "equivalent") or "kind.equivalent"
     elif "(" in tail and "năm" in tail:
         m = _PAST_YEAR_VALUE.search(tail)
         if m is not None:
             kind, year = "baseline", int(m.group(1))
+            rule = "kind.past_year_value"
+    found["kind"] = rule
     backward = False
     if _may_have_subject_verb(tail):
         m = _BACKWARD.search(clause)

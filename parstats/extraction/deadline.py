@@ -27,14 +27,22 @@ from parstats.extraction.strings import WINDOW
 if TYPE_CHECKING:  # pragma: no cover
     from parstats.metadata import DocumentMeta
 
-__all__ = ["year_before", "issued_year", "default_year", "DEADLINE_CHAIN", "deadline"]
+__all__ = [
+    "year_before",
+    "year_before_rule",
+    "issued_year",
+    "default_year",
+    "DEADLINE_CHAIN",
+    "deadline",
+]
 
 # Deadline cues.
 _YEAR = r"((?:19|20)\d{2})"
 
 
 _YEAR_AFTER = re.compile(
-    rf"[^;.\d]{{0,40}}?\b{DEADLINES.alternation('after')}\s+năm\s+{_YEAR}\b"
+    rf"[^;.\d]{{0,40}}?\b(?P<cue>{DEADLINES.alternation('after')})"
+    r"\s+năm\s+(?P<year>(?:19|20)\d{2})\b"
 )
 
 
@@ -80,12 +88,27 @@ def _leads_clause(sentence: str, at: int) -> bool:
 
 def year_before(text: str) -> int | None:
     """Return the year of the last deadline cue in ``text`` ("Đến năm 2025, ..."), or ``None``."""
+    found = year_before_rule(text)
+    return found[0] if found is not None else None
+
+
+def year_before_rule(text: str) -> tuple[int, str] | None:
+    """Return the year of the last deadline cue in ``text`` and the rule of that cue."""
     if not _may_have_year_before(text):
         return None
-    year = None
-    for m in _YEAR_BEFORE.finditer(text):
-        year = int(next(g for g in m.groups() if g))
-    return year
+    m = None
+    for m in _YEAR_BEFORE.finditer(text):  # noqa: B007 - the last one is wanted
+        pass
+    if m is None:
+        return None
+    cue, lead, period = m.groups()
+    if cue is not None:
+        words = m.group(0)
+        words = words[: words.rindex("năm")].rstrip()
+        return int(cue), DEADLINES.id_of(words, "before") or "deadline.cue_before"
+    if lead is not None:
+        return int(lead), "deadline.year_lead"  # "Năm 2022, ..."
+    return int(period), DEADLINES.id_at(text, m.start(), "period") or "deadline.period"
 
 
 def issued_year(meta: DocumentMeta | None) -> int | None:
@@ -140,15 +163,15 @@ def _cue_after(ctx: _Context) -> _Answer:
     if "năm" in s[end : end + 60]:
         m = _YEAR_AFTER.match(s, end, min(len(s), end + 60))
         if m:
-            return int(m.group(1)), "deadline.cue_after"
+            rule = DEADLINES.id_of(m.group("cue"), "after") or "deadline.cue_after"
+            return int(m.group("year")), rule
     return None
 
 
 def _cue_before(ctx: _Context) -> _Answer:
     """Read the nearest cue before the number in its sentence: "Đến năm 2025, ..."."""
     c = ctx.number.cand
-    year = year_before(ctx.sentence[max(0, c.start - WINDOW) : c.start])
-    return (year, "deadline.cue_before") if year is not None else None
+    return year_before_rule(ctx.sentence[max(0, c.start - WINDOW) : c.start])
 
 
 def _closing(ctx: _Context) -> _Answer:
@@ -157,7 +180,9 @@ def _closing(ctx: _Context) -> _Answer:
     if _may_close(s):
         m = _CLOSING_DEADLINE.search(s, ctx.number.cand.end)
         if m is not None:
-            return int(m.group(1) or m.group(2)), "deadline.closing"
+            where = "closing" if m.group(1) else "closing_date"
+            rule = DEADLINES.id_at(s, m.start(), where) or "deadline.closing"
+            return int(m.group(1) or m.group(2)), rule
     return None
 
 
@@ -243,6 +268,7 @@ def deadline(doc: PlanDoc) -> None:
                 limit = parent.year if parent is not None else default
                 if limit is not None and own_year >= limit:
                     kind = "target"  # a later year's level: its year is the deadline
+                    number.rules["kind"] = "kind.later_year_value"
             number.kind, number.own_year = kind, own_year
             if kind == "equivalent" and number.pair is not None and _emitted(number.pair):
                 parent = number.pair
@@ -259,6 +285,8 @@ def deadline(doc: PlanDoc) -> None:
                 continue
             # A baseline with no target before it in the sentence ("hiện nay đạt 30%") still
             # states the current level, not a commitment.
+            if kind == "equivalent":
+                number.rules["kind"] = "kind.no_target_before"  # restates nothing: a target
             number.target_kind = kind = "baseline" if kind == "baseline" else "target"
             found = _resolve(_Context(doc, number, kind, own_year, issued))
             if found is None:

@@ -39,6 +39,7 @@ class Candidate(NamedTuple):
     value_high: float | None
     unit: str
     rank_word: str | None
+    word: str | None = None  # the unit word as written ("%", "bậc", "đơn vị")
 
 
 class Sentence:
@@ -100,6 +101,7 @@ class Number:
         "year",
         "level",
         "codes",
+        "code_rules",
         "parent",
         "attached",
         "rejected",
@@ -125,6 +127,7 @@ class Number:
         self.year: int | None = None
         self.level: str | None = None
         self.codes: tuple[str | None, ...] = (None,)
+        self.code_rules: tuple[str, ...] = ("indicator.none",)
         self.parent: Number | None = None
         self.attached = False  # an equivalent or baseline that takes its parent's fields
         self.rejected: str | None = None
@@ -171,6 +174,7 @@ class PlanDoc:
     headings: dict[int, str] = field(default_factory=dict)
     reports: dict[int, bool] = field(default_factory=dict)
     heading_levels: dict[int, str | None] = field(default_factory=dict)
+    area_rules: dict[int, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def numbers(self) -> list[Number]:

@@ -16,9 +16,9 @@ from parstats import rules
 from parstats.extraction.cues import NOT_TARGETS
 from parstats.extraction.doc import Candidate, Number, PlanDoc
 from parstats.extraction.pipeline import component
-from parstats.extraction.sections import in_report
+from parstats.extraction.sections import in_report, report_rule
 
-__all__ = ["COMMITMENT", "is_past", "unsaid", "past"]
+__all__ = ["COMMITMENT", "is_past", "past_rule", "unsaid", "past"]
 
 COMMITMENT = re.compile(NOT_TARGETS.alternation("commitment"))
 
@@ -60,24 +60,35 @@ def is_past(sentence: str, cand: Candidate) -> bool:
     bậc" is past throughout); a "đã" after the number ("... giấy tờ đã được cấp") is
     a relative clause and says nothing of the number.
     """
+    return past_rule(sentence, cand) is not None
+
+
+def past_rule(sentence: str, cand: Candidate) -> str | None:
+    """Return the id of the past-result word that makes a number past (:func:`is_past`)."""
     start = sentence.rfind(";", 0, cand.start) + 1
     stop = sentence.find(";", cand.end)
     stop = min(cand.end + 20, stop if stop >= 0 else len(sentence))
-    if _PAST.search(sentence, start, cand.start) is None:
+    m = _PAST.search(sentence, start, cand.start)
+    if m is None:
         # "Năm 2024, tỉnh đạt được nhiều kết quả: ...; 97,6% hồ sơ ...": a list whose
         # lead-in reports results is past in every item.
         colon = sentence.rfind(": ", 0, start)
         if colon < 0:
-            return False
+            return None
         lead = sentence.rfind(";", 0, colon) + 1
-        if _PAST.search(sentence, lead, colon) is None:
-            return False
-        return (
+        m = _PAST.search(sentence, lead, colon)
+        if m is None:
+            return None
+        if (
             COMMITMENT.search(sentence, lead, colon) is None
             and COMMITMENT.search(sentence, start, stop) is None
-        )
+        ):
+            return NOT_TARGETS.id_at(sentence, m.start(), "past") or "not_target.past"
+        return None
     # "Các TTHC đã công bố, phấn đấu 100% ...": a commitment word makes it a target again.
-    return COMMITMENT.search(sentence, start, stop) is None
+    if COMMITMENT.search(sentence, start, stop) is None:
+        return NOT_TARGETS.id_at(sentence, m.start(), "past") or "not_target.past"
+    return None
 
 
 def _unsaid_reason(number: Number, sentence: str) -> str | None:
@@ -89,11 +100,15 @@ def _unsaid_reason(number: Number, sentence: str) -> str | None:
         return "filter.count_without_commitment"
     if c.unit == "rank_places" and number.direction is None:
         return "filter.rank_move_without_direction"
-    if c.unit == "percent" and (
-        _SURVEY_BEFORE.search(sentence, max(0, c.start - 30), c.start)
-        or _SURVEY_AFTER.match(sentence, c.end)
-    ):
-        return "not_target.survey"  # a survey's setting ("độ tin cậy 95%", "10% số mẫu")
+    if c.unit == "percent":
+        # A survey's setting ("độ tin cậy 95%", "10% số mẫu"), not a level.
+        m = _SURVEY_BEFORE.search(sentence, max(0, c.start - 30), c.start)
+        if m is not None:
+            return NOT_TARGETS.id_at(sentence, m.start(), "survey_before") or "not_target.survey"
+        m = _SURVEY_AFTER.match(sentence, c.end)
+        if m is not None:
+            cue = m.group(0).lstrip()
+            return NOT_TARGETS.id_at(cue, 0, "survey_after") or "not_target.survey"
     return None
 
 
@@ -116,6 +131,15 @@ def unsaid(doc: PlanDoc) -> None:
             else:
                 doc.reject(number, reason)
         sentence.numbers = kept
+
+
+def _cited_rule(text: str) -> str | None:
+    """Return the id of the central body's symbol in a quoted document's number."""
+    m = _CITED_SYMBOL.search(text)
+    return NOT_TARGETS.id_at(text, m.start() + 1, "cited_symbol") if m is not None else None
+
+
+_CITED_SYMBOL = re.compile(r"/" + NOT_TARGETS.alternation("cited_symbol") + r"\b")
 
 
 def _keep_baselines(doc: PlanDoc, numbers: list[Number], reason: str) -> list[Number]:
@@ -143,23 +167,27 @@ def past(doc: PlanDoc) -> None:
         low = sentence.low
         if in_report(outline, sentence.node, doc.reports):
             # A section that reports results ("Kết quả đạt được"): only baselines stay.
-            numbers = _keep_baselines(doc, numbers, "section.report")
+            numbers = _keep_baselines(doc, numbers, report_rule(outline, sentence.node))
         if _may_be_past(low):
             kept = []
             for number in numbers:
-                if number.kind == "baseline" or not is_past(low, number.cand):
+                reason = None if number.kind == "baseline" else past_rule(low, number.cand)
+                if reason is None:
                     kept.append(number)
                 else:
-                    doc.reject(number, "not_target.past")
+                    doc.reject(number, reason)
             numbers = kept
-        if "/" in low and _RESULT_RANK.search(low) and not COMMITMENT.search(low):
+        if "/" in low and (m := _RESULT_RANK.search(low)) and not COMMITMENT.search(low):
             # "Chỉ số CCHC năm 2022 đạt 81,46%, xếp thứ 58/63": a ranking result reported
             # with no commitment word is the past.
-            numbers = _keep_baselines(doc, numbers, "not_target.result_rank")
-        elif "theo " in low and _CITED_TARGETS.match(low):
+            cue = m.group(0)[: m.group(0).rindex("thứ")].rstrip()
+            reason = NOT_TARGETS.id_of(cue, "result_rank") or "not_target.result_rank"
+            numbers = _keep_baselines(doc, numbers, reason)
+        elif "theo " in low and (m := _CITED_TARGETS.match(low)):
             # "Theo Nghị quyết số 76/NQ-CP, đến năm 2030, ...": the Government's targets,
             # quoted, are not the plan's own.
-            numbers = _keep_baselines(doc, numbers, "not_target.cited")
+            reason = _cited_rule(m.group(0)) or "not_target.cited"
+            numbers = _keep_baselines(doc, numbers, reason)
         sentence.numbers = numbers
         for i, number in enumerate(numbers):
             number.index = i

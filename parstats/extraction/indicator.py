@@ -16,7 +16,7 @@ from parstats.extraction.cues import KINDS, NOT_TARGETS
 from parstats.extraction.doc import Number, PlanDoc
 from parstats.extraction.pipeline import component
 from parstats.extraction.strings import WINDOW
-from parstats.standardise import match_indicator, match_rank_indicators
+from parstats.standardise import match_indicator_rule, match_rank_indicators
 
 __all__ = ["indicator_of", "rank_codes", "resolve", "indicator"]
 
@@ -25,16 +25,17 @@ def indicator_of(
     number: Number,
     scopes: tuple[str, str, str],
     direction: str | None,
-    inherited: str | None,
+    inherited: tuple[str | None, str] | None,
     between_prev: str = "",
-) -> str | None:
-    """Name the indicator of a share or count from its words.
+) -> tuple[str | None, str]:
+    """Name the indicator of a share or count from its words; return it and its rule.
 
     The target's own words come first, then the words on its other side. Then,
     for "X đạt N" (subject before the number) an elided subject is the previous
     target's ("... tại cấp huyện đạt 100% và cấp xã đạt 90%"); for "N X ..." a
     predicate shared with the numbers that follow ("100% TTHC cấp tỉnh và 70% TTHC
-    cấp xã được chuẩn hóa") is read to the end of the clause.
+    cấp xã được chuẩn hóa") is read to the end of the clause. ``inherited`` is the
+    previous target's indicator and rule, if any.
     """
     primary, secondary, extended = scopes
     direction = direction or "attain"
@@ -43,13 +44,15 @@ def indicator_of(
         # "Mức độ hài lòng ... 90%; riêng lĩnh vực đất đai ... 85%": the narrowing clause
         # keeps the head noun it elides.
         for words in (primary, secondary):
-            code = match_indicator("hài lòng " + words, sentence=sentence, direction=direction)
-            if code in _SECTOR_SATISFACTION:
-                return code
-    for words in (primary, secondary):
-        code = match_indicator(words, sentence=sentence, direction=direction)
-        if code is not None:
-            return code
+            rule = match_indicator_rule(
+                "hài lòng " + words, sentence=sentence, direction=direction
+            )
+            if rule is not None and rule.code in _SECTOR_SATISFACTION:
+                return rule.code, "indicator.elided_head>" + rule.id
+    for words, how in ((primary, "indicator.own_words>"), (secondary, "indicator.other_side>")):
+        rule = match_indicator_rule(words, sentence=sentence, direction=direction)
+        if rule is not None:
+            return rule.code, how + rule.id
     if inherited is not None and (
         _OWN_SUBJECT.search(primary)
         or _OWN_SUBJECT.search(secondary)
@@ -59,18 +62,20 @@ def indicator_of(
         # that no rule names is not the previous target's.
         inherited = None
     if number.backward and inherited is not None:
-        return inherited
-    code = match_indicator(extended, sentence=sentence, direction=direction)
-    if code is not None:
-        return code
+        return inherited[0], "indicator.previous>" + inherited[1]
+    rule = match_indicator_rule(extended, sentence=sentence, direction=direction)
+    if rule is not None:
+        return rule.code, "indicator.shared_predicate>" + rule.id
     colon = sentence.rfind(": ", 0, c.start)
     if colon > 0:
         # "Tỷ lệ X: cấp tỉnh đạt 90%, cấp huyện 80%": the lead-in names every item.
         lead = sentence[sentence.rfind(";", 0, colon) + 1 : colon]
-        code = match_indicator(lead, sentence=sentence, direction=direction)
-        if code is not None:
-            return code
-    return inherited
+        rule = match_indicator_rule(lead, sentence=sentence, direction=direction)
+        if rule is not None:
+            return rule.code, "indicator.lead_in>" + rule.id
+    if inherited is not None:
+        return inherited[0], "indicator.previous>" + inherited[1]
+    return None, "indicator.none"
 
 
 # A target's own subject: a head word and what it counts ("tỷ lệ hồ sơ trễ hạn"), not
@@ -160,21 +165,30 @@ def resolve(number: Number, previous: Number | None) -> tuple[tuple[str | None, 
             if codes:
                 return codes, rule
         if previous is not None and previous.cand.unit == c.unit:
-            return (previous.codes[-1],), "indicator.previous"
+            return (previous.codes[-1],), "indicator.previous>" + previous.code_rules[-1]
         return (None,), "indicator.none"
-    inherited = previous.codes[-1] if previous is not None else None
-    between_prev = (
-        sentence[previous_end(number) : c.start] if number.index > 0 else ""
+    inherited = (
+        (previous.codes[-1], previous.code_rules[-1])
+        if previous is not None and previous.codes[-1] is not None
+        else None
     )
-    code = indicator_of(
+    between_prev = sentence[previous_end(number) : c.start] if number.index > 0 else ""
+    code, rule = indicator_of(
         sentence, number, number.scopes, number.target_direction, inherited, between_prev
     )
-    return (code,), "indicator.keywords" if code is not None else "indicator.none"
+    return (code,), rule
 
 
 def previous_end(number: Number) -> int:
     """Return where the number before this one in its sentence ends."""
     return number.sentence.numbers[number.index - 1].cand.end
+
+
+def _code_rule(rule: str, code: str | None, unit: str) -> str:
+    """Return the rule of one code: for an index named in a rank's words, that index's row."""
+    if code is None or unit not in ("rank", "rank_places") or rule.startswith("indicator.previous"):
+        return rule
+    return f"{rule}>indicator.rank.{'pci_rank' if code == 'pci_rank_change' else code}"
 
 
 @component(
@@ -189,5 +203,7 @@ def indicator(doc: PlanDoc) -> None:
         for number in sentence.numbers:
             if number.rejected is not None or number.attached:
                 continue
-            number.codes, number.rules["indicator"] = resolve(number, previous)
+            codes, rule = resolve(number, previous)
+            number.codes = codes
+            number.code_rules = tuple(_code_rule(rule, code, number.cand.unit) for code in codes)
             previous = number

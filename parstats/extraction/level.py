@@ -118,6 +118,12 @@ _TIER_GAP_BREAK = re.compile(r"\b(?:với|giữa|đến|của|thuộc|cho|tại)
 
 def level_named(scope: str, backward: bool) -> str | None:
     """Return the level named in ``scope``: the mention nearest the number and its coordinates."""
+    found = _named(scope, backward)
+    return found[0] if found is not None else None
+
+
+def _named(scope: str, backward: bool) -> tuple[str, str] | None:
+    """Return :func:`level_named` and the id of the ``levels.csv`` row of its nearest mention."""
     if not may_name_tier(scope):
         return None
     mentions = [(m.start(), m.end(), m.lastgroup) for m in TIER.finditer(scope)]
@@ -140,10 +146,12 @@ def level_named(scope: str, backward: bool) -> str | None:
     tiers: set[str] = set()
     for _, _, group in chosen:
         tiers |= TIER_SETS[group or "all"]
+    first = chosen[0]
+    row = LEVELS.id_of(scope[first[0] : first[1]], "name") or "level.name"
     if len(tiers) >= 3:
-        return "all"
+        return "all", row
     order = [t for t in ("province", "district", "commune") if t in tiers]
-    return "+".join(order)
+    return "+".join(order), row
 
 
 # An item addressed to bodies: "c) Các sở, ban, ngành và UBND các huyện: ..." (the whole
@@ -255,6 +263,13 @@ def respective_levels(sentence: str, readings: list[Number]) -> dict[int, str]:
 # The resolvers, in order: each returns ``(level, rule id)`` or ``None``.
 
 
+def _with(found: tuple[str, str] | None, how: str) -> tuple[str, str]:
+    """Return a level and its rule: how it was read, then the row of the words that name it."""
+    if found is None:
+        return "all", how  # a lead or trailing tier whose words name every tier
+    return found[0], f"{how}>{found[1]}"
+
+
 def _lead_tier(number: Number, sentence: str) -> tuple[str, str] | None:
     """Read a tier that alone leads the number: "cấp tỉnh trên 90%"."""
     cand = number.cand
@@ -262,7 +277,7 @@ def _lead_tier(number: Number, sentence: str) -> tuple[str, str] | None:
     if may_name_tier(pre):
         lead = _lead_words(pre)
         if lead and TIER.fullmatch(lead) is not None:
-            return level_named(lead, True) or "all", "level.lead_tier"
+            return _with(_named(lead, True), "level.lead_tier")
     return None
 
 
@@ -270,20 +285,20 @@ def _trailing_tier(number: Number, sentence: str) -> tuple[str, str] | None:
     """"đạt 100% đối với cấp tỉnh, 90% đối với cấp huyện": the tier follows its number."""
     m = _TRAIL_TIER.match(sentence, number.cand.end)
     if m is not None:
-        return level_named(m.group("t"), False) or "all", "level.trailing_tier"
+        return _with(_named(m.group("t"), False), "level.trailing_tier")
     return None
 
 
 def _own_words(number: Number, sentence: str) -> tuple[str, str] | None:
     """Read the tiers of the number's own words (ending its clause: the words before it)."""
     primary, secondary, _ = number.scopes
-    found = level_named(primary, number.backward)
+    found = _named(primary, number.backward)
     if found is not None:
-        return found, "level.own_words"
+        return _with(found, "level.own_words")
     if not number.backward and not _WORD.search(primary):
-        found = level_named(secondary, True)
+        found = _named(secondary, True)
         if found is not None:
-            return found, "level.words_before"
+            return _with(found, "level.words_before")
     return None
 
 
@@ -294,9 +309,9 @@ def _for_tier(number: Number, sentence: str) -> tuple[str, str] | None:
         for m in _FOR_TIER.finditer(sentence, 0, number.cand.start):
             found = m
         if found is not None:
-            level = level_named(found.group(1), False)
-            if level is not None:
-                return level, "level.for_tier"
+            named = _named(found.group(1), False)
+            if named is not None:
+                return _with(named, "level.for_tier")
     return None
 
 
@@ -311,9 +326,9 @@ def _addressees(number: Number, sentence: str) -> tuple[str, str] | None:
             if m is not None and m.group("t").startswith(("sở ", "các sở ")):
                 return "province", "level.addressees"  # "a) Sở Y tế, Sở Giáo dục ...: giảm 2%"
             if m is not None and may_name_tier(m.group("t")):
-                level = level_named(m.group("t"), False)
-                if level is not None:
-                    return level, "level.addressees"
+                named = _named(m.group("t"), False)
+                if named is not None:
+                    return _with(named, "level.addressees")
     return None
 
 
@@ -339,8 +354,8 @@ def resolve(number: Number, doc: PlanDoc, respective: dict[int, str]) -> tuple[s
     if cell is not None:
         if cell.tier:
             return cell.tier, "level.table_column"
-        found = level_named(lower(cell.label), False)
-        return (found, "level.table_row") if found else ("all", "level.default")
+        found = _named(lower(cell.label), False)
+        return _with(found, "level.table_row") if found else ("all", "level.default")
     if number.index in respective:
         return respective[number.index], "level.respective"
     sentence = number.sentence.low

@@ -60,6 +60,7 @@ def respective_equivalents(sentence: str, numbers: list[Number]) -> None:
             for g, t in zip(group, targets[-len(group) :], strict=True):
                 numbers[g].kind = "equivalent"
                 numbers[g].pair = numbers[t]
+                numbers[g].rules["kind"] = "kind.equivalent_list"
         i = group[-1] + 1
 
 
@@ -92,7 +93,7 @@ def governing(doc: PlanDoc) -> None:
         for i, number in enumerate(numbers):
             c = number.cand
             comparator, direction = number.comparator, number.direction
-            rule = "comparator.own_words"
+            inherited: Number | None = None
             # "giảm tối thiểu a%; b% và c%": the verb governs the numbers that follow it.
             between_prev = _between(low, numbers, i - 1, i)
             if (
@@ -106,7 +107,7 @@ def governing(doc: PlanDoc) -> None:
                 and number.cell is None
             ):
                 comparator, direction = lead.comparator, lead.direction
-                rule = "comparator.list_lead"
+                inherited = lead
             if number.kind == "target" and (
                 number.direction is not None
                 or (
@@ -125,15 +126,19 @@ def governing(doc: PlanDoc) -> None:
                 lead = number
             if number.rejected is not None:
                 continue
-            if number.attached:
-                if number.kind == "equivalent":
-                    comparator = number.parent.target_comparator
-                    direction = number.parent.target_direction
-                    rule = "comparator.parent"
-                else:
-                    comparator, direction, rule = "eq", "attain", "comparator.baseline"
-            elif number.target_kind == "baseline":
-                comparator, direction, rule = "eq", "attain", "comparator.baseline"
+            found = number.rules
+            if number.attached and number.kind == "equivalent":
+                # A restated target keeps its target's comparator and direction.
+                parent = number.parent
+                comparator, direction = parent.target_comparator, parent.target_direction
+                found["comparator"] = "list.parent>" + parent.rules["comparator"]
+                found["direction"] = "list.parent>" + parent.rules["direction"]
+            elif number.attached or number.target_kind == "baseline":
+                # The current state: what it is, not a commitment.
+                comparator, direction = "eq", "attain"
+                found["comparator"], found["direction"] = "kind.baseline", "kind.baseline"
+            elif inherited is not None:
+                found["comparator"] = "list.governing>" + inherited.rules["comparator"]
+                found["direction"] = "list.governing>" + inherited.rules["direction"]
             number.target_comparator = comparator or "eq"
             number.target_direction = direction or "attain"
-            number.rules["comparator"] = rule

@@ -109,16 +109,18 @@ def candidates(sentence: str) -> list[Candidate]:
             if unit == "rank_places" and (lo > 99 or hi > 99):
                 continue
             if lo < hi:
-                out.append(Candidate(m.start(), m.end(), lo, hi, unit, None))
+                out.append(Candidate(m.start(), m.end(), lo, hi, unit, None, m.group("u2")))
             else:
-                out.append(Candidate(m.start("n2"), m.end(), hi, None, unit, None))
+                out.append(Candidate(m.start("n2"), m.end(), hi, None, unit, None, m.group("u2")))
         elif m.group("u1") is not None:
-            out.append(Candidate(m.start(), m.end(), lo, None, "percent", None))
+            out.append(Candidate(m.start(), m.end(), lo, None, "percent", None, m.group("u1")))
         elif m.group("u3") is not None:
             if lo <= 99:
-                out.append(Candidate(m.start(), m.end(), lo, None, "rank_places", None))
+                out.append(
+                    Candidate(m.start(), m.end(), lo, None, "rank_places", None, m.group("u3"))
+                )
         elif lo > 0 and len(m.group("n1")) <= 9:
-            out.append(Candidate(m.start(), m.end(), lo, None, "count", None))
+            out.append(Candidate(m.start(), m.end(), lo, None, "count", None, m.group("noun")))
     if _may_rank(sentence) and _RANK_HINT.search(sentence):
         starts = [c.start for c in out]
         counts_taken: set[int] = set()

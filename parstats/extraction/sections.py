@@ -17,7 +17,7 @@ from parstats.extraction.pipeline import component
 if TYPE_CHECKING:  # pragma: no cover
     from parstats.outline import Outline
 
-__all__ = ["in_report", "sections"]
+__all__ = ["in_report", "report_rule", "area_rule", "sections"]
 
 # A results report, not a plan: past figures are not targets.
 _REPORT_HEADING = re.compile("^" + SECTIONS.alternation("role", "report"))
@@ -72,3 +72,51 @@ def sections(doc: PlanDoc) -> None:
             node = sentence.node = outline.node_at(sentence.offset)
             if node not in headings:
                 headings[node] = outline.heading(node)
+
+
+def report_rule(outline: Outline, node: int) -> str:
+    """Return the id of the ``section_roles.csv`` row of the report heading over ``node``."""
+    while node > 0:
+        info = outline.node(node)
+        title = info.title.lower()
+        m = _REPORT_HEADING.match(title)
+        if m is not None:
+            return SECTIONS.id_at(title, 0, "role") or "section.report"
+        if info.kind in _SECTION_KINDS and _BACKGROUND_HEADING.match(title) is not None:
+            return SECTIONS.id_at(title, 0, "role") or "section.background"
+        node = outline.parents[node]
+    return "section.report"
+
+
+def _row(row) -> re.Pattern[str]:
+    return _ROW_PATTERNS.get(row.id) or _ROW_PATTERNS.setdefault(row.id, re.compile(row.regex))
+
+
+_ROW_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def area_rule(outline: Outline, node: int, cache: dict[int, str]) -> str:
+    """Return the id of the rule that gave the section at ``node`` its reform area.
+
+    The heading highest up the run of headings that carry the area named it; its
+    title's first ``section_roles.csv`` row of that area is the rule. ``area.default``
+    where no heading names an area (``overall``).
+    """
+    found = cache.get(node)
+    if found is None:
+        area = outline.node(node).area
+        top = node
+        while top > 0 and outline.node(outline.parents[top]).area == area:
+            top = outline.parents[top]
+        found = cache.get(top) if top != node else None
+        if found is None:
+            found = "area.default"
+            if top > 0 and area != "overall":
+                title = outline.node(top).title.lower()
+                found = next(
+                    (row.id for row in SECTIONS.select("area", area) if _row(row).search(title)),
+                    "area.heading",
+                )
+            cache[top] = found
+        cache[node] = found
+    return found

@@ -37,9 +37,9 @@ def test_the_document_keeps_every_layer() -> None:
     )
     assert [t.value for t in doc.targets] == [80.0]
     reasons = {n.cand.value: n.rejected for n in doc.rejected}
-    assert reasons == {92.0: "not_target.past", 95.0: "not_target.survey"}
+    assert reasons == {92.0: "not_target.past.da", 95.0: "not_target.survey.do_tin_cay"}
     (number,) = [n for s in doc.sentences for n in s.numbers if n.rejected is None]
-    assert number.rules["year"] == "deadline.cue_before"
+    assert number.rules["year"] == "deadline.before.den"
     assert number.year == 2025 and number.targets == doc.targets
 
 

@@ -45,6 +45,40 @@ def test_every_spec_cell_names_a_rule_of_targets_md(table: rules.Table, row: rul
     assert words.strip().lower() in body.lower(), (row.id, row.spec)
 
 
+# The places whose rows the extractor names in a target's ``rules`` (or a dropped number's
+# reason): there, a row's example run through the whole extractor shows the row's id.
+ATTRIBUTED = {
+    "levels": ("name",),
+    "comparators": ("before", "after", "range"),
+    "directions": ("verb",),
+    "units": ("after", "rank_word"),
+    "deadline_cues": ("after", "before", "period", "closing", "closing_date"),
+    "kind_cues": ("baseline", "equivalent"),
+    "not_targets": ("survey_before", "survey_after", "past", "result_rank", "cited_symbol"),
+    "indicator_rules": ("share", "rank"),
+}
+END_TO_END = [
+    pytest.param(r, id=r.id)
+    for t in TABLES
+    for r in t.rows
+    if r.value and any(w in ATTRIBUTED.get(t.name, ()) for w in r.where)
+]
+
+
+@pytest.mark.parametrize("row", END_TO_END)
+def test_the_example_of_every_row_fires_through_the_extractor(row: rules.Row) -> None:
+    from parstats.extraction import extract_document
+    from parstats.metadata import DocumentMeta
+
+    meta = DocumentMeta(issued="2021-12-10", period_start=2021, period_end=2025)
+    doc = extract_document(row.example, meta=meta)
+    ids = {n.rejected for n in doc.rejected}
+    for target in doc.targets:
+        for part in target.rules.split(";"):
+            ids.update(part.split("=", 1)[1].split(">"))
+    assert row.id in ids, (row.example, sorted(ids))
+
+
 # --------------------------------------------------------------------------- load errors
 
 HEADER = "id,phrase,value,where,unless_before,unless_after,example,spec\n"
