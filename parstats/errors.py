@@ -61,6 +61,14 @@ class SchemaError(InputError):
     """A table that does not satisfy its schema."""
 
 
+class DocumentTooLargeError(InputError):
+    """A document beyond what extraction may spend on one (size, number expressions, time).
+
+    Extraction stops that document with this error, naming the limit it passed; a
+    caller that extracts many documents reports it and goes on with the others.
+    """
+
+
 class ModelError(ParstatsError):
     """A model that cannot be fitted honestly (no data, no degrees of freedom)."""
 

@@ -38,6 +38,7 @@ from parstats.extraction import (
 )
 from parstats.extraction.assemble import TARGET_COLUMNS, Target, targets_frame
 from parstats.extraction.doc import PlanDoc
+from parstats.extraction.guard import DEFAULT_BUDGET, Budget, start
 from parstats.extraction.pipeline import Component, analyze, run
 from parstats.vn import nfc
 
@@ -49,6 +50,7 @@ __all__ = [
     "TARGET_COLUMNS",
     "Target",
     "PlanDoc",
+    "Budget",
     "extract_targets",
     "extract_document",
     "targets_frame",
@@ -93,7 +95,16 @@ def _metadata_or_none(text: str, stacklevel: int) -> DocumentMeta | None:
         return None
 
 
-def extract_document(text: str, *, meta: DocumentMeta | None = None) -> PlanDoc:
+def _run(text: str, meta: DocumentMeta | None, budget: Budget | None) -> PlanDoc:
+    doc = PlanDoc(text, meta)
+    if budget is not None:
+        doc.clock = start(budget, len(text))
+    return run(doc, PIPELINE)
+
+
+def extract_document(
+    text: str, *, meta: DocumentMeta | None = None, budget: Budget | None = DEFAULT_BUDGET
+) -> PlanDoc:
     """Run the pipeline on a plan; return the document with every layer filled in.
 
     Parameters
@@ -102,20 +113,30 @@ def extract_document(text: str, *, meta: DocumentMeta | None = None) -> PlanDoc:
         The plan's text (normalised to NFC here if it is not already).
     meta
         The plan's metadata; read from the text when ``None``.
+    budget
+        What the document may hold or take (:class:`~parstats.extraction.guard.Budget`);
+        ``None``: no limit.
 
     Returns
     -------
     PlanDoc
         With its sentences, numbers, ``rejected`` numbers (each with the rule that
         dropped it) and ``targets``.
+
+    Raises
+    ------
+    DocumentTooLargeError
+        When the document passes a limit of ``budget``.
     """
     text = nfc(text)
     if meta is None:
         meta = _metadata_or_none(text, stacklevel=2)
-    return run(PlanDoc(text, meta), PIPELINE)
+    return _run(text, meta, budget)
 
 
-def extract_targets(text: str, *, meta: DocumentMeta | None = None) -> list[Target]:
+def extract_targets(
+    text: str, *, meta: DocumentMeta | None = None, budget: Budget | None = DEFAULT_BUDGET
+) -> list[Target]:
     """Extract the targets of a plan.
 
     Parameters
@@ -126,14 +147,22 @@ def extract_targets(text: str, *, meta: DocumentMeta | None = None) -> list[Targ
         The plan's metadata; its ``period_end`` is the default deadline and the
         year of ``issued`` dates "hiện nay" baselines. When ``None``, it is read
         from the text with :func:`parstats.metadata.extract_metadata`.
+    budget
+        What one document may hold or take (length, number expressions, seconds);
+        ``None``: no limit.
 
     Returns
     -------
     list of Target
         In document order; one number that sets several indicators gives one
         target per indicator, on the same span.
+
+    Raises
+    ------
+    DocumentTooLargeError
+        When the document passes a limit of ``budget`` (a data dump, not a plan).
     """
     text = nfc(text)
     if meta is None:
         meta = _metadata_or_none(text, stacklevel=2)
-    return run(PlanDoc(text, meta), PIPELINE).targets
+    return _run(text, meta, budget).targets

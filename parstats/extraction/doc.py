@@ -175,6 +175,7 @@ class PlanDoc:
     reports: dict[int, bool] = field(default_factory=dict)
     heading_levels: dict[int, str | None] = field(default_factory=dict)
     area_rules: dict[int, str] = field(default_factory=dict)
+    clock: Any = None  # the budget of the document and its start (extraction.guard)
     extra: dict[str, Any] = field(default_factory=dict)
 
     def numbers(self) -> list[Number]:

@@ -17,6 +17,7 @@ from parstats import rules
 from parstats.errors import InputError
 from parstats.extraction.cues import COMPARATORS, UNITS
 from parstats.extraction.doc import Candidate, Number, PlanDoc
+from parstats.extraction.guard import check
 from parstats.extraction.pipeline import component
 from parstats.extraction.strings import WINDOW, number_value
 
@@ -166,10 +167,12 @@ def with_bare_cells(
         if "|" not in text[a:b] and "\t" not in text[a:b]:
             kept.append(c)
     cands = kept
+    starts = [c.start for c in cands]  # sorted, and the spans do not overlap
     extra = []
     for m in _BARE_NUMBER.finditer(sentence):
-        if any(c.start < m.end() and m.start() < c.end for c in cands):
-            continue
+        k = bisect_left(starts, m.end())
+        if k > 0 and cands[k - 1].end > m.start():
+            continue  # inside a number expression
         found = tables.bare_value(view.to_source(offset + m.start()))
         if found is not None:
             lo, hi, unit = found
@@ -185,8 +188,13 @@ def with_bare_cells(
 def numbers(doc: PlanDoc) -> None:
     """Find every sentence's number expressions (layer ``numbers``)."""
     view, tables = doc.view, doc.tables
+    found = 0
+    limit = doc.clock.max_numbers if doc.clock is not None else None
     for sentence in doc.sentences:
         cands = candidates(sentence.low)
         if sentence.in_table:
             cands = with_bare_cells(cands, sentence.low, sentence.offset, view, tables)
         sentence.numbers = [Number(sentence, c) for c in cands]
+        found += len(cands)
+        if limit is not None and found > limit:
+            check(doc.clock, found, f" at character {view.to_source(sentence.offset):,}")

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from parstats.extraction.doc import PlanDoc
+from parstats.extraction.guard import check
 
 __all__ = ["Component", "component", "run", "analyze", "GIVEN"]
 
@@ -57,9 +58,14 @@ def component(
 
 
 def run(doc: PlanDoc, pipeline: Sequence[Component]) -> PlanDoc:
-    """Apply the components in order to ``doc``; return it."""
+    """Apply the components in order to ``doc``; return it.
+
+    Between components, the document's budget is checked (:mod:`parstats.extraction.guard`).
+    """
     for step in pipeline:
         step.func(doc)
+        if doc.clock is not None:
+            check(doc.clock, where=f" after {step.name}")
     return doc
 
 

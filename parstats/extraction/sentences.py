@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from parstats import rules
 from parstats.extraction.doc import Number, PlanDoc, Sentence
+from parstats.extraction.guard import MAX_SENTENCE_CHARS
 from parstats.extraction.numbers import HINT
 from parstats.extraction.pipeline import component
 from parstats.extraction.strings import WINDOW, lower
@@ -28,6 +29,7 @@ __all__ = [
     "may_have_boundary",
     "lines_to_read",
     "split_sentences",
+    "pieces",
     "split_point",
     "scopes_of",
     "sentences",
@@ -171,11 +173,36 @@ def sentences(doc: PlanDoc) -> None:
     vtext = view.text
     out = doc.sentences
     for line_start, line_end in lines_to_read(vtext, view, tables):
-        for a, b in split_sentences(vtext, line_start, line_end):
-            text = vtext[a:b]
-            # A table row: each number reads its own cell and the row's label, nothing else.
-            in_table = tables.any and tables.is_row(view.to_source(a))
-            out.append(Sentence(a, text, lower(text), in_table))
+        for lo, hi in split_sentences(vtext, line_start, line_end):
+            for a, b in pieces(vtext, lo, hi):  # a long sentence is read in pieces
+                text = vtext[a:b]
+                # A table row: each number reads its own cell and the row's label only.
+                in_table = tables.any and tables.is_row(view.to_source(a))
+                out.append(Sentence(a, text, lower(text), in_table))
+
+
+# Where a long sentence may be cut: after a ";" or "," and a space, else at a space that
+# neither follows a digit nor precedes a "%" (a number keeps its unit).
+_CUT = re.compile(r"[;,]\s+|(?<!\d)\s+(?!%)")
+
+
+def pieces(
+    text: str, a: int, b: int, limit: int = MAX_SENTENCE_CHARS
+) -> Iterator[tuple[int, int]]:
+    """Yield the sentence ``text[a:b]``, cut in pieces of at most ``limit`` characters.
+
+    Real plans' sentences are far shorter; an OCR dump or a table without line breaks
+    is not, and reading it whole would make every number's work grow with it.
+    """
+    while b - a > limit:
+        window = text[a + limit // 2 : a + limit]
+        cut = None
+        for m in _CUT.finditer(window):
+            cut = m
+        end = a + limit // 2 + cut.end() if cut is not None else a + limit
+        yield a, end
+        a = end
+    yield a, b
 
 
 @component(

@@ -11,6 +11,7 @@ value column is a value in that unit. The header words are the rows of
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 
 from parstats import rules
@@ -72,6 +73,22 @@ _BARE_CELL = re.compile(
 )
 
 
+class _Line:
+    """A source line looked at by :class:`Tables`, and what its cells say (read once)."""
+
+    __slots__ = ("start", "end", "line", "kind", "cells", "first", "seps", "header", "unit",
+                 "labels")
+
+    def __init__(self, start: int, end: int, line: str, kind: str | None) -> None:
+        self.start, self.end, self.line, self.kind = start, end, line, kind
+        self.cells: list[str] | None = None
+        self.first = 0
+        self.seps: list[int] = []
+        self.header: list[Column] = []
+        self.unit: str | None = None
+        self.labels: list[str] = [""]
+
+
 @dataclass(frozen=True)
 class Column:
     """What a table's header says of one column."""
@@ -117,6 +134,10 @@ class Tables:
         self.text = text
         self.any = "|" in text or "\t" in text
         self._headers: dict[int, list[Column]] = {}
+        # The lines looked at, by start (sorted): a line is read once however many numbers
+        # it holds, so a table row of thousands of cells costs no more than its length.
+        self._line_starts: list[int] = []
+        self._lines: dict[int, _Line] = {}
         self._tops: dict[int, int] = {}  # a row's start -> its table's first row's start
         self._tab_starts: frozenset[int] = frozenset()
         if "\t" in text:
@@ -152,12 +173,26 @@ class Tables:
         first = len(line) - len(line.lstrip(" "))
         return line[first:].split("\t"), first
 
+    def _line_at(self, pos: int) -> _Line:
+        """Return the (cached) line that holds source position ``pos``."""
+        starts = self._line_starts
+        k = bisect_right(starts, pos) - 1
+        if k >= 0:
+            found = self._lines[starts[k]]
+            if pos <= found.end:
+                return found
+        start, end = self._line(pos)
+        line = self.text[start:end]
+        found = _Line(start, end, line, self._kind(start, line))
+        insort(starts, start)
+        self._lines[start] = found
+        return found
+
     def is_row(self, pos: int) -> bool:
         """Whether source position ``pos`` lies on a table row."""
         if not self.any:
             return False
-        start, end = self._line(pos)
-        return self._kind(start, self.text[start:end]) is not None
+        return self._line_at(pos).kind is not None
 
     def _header(self, row_start: int, kind: str) -> list[Column]:
         """Return what each column's header says, for a row (empty for the header itself)."""
@@ -205,37 +240,55 @@ class Tables:
         """Return what the table says of the number at source position ``pos``, if in a row."""
         if not self.any:
             return None
-        start, end = self._line(pos)
-        line = self.text[start:end]
-        kind = self._kind(start, line)
+        row = self._line_at(pos)
+        kind = row.kind
         if kind is None:
             return None
-        cells, first = self._cells(line, kind)
-        at = pos - start
-        sep = "|" if kind == "pipe" else "\t"
-        index = line.count(sep, first, at) if at >= first else -1
-        header = self._header(start, kind)
+        if row.cells is None:
+            self._read_row(row)
+        at = pos - row.start
+        index = bisect_left(row.seps, at) if at >= row.first else -1
+        header = row.header
         column = header[index] if 0 <= index < len(header) else Column()
+        label = row.labels[min(max(index, 0), len(row.labels) - 1)]
+        cells = row.cells
+        content = cells[index] if 0 <= index < len(cells) else ""
+        return Cell(
+            column.year, label, column.past, column.tier, row.unit, column.holds_values, content
+        )
+
+    def _read_row(self, row: _Line) -> None:
+        """Read once what every cell of a table row says: header, unit, labels."""
+        kind, line = row.kind, row.line
+        cells, first = self._cells(line, kind)
+        sep = "|" if kind == "pipe" else "\t"
+        row.cells, row.first = cells, first
+        row.seps = [k for k in range(first, len(line)) if line[k] == sep] if sep in line else []
+        header = row.header = self._header(row.start, kind)
         unit = None
         for k, col in enumerate(header):
             if col.unit and k < len(cells):
                 unit = _unit_of(cells[k])
-        columns = [c.strip(" \t*_") for c in cells[: max(index, 0)]]
-        if kind == "pipe" and index > 0:
+        row.unit = unit
+        columns = [c.strip(" \t*_") for c in cells]
+        if kind == "pipe" and len(cells) > 1:
             # A grid table's row runs over several lines between its rules: its cells'
             # words are the lines' cells put together.
-            for other in self._grid_lines(start, end):
+            for other in self._grid_lines(row.start, row.end):
                 more = self._cells(other, kind)[0]
                 for k in range(min(len(columns), len(more))):
                     extra = more[k].strip(" \t*_")
                     if extra:
                         columns[k] = f"{columns[k]} {extra}".strip()
-        words = [w for w in columns if len(_LETTER.findall(w)) >= 4]
-        label = max(words, key=len, default="")
-        content = cells[index] if 0 <= index < len(cells) else ""
-        return Cell(
-            column.year, label, column.past, column.tier, unit, column.holds_values, content
-        )
+        # labels[i]: the row's label for a number in cell i, its longest cell of words before
+        # (the first of the longest, as max() gives it).
+        labels = [""]
+        best = ""
+        for words in columns:
+            if len(_LETTER.findall(words)) >= 4 and len(words) > len(best):
+                best = words
+            labels.append(best)
+        row.labels = labels
 
     def _grid_lines(self, start: int, end: int) -> list[str]:
         """Return the other lines of a grid table's row, if the row runs over several.
