@@ -174,9 +174,13 @@ def _specs() -> dict[str, TableSpec]:
                 {
                     "name": LEVELS,  # a tier's name anywhere in the number's words
                     "after_cap": tiers,  # after "cấp" in a one-tier mention
+                    "trailing": tiers,  # a tier named with no "cấp" after "ở"/"tại"/"đối với"
                 },
                 grouped=("name",),
-                probe={"after_cap": r"cấp <rows>\b"},
+                probe={
+                    "after_cap": r"cấp <rows>\b",
+                    "trailing": r"\d\s*%?\s*(?:đối với|tại|ở)\s+<rows>",
+                },
             ),
             TableSpec(
                 "comparators",

@@ -48,8 +48,14 @@ _ONE_LEVEL = rf"(?:các\s+)?(?:ubnd\s+)?cấp {LEVELS.alternation('after_cap')}\
 
 
 # "đạt 100% ở cấp tỉnh và cấp huyện, 90% ở cấp xã": the tiers follow their number.
+# A tier may also trail with no "cấp": "đạt 90% ở phường, xã" (levels.csv, where=trailing).
+_TRAILING = (
+    f"(?:{_ONE_LEVEL}|{LEVELS.alternation('trailing')})"
+    if LEVELS.select("trailing")
+    else _ONE_LEVEL
+)
 _TRAIL_TIER = re.compile(
-    rf"\s*(?:đối với|tại|ở)\s+(?P<t>{_ONE_LEVEL}(?:\s*(?:,|và)\s*{_ONE_LEVEL})*)"
+    rf"\s*(?:đối với|tại|ở)\s+(?P<t>{_TRAILING}(?:\s*(?:,|và)\s*{_TRAILING})*)"
 )
 
 
