@@ -36,6 +36,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parstats.commands.indices",
     "parstats.commands.analyse",
     "parstats.commands.reports",
+    "parstats.commands.explain",
 )
 
 EXIT_ERROR = 2

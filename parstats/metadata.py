@@ -24,49 +24,23 @@ from dataclasses import dataclass, fields, replace
 from datetime import date
 from functools import lru_cache
 
+from parstats import rules
 from parstats.errors import InputError, ParstatsWarning, UnknownProvinceError
 from parstats.vn import fold, nfc
 
 NATIONAL = "national"
 """The ``province`` value of documents issued by central government."""
 
-# Document types (*loại văn bản*): heading in capitals -> symbol in the number.
-DOC_TYPES: dict[str, str] = {
-    "QUYẾT ĐỊNH": "QĐ",
-    "KẾ HOẠCH": "KH",
-    "CHỈ THỊ": "CT",
-    "NGHỊ QUYẾT": "NQ",
-    "CHƯƠNG TRÌNH": "CTr",
-    "ĐỀ ÁN": "ĐA",
-    "HƯỚNG DẪN": "HD",
-    "THÔNG TƯ": "TT",
-    "NGHỊ ĐỊNH": "NĐ",
-    "THÔNG BÁO": "TB",
-    "BÁO CÁO": "BC",
-    "CÔNG VĂN": "CV",
-}
-
-# Issuing bodies named by the last part of a number's symbol ("KH-UBND").
-# Local bodies take the province after them; central ones make the document national.
-_LOCAL_ISSUERS: dict[str, str] = {
-    "UBND": "UBND",
-    "HĐND": "HĐND",
-    "SNV": "Sở Nội vụ",
-    "STP": "Sở Tư pháp",
-    "STC": "Sở Tài chính",
-    "SKHĐT": "Sở Kế hoạch và Đầu tư",
-    "STTTT": "Sở Thông tin và Truyền thông",
-}
-_CENTRAL_ISSUERS: dict[str, str] = {
-    "CP": "Chính phủ",
-    "TTg": "Thủ tướng Chính phủ",
-    "BNV": "Bộ Nội vụ",
-    "BTP": "Bộ Tư pháp",
-    "BTC": "Bộ Tài chính",
-    "BKHĐT": "Bộ Kế hoạch và Đầu tư",
-    "BTTTT": "Bộ Thông tin và Truyền thông",
-}
-_CENTRAL_HEADERS = ("CHÍNH PHỦ", "THỦ TƯỚNG CHÍNH PHỦ", "THỦ TƯỚNG", "VĂN PHÒNG CHÍNH PHỦ")
+# Document types (*loại văn bản*): heading in capitals -> symbol in the number; the
+# issuing bodies named by the last part of a number's symbol ("KH-UBND"), local ones
+# (which take the province after them) and central ones (which make the document
+# national); and the headers of central bodies. The rows of
+# ``parstats/lang/vi/doc_types.csv``.
+_DOC_TYPES_TABLE = rules.table("doc_types")
+DOC_TYPES: dict[str, str] = _DOC_TYPES_TABLE.mapping("heading")
+_LOCAL_ISSUERS: dict[str, str] = _DOC_TYPES_TABLE.mapping("local_issuer")
+_CENTRAL_ISSUERS: dict[str, str] = _DOC_TYPES_TABLE.mapping("central_issuer")
+_CENTRAL_HEADERS = _DOC_TYPES_TABLE.words("central_header")
 
 # The five centrally-run cities are "thành phố", every other unit a "tỉnh".
 _CITIES = frozenset({"Hà Nội", "Hải Phòng", "Đà Nẵng", "Cần Thơ", "TP. Hồ Chí Minh"})

@@ -16,6 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import cache
 
+from parstats import rules
 from parstats.clean import DEADLINE_LINE, HEADING_MARKER
 
 __all__ = [
@@ -28,33 +29,14 @@ __all__ = [
     "AREA_WORDS",
 ]
 
-# Reform areas named by headings (docs/TARGETS.md "Reform areas"), most specific first.
+# Reform areas named by headings (docs/TARGETS.md "Reform areas"), most specific first:
+# the rows of ``parstats/lang/vi/section_roles.csv`` (where = area), in table order.
 # Department headings of an implementation section ("5. Sở Tài chính") name the area
 # that department leads.
+_SECTIONS = rules.table("section_roles")
 AREA_TITLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (area, re.compile(pattern))
-    for area, pattern in (
-        ("impact", r"tác động của (?:cải cách hành chính|cchc)"),
-        (
-            "direction",
-            r"chỉ đạo,? điều hành|(?:công tác|nội dung|đối tượng|kế hoạch|hình thức)\b.*\bkiểm tra"
-            r"|^kiểm tra (?:cải cách hành chính|cchc)",
-        ),
-        ("institutions", r"thể chế|^sở tư pháp$"),
-        (
-            "procedures",
-            r"thủ tục hành chính|cải cách thủ tục|\btthc\b|^văn phòng (?:ubnd|ủy ban nhân dân)",
-        ),
-        ("apparatus", r"tổ chức bộ máy|\bbộ máy hành chính"),
-        ("civil_service", r"chế độ công vụ|công chức, công vụ|đội ngũ cán bộ|cán bộ, công chức"),
-        ("public_finance", r"tài chính công|^sở tài chính$"),
-        (
-            "digital_government",
-            r"chính quyền điện tử|chính quyền số|chính phủ điện tử|chính phủ số"
-            r"|hiện đại hóa hành chính|hiện đại hoá hành chính"
-            r"|^sở thông tin và truyền thông$",
-        ),
-    )
+    (area, re.compile("|".join(_SECTIONS.regexes("area", area))))
+    for area in dict.fromkeys(r.value for r in _SECTIONS.select("area"))
 )
 # A literal "\n" first lets the regex engine skip quickly between lines.
 _LINE_MARKER = re.compile(rf"\n(?P<m>{HEADING_MARKER.pattern})")
@@ -71,10 +53,13 @@ _MAX_SECTION_TITLE = 110
 _MAX_ITEM_LINE = 90
 _HEAD_CHARS = 200
 
-_YEAR_CUES = re.compile(
-    r"(?:(?:đến|tới|vào|trong|hết|đến hết)\s+năm|^năm)\s+((?:19|20)\d{2})\b"
-    r"|giai đoạn\s+(?:19|20)\d{2}\s*[-–]\s*((?:19|20)\d{2})\b",
+_DEADLINES = rules.table("deadline_cues")
+_YEAR_CUES_SOURCE = (
+    rf"(?:{_DEADLINES.alternation('heading')}\s+năm|^năm)\s+((?:19|20)\d{{2}})\b"
+    rf"|{_DEADLINES.alternation('heading_period')}\s+(?:19|20)\d{{2}}\s*[-–]\s*((?:19|20)\d{{2}})\b"
 )
+_YEAR_CUES = re.compile(_YEAR_CUES_SOURCE)
+_may_have_year_cue = rules.any_in(rules.anchors_of([_YEAR_CUES_SOURCE]))
 
 
 @dataclass(frozen=True)
@@ -267,18 +252,11 @@ def _title_parts(line: str) -> tuple[str, bool]:
     return title.strip(), False
 
 
-# The words each area's pattern needs: every branch of the pattern contains one of
-# them (checked by ``tests/test_outline.py``). A title that lacks all of an area's
-# words cannot name it, so its pattern is not run.
+# The words each area's pattern needs: every match of the pattern contains one of them
+# (derived from the rows by :func:`parstats.rules.anchors_of`). A title that lacks all
+# of an area's words cannot name it, so its pattern is not run.
 AREA_WORDS: dict[str, tuple[str, ...]] = {
-    "impact": ("tác động",),
-    "direction": ("chỉ đạo", "kiểm tra"),
-    "institutions": ("thể chế", "sở "),
-    "procedures": ("thủ tục", "tthc", "văn phòng"),
-    "apparatus": ("bộ máy",),
-    "civil_service": ("công vụ", "cán bộ"),
-    "public_finance": ("tài chính",),
-    "digital_government": ("chính quyền", "chính phủ", "hiện đại", "sở "),
+    area: rules.anchors_of(_SECTIONS.regexes("area", area)) or ("",) for area, _ in AREA_TITLES
 }
 
 
@@ -288,10 +266,8 @@ _ANY_AREA_WORD = re.compile(
 )
 # The lookahead holds the first letters of every area pattern: it lets the engine skip
 # quickly over positions where no name can start (about twice as fast on titles).
-_ANY_AREA = re.compile(
-    "(?=[tcnđkhsvb])(?:"
-    + "|".join(f"(?P<{area}>{pattern.pattern})" for area, pattern in AREA_TITLES)
-    + ")"
+_ANY_AREA = rules.lead(
+    "|".join(f"(?P<{area}>{pattern.pattern})" for area, pattern in AREA_TITLES)
 )
 
 
@@ -323,7 +299,7 @@ def area_of_title(title: str) -> str | None:
 def title_year(title: str) -> int | None:
     """Return the one deadline year a heading title sets ("Đến năm 2025"), or ``None``."""
     title = title.lower()
-    if "năm" not in title and "giai đoạn" not in title:
+    if not _may_have_year_cue(title):
         return None
     years = {int(m.group(1) or m.group(2)) for m in _YEAR_CUES.finditer(title)}
     return years.pop() if len(years) == 1 else None
