@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parstats.commands.indices",
     "parstats.commands.analyse",
     "parstats.commands.reports",
+    "parstats.commands.scan",
 )
 
 
