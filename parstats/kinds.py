@@ -355,6 +355,9 @@ def _rule(raw: Mapping[str, str | None], path: Path, line: int, seen: set[str]) 
     if where not in WHERE:
         raise InputError(f"where must be one of {', '.join(WHERE)}", path=path, line=line,
                          value=where)
+    if rule_id.split(".")[1] != where:
+        raise InputError(f"id must look like kind.where.name, with where = {where!r}",
+                         path=path, line=line, value=rule_id)
     if case not in ("i", "exact"):
         raise InputError("case must be i or exact", path=path, line=line, value=case)
     try:
