@@ -484,11 +484,12 @@ DOCUMENT_COLUMNS: dict[str, str] = {
     "title": "string",
     "n_targets": "Int64",
     "warnings": "string",
-    "seconds": "Float64",
 }
 """Columns of ``documents/part-*.parquet`` and their dtypes. ``status`` is ``ok``,
 ``failed`` or ``skipped``; ``failure`` says why; ``is_plan``: the document sets
-commitments (plan, directive, decision with commitments)."""
+commitments (plan, directive, decision with commitments). Nothing in a row depends on
+the run (no timings: those are per partition in the manifest), so output files are
+byte-identical for the same source and options."""
 
 
 @dataclass(frozen=True)
@@ -513,7 +514,6 @@ def scan_text(raw: RawDocument, options: ScanOptions) -> ScannedDocument:
     """
     from parstats.io import sha256_bytes
 
-    started = time.perf_counter()
     row = _empty_row(raw)
     if raw.failure is not None:
         row.update(status="skipped" if raw.failure.startswith("skipped") else "failed",
@@ -535,7 +535,6 @@ def scan_text(raw: RawDocument, options: ScanOptions) -> ScannedDocument:
         row.update(sha256=sha256_bytes(data), bytes=len(data))
     if caught:
         row["warnings"] = " | ".join(dict.fromkeys(str(w.message) for w in caught))
-    row["seconds"] = round(time.perf_counter() - started, 6)
     return ScannedDocument(row, tuple(targets))
 
 
