@@ -635,7 +635,13 @@ def _province_code(province: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class PartitionResult:
-    """What a task reports: the files it wrote with their hashes, counts and resources."""
+    """What a task reports: the files it wrote with their hashes, counts and resources.
+
+    ``seconds`` is the task's wall time, ``cpu_seconds`` its process CPU time (a
+    worker runs one task at a time), ``peak_rss_mb`` the worker process's peak
+    resident memory during the task (Linux: reset at the task's start; elsewhere
+    the process's peak so far).
+    """
 
     index: int
     documents_file: str
@@ -649,6 +655,7 @@ class PartitionResult:
     chars: int
     bytes: int
     seconds: float
+    cpu_seconds: float
     peak_rss_mb: float
     worker: str
 
@@ -689,7 +696,8 @@ def run_partition(part: Partition, options: ScanOptions, out_dir: str) -> Partit
     """
     from parstats.io import sha256_file, write_frame
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    _reset_peak_rss()
     scanned = [scan_text(raw, options) for raw in read_partition(part, options)]
     out = Path(out_dir)
     docs_path = out / DOCUMENTS_DIR / part_name(part.index)
@@ -710,14 +718,31 @@ def run_partition(part: Partition, options: ScanOptions, out_dir: str) -> Partit
         chars=sum(r["chars"] or 0 for r in rows),
         bytes=sum(r["bytes"] or 0 for r in rows),
         seconds=time.perf_counter() - started,
+        cpu_seconds=time.process_time() - cpu_started,
         peak_rss_mb=_peak_rss_mb(),
         worker=f"{os.uname().nodename}:{os.getpid()}",
     )
 
 
+def _reset_peak_rss() -> None:
+    """Reset the process's peak resident memory (Linux), so each task measures its own peak."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+
+
 def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024  # kilobytes on Linux
+    """Return the process's peak resident memory since the last reset, in MB."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
 
 
 # --------------------------------------------------------------------------- manifest
