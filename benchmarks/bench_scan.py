@@ -246,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
                         default=Path(tempfile.gettempdir()) / "parstats-replica")
     parser.add_argument("--replica-workers", default=None,
                         help="worker counts for the replica (default: as --workers)")
+    parser.add_argument("--replica-subset", type=int, default=0,
+                        help="also scan the replica's first N documents (memory at two sizes "
+                        "of the same layout)")
     parser.add_argument("--baseline-sample", type=int, default=3000,
                         help="replica documents the baseline is timed on (seeded sample)")
     parser.add_argument("--no-resume", action="store_true", help="skip the kill-and-resume run")
@@ -278,6 +281,17 @@ def main(argv: list[str] | None = None) -> int:
         del sample
         rworkers = ([int(w) for w in args.replica_workers.split(",")]
                     if args.replica_workers else workers)
+        if args.replica_subset:
+            subset = folder.parent / f"{folder.name}-first-{args.replica_subset}"
+            shutil.rmtree(subset, ignore_errors=True)
+            subset.mkdir()
+            n_files = -(-args.replica_subset // ROWS_PER_FILE)
+            for file in sorted(folder.glob("*.parquet"))[:n_files]:
+                (subset / file.name).symlink_to(file)
+            sscans = [run_scan(subset, w, args.partition_size) for w in rworkers]
+            verdicts += report(f"replica, first {args.replica_subset:,} documents", rbase, sscans)
+            figures["replica_subset"] = {"baseline": rbase, "scans": sscans}
+            shutil.rmtree(subset, ignore_errors=True)
         rscans = [run_scan(folder, w, args.partition_size) for w in rworkers]
         verdicts += report(f"replica ({args.replica_docs:,} documents; baseline on a seeded "
                            f"sample of {rbase['docs']:,})", rbase, rscans)

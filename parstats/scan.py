@@ -445,10 +445,20 @@ def _read_parquet(part: Partition, options: ScanOptions) -> Iterator[RawDocument
     import pyarrow.parquet as pq
 
     columns = [c for c in (options.text_column, options.id_column, options.source_column) if c]
-    table = pq.ParquetFile(part.path).read_row_group(part.row_group, columns=columns)
-    table = table.slice(part.start, part.stop - part.start)
-    values = {c: table.column(c).to_pylist() for c in columns}
-    del table
+    values: dict[str, list[Any]] = {c: [] for c in columns}
+    position = 0
+    # Batch by batch: only the partition's rows become Python objects.
+    for batch in pq.ParquetFile(part.path).iter_batches(
+        batch_size=max(1, part.stop - part.start), row_groups=[part.row_group], columns=columns
+    ):
+        lo, hi = max(part.start - position, 0), min(part.stop - position, len(batch))
+        if lo < hi:
+            piece = batch.slice(lo, hi - lo)
+            for c in columns:
+                values[c].extend(piece.column(c).to_pylist())
+        position += len(batch)
+        if position >= part.stop:
+            break
     for k in range(part.stop - part.start):
         record = {c: values[c][k] for c in columns}
         number = part.first_row + k
