@@ -224,7 +224,14 @@ def _fingerprint(parts: Iterable[object]) -> str:
 
 
 def _is_parquet_dataset(path: Path) -> bool:
-    return any(path.rglob("*.parquet"))
+    """Whether a folder is a Parquet dataset: Parquet files and no document a converter reads."""
+    has_parquet = False
+    for file in path.rglob("*"):
+        suffix = file.suffix.lower()
+        if suffix in _CONVERTERS and file.is_file():
+            return False
+        has_parquet = has_parquet or suffix == ".parquet"
+    return has_parquet
 
 
 def _folder_source(path: Path, options: ScanOptions, size: int) -> Source:

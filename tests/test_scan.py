@@ -367,3 +367,13 @@ def test_adopt_refuses_an_unfinished_scan_and_undoes_a_killed_adoption(
     (staging / "journal.json").write_text(json.dumps(["moved.txt"]), encoding="utf-8")
     recover_adoption(plans)
     assert not (plans / "moved.txt").exists() and not staging.exists()
+
+
+def test_a_folder_of_documents_with_a_stray_parquet_file_is_a_folder(tmp_path: Path) -> None:
+    from parstats.scan import open_source
+
+    (tmp_path / "plan.txt").write_text(ARTICLE, encoding="utf-8")
+    pd.DataFrame({"text": ["x"]}).to_parquet(tmp_path / "index.parquet")
+    assert open_source(tmp_path).kind == "folder"
+    (tmp_path / "plan.txt").unlink()
+    assert open_source(tmp_path).kind == "parquet"
