@@ -249,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replica-subset", type=int, default=0,
                         help="also scan the replica's first N documents (memory at two sizes "
                         "of the same layout)")
+    parser.add_argument("--skip-full-replica", action="store_true",
+                        help="scan only the replica subset (the full replica was timed before)")
     parser.add_argument("--baseline-sample", type=int, default=3000,
                         help="replica documents the baseline is timed on (seeded sample)")
     parser.add_argument("--no-resume", action="store_true", help="skip the kill-and-resume run")
@@ -292,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
             verdicts += report(f"replica, first {args.replica_subset:,} documents", rbase, sscans)
             figures["replica_subset"] = {"baseline": rbase, "scans": sscans}
             shutil.rmtree(subset, ignore_errors=True)
-        rscans = [run_scan(folder, w, args.partition_size) for w in rworkers]
+        rscans = ([] if args.skip_full_replica
+                  else [run_scan(folder, w, args.partition_size) for w in rworkers])
         verdicts += report(f"replica ({args.replica_docs:,} documents; baseline on a seeded "
                            f"sample of {rbase['docs']:,})", rbase, rscans)
         figures["replica"] = {"baseline": rbase, "scans": rscans}
