@@ -377,3 +377,15 @@ def test_a_folder_of_documents_with_a_stray_parquet_file_is_a_folder(tmp_path: P
     assert open_source(tmp_path).kind == "folder"
     (tmp_path / "plan.txt").unlink()
     assert open_source(tmp_path).kind == "parquet"
+
+
+@pytest.mark.slow
+def test_a_running_cluster_by_address(folder: Path, local_scan: Path, tmp_path: Path) -> None:
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                      dashboard_address=None) as cluster:
+        result = scan(folder, tmp_path / "out", partition_size=3,
+                      scheduler=cluster.scheduler_address)
+    assert result.done == 3
+    assert _hashes(tmp_path / "out") == _hashes(local_scan)
