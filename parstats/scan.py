@@ -1018,7 +1018,7 @@ def _run_distributed(
     cluster = None
     if scheduler is None:
         cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, memory_limit=0)
+                               dashboard_address=":0", memory_limit=0)
         client = Client(cluster)
     else:
         try:

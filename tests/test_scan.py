@@ -384,7 +384,7 @@ def test_a_running_cluster_by_address(folder: Path, local_scan: Path, tmp_path: 
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as cluster:
+                      dashboard_address=":0") as cluster:
         result = scan(folder, tmp_path / "out", partition_size=3,
                       scheduler=cluster.scheduler_address)
     assert result.done == 3
