@@ -147,6 +147,8 @@ def run_scan(source: Path, workers: int, partition_size: int) -> dict[str, objec
     Figures come from the scan's manifest (each partition's CPU time and the peak
     memory of the process that ran it).
     """
+    from parstats.scan import read_manifest
+
     out = Path(tempfile.mkdtemp(prefix="bench-scan-")) / "out"
     cmd = [sys.executable, "-m", "parstats", "scan", str(source), "--out", str(out),
            "--partition-size", str(partition_size), "--no-progress"]
@@ -157,11 +159,11 @@ def run_scan(source: Path, workers: int, partition_size: int) -> dict[str, objec
         subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL,
                        env={**os.environ, "PYTHONPATH": str(REPO)})
         wall = time.perf_counter() - wall
-        manifest = json.loads((out / "_scan" / "manifest.json").read_text(encoding="utf-8"))
+        manifest = read_manifest(out)
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     finally:
         shutil.rmtree(out.parent, ignore_errors=True)
-    parts = list(manifest["partitions"].values())
+    parts = list(manifest.partitions.values())
     docs = sum(p["n_documents"] for p in parts)
     mb = sum(p["bytes"] for p in parts) / 1e6
     cpu = sum(p["cpu_seconds"] for p in parts)
@@ -184,7 +186,7 @@ def run_scan(source: Path, workers: int, partition_size: int) -> dict[str, objec
 
 def resume_check(source: Path, partition_size: int, workers: int = 2) -> dict[str, int]:
     """Kill a scan in a subprocess after a few partitions; resume; count partitions redone."""
-    from parstats.scan import manifest_path, scan
+    from parstats.scan import scan
 
     out = Path(tempfile.mkdtemp(prefix="bench-resume-")) / "out"
     cmd = [sys.executable, "-m", "parstats", "scan", str(source), "--out", str(out),
@@ -195,10 +197,7 @@ def resume_check(source: Path, partition_size: int, workers: int = 2) -> dict[st
     try:
         while proc.poll() is None and recorded < 4:
             time.sleep(0.05)
-            try:
-                recorded = len(json.loads(manifest_path(out).read_text())["partitions"])
-            except (OSError, ValueError):
-                recorded = 0
+            recorded = len(list((out / "_scan" / "parts").glob("part-*.json")))
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         # The worker processes of the killed LocalCluster notice their nanny is gone.

@@ -15,10 +15,11 @@
    A failing document is a row with its reason, never an exception;
 3. :func:`scan` — submits partitions (the local scheduler by default; a
    ``dask.distributed`` cluster by address or a ``LocalCluster`` of N workers) with
-   at most a few in flight per worker, and after each finished partition rewrites
-   ``_scan/manifest.json`` atomically (the partition's file hashes and counts).
-   A killed scan run again with the same arguments keeps every partition the
-   manifest lists whose files still have their hashes, and does the others;
+   at most a few in flight per worker; ``_scan/manifest.json`` says what the scan is
+   of, and after each finished partition its record (file hashes, counts, time,
+   memory) is written atomically to ``_scan/parts/part-NNNNN.json``. A killed scan
+   run again with the same arguments keeps every recorded partition whose files
+   still have their hashes, and does the others;
 4. :func:`write_summary` — documents by kind, by province and year, plans found,
    targets found, failures (``summary.json`` and CSV tables), from the small
    columns of the partitions.
@@ -48,7 +49,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 SCAN_DIR = "_scan"
 MANIFEST = "manifest.json"
-MANIFEST_VERSION = 1
+PARTS_DIR = "parts"
+MANIFEST_VERSION = 2
 DOCUMENTS_DIR = "documents"
 TARGETS_DIR = "targets"
 DEFAULT_PARTITION_SIZE = 200
@@ -767,7 +769,7 @@ def _peak_rss_mb() -> float:
 
 @dataclass
 class ScanManifest:
-    """``_scan/manifest.json``: what a scan is of, and the partitions written so far."""
+    """What a scan is of (``_scan/manifest.json``) and its finished partitions (``_scan/parts``)."""
 
     source: str
     source_kind: str
@@ -786,28 +788,55 @@ class ScanManifest:
 
 
 def manifest_path(out_dir: Path) -> Path:
-    """Return ``DIR/_scan/manifest.json``."""
+    """Return ``DIR/_scan/manifest.json``: what the scan is of (source, options)."""
     return out_dir / SCAN_DIR / MANIFEST
 
 
+def partition_record_path(out_dir: Path, index: int) -> Path:
+    """Return ``DIR/_scan/parts/part-NNNNN.json``: one finished partition's record."""
+    return out_dir / SCAN_DIR / PARTS_DIR / part_name(index).replace(".parquet", ".json")
+
+
 def read_manifest(out_dir: Path) -> ScanManifest | None:
-    """Return the manifest of a previous scan into ``out_dir``, or ``None``."""
+    """Return the manifest of a previous scan into ``out_dir`` with its partition records."""
     path = manifest_path(out_dir)
     if not path.is_file():
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return ScanManifest(**data)
+        manifest = ScanManifest(**data)
     except (ValueError, TypeError) as exc:
         raise InputError(f"scan manifest is unreadable ({exc}); remove {out_dir} or use a "
                          "new --out", path=path) from exc
+    for record in sorted((out_dir / SCAN_DIR / PARTS_DIR).glob("part-*.json")):
+        try:
+            entry = json.loads(record.read_text(encoding="utf-8"))
+            manifest.partitions[str(int(entry["index"]))] = entry
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # not a finished record: the partition is done again
+    return manifest
 
 
 def write_manifest(out_dir: Path, manifest: ScanManifest) -> None:
-    """Write the manifest atomically."""
+    """Write what the scan is of (not its partitions: each has its own record) atomically."""
     from parstats.io import write_json
 
-    write_json(manifest_path(out_dir), asdict(manifest))
+    header = asdict(manifest)
+    header.pop("partitions")
+    write_json(manifest_path(out_dir), header)
+
+
+def record_partition(out_dir: Path, manifest: ScanManifest, result: PartitionResult) -> None:
+    """Record a finished partition: its own small JSON file, written atomically.
+
+    One file per partition keeps the cost of recording constant however many
+    partitions a national collection has.
+    """
+    from parstats.io import write_json
+
+    entry = asdict(result)
+    manifest.partitions[str(result.index)] = entry
+    write_json(partition_record_path(out_dir, result.index), entry)
 
 
 def verified_partitions(out_dir: Path, manifest: ScanManifest) -> set[int]:
@@ -891,6 +920,9 @@ def _start_manifest(
         )
     kept = verified_partitions(out_dir, old)
     fresh.partitions = {k: v for k, v in old.partitions.items() if int(k) in kept}
+    for key in old.partitions:
+        if int(key) not in kept:  # its files changed or vanished: done again
+            partition_record_path(out_dir, int(key)).unlink(missing_ok=True)
     return fresh, kept
 
 
@@ -965,8 +997,7 @@ def scan(
     bar = _progress_bar(len(src.partitions), len(kept), enabled=progress)
 
     def record(result: PartitionResult) -> None:
-        manifest.partitions[str(result.index)] = asdict(result)
-        write_manifest(out, manifest)
+        record_partition(out, manifest, result)
         results.append(result)
         if bar is not None:
             bar.update(1)

@@ -27,8 +27,9 @@ from parstats.scan import (
     DOCUMENT_COLUMNS,
     ScanOptions,
     adopt_plans,
-    manifest_path,
+    partition_record_path,
     read_documents,
+    read_manifest,
     read_targets,
     scan,
 )
@@ -191,8 +192,8 @@ def test_killed_scan_resumes_where_it_stopped(tmp_path: Path) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and proc.poll() is None:
         try:
-            recorded = len(json.loads(manifest_path(out).read_text())["partitions"])
-        except (OSError, ValueError):
+            recorded = len(list((out / "_scan" / "parts").glob("part-*.json")))
+        except OSError:
             recorded = 0
         if recorded >= 3:
             break
@@ -200,10 +201,12 @@ def test_killed_scan_resumes_where_it_stopped(tmp_path: Path) -> None:
     assert proc.poll() is None, f"the scan ended before it could be killed: {proc.stderr.read()}"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    before = json.loads(manifest_path(out).read_text())["partitions"]
+    before = read_manifest(out).partitions
     assert 3 <= len(before) < 30
     result = scan(source, out, partition_size=1)
     assert result.kept == len(before)
+    assert len(list((out / "_scan" / "parts").glob("part-*.json"))) == 30
+    assert "partitions" not in json.loads((out / "_scan" / "manifest.json").read_text())
     assert result.redone <= 1  # one worker: at most its partition in flight
     assert result.kept + result.done == 30
     reference = tmp_path / "reference"
@@ -353,9 +356,7 @@ def test_adopt_refuses_an_unfinished_scan_and_undoes_a_killed_adoption(
 
     out = tmp_path / "out"
     scan(folder, out, partition_size=3)
-    manifest = json.loads(manifest_path(out).read_text())
-    manifest["partitions"].pop("1")
-    manifest_path(out).write_text(json.dumps(manifest))
+    partition_record_path(out, 1).unlink()
     with pytest.raises(InputError, match="unfinished"):
         adopt_plans(out)
     # A killed adoption: a staging folder whose manifest was not yet moved in place.
