@@ -1162,7 +1162,9 @@ def write_summary(out_dir: Path, manifest: ScanManifest | None = None) -> dict[s
         .agg(documents=("doc", "size"), plans=("plans", "sum"), targets=("targets", "sum"))
         .sort_values(["province", "year"], kind="stable")
     )
-    failures = docs.loc[docs.status != "ok", ["doc", "source", "status", "failure"]]
+    failures = docs.loc[docs.status != "ok", ["doc", "source", "status", "failure"]].copy()
+    for column in ("doc", "source", "failure"):
+        failures[column] = failures[column].map(_plain_cell, na_action="ignore")
     write_frame(by_kind, out_dir / "summary_by_kind.csv")
     write_frame(by_place, out_dir / "summary_by_province_year.csv")
     write_frame(failures.reset_index(drop=True), out_dir / "failures.csv")
@@ -1170,6 +1172,18 @@ def write_summary(out_dir: Path, manifest: ScanManifest | None = None) -> dict[s
     write_json(out_dir / "summary.json", summary)
     del pd
     return summary
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _plain_cell(value: str) -> str:
+    """Return text that a spreadsheet will not read as a formula (``'`` before ``=+-@``).
+
+    Ids and sources come from the collection: in the CSV summaries they stay text.
+    The Parquet partitions keep them unchanged.
+    """
+    return "'" + value if value.startswith(_FORMULA_START) else value
 
 
 def format_summary(summary: Mapping[str, Any]) -> str:

@@ -286,8 +286,9 @@ def test_cli_reports_a_bad_source_and_scans_a_good_one(folder: Path, tmp_path: P
 
 def test_bad_rows_are_failures_not_errors(tmp_path: Path) -> None:
     source = tmp_path / "c.jsonl"
-    source.write_text('{"text": "# Tin tức\\n\\nNội dung."}\n[1, 2]\n{"text": null}\n{oops\n'
-                      '{"text": 5}\n', encoding="utf-8")
+    source.write_text('{"text": "# Tin tức\\n\\nNội dung.", "id": "a"}\n[1, 2]\n'
+                      '{"text": null}\n{oops\n{"text": 5, "id": "=HYPERLINK(1)"}\n',
+                      encoding="utf-8")
     scan(source, tmp_path / "out")
     docs = read_documents(tmp_path / "out")
     assert docs.status.tolist() == ["ok", "failed", "failed", "failed", "failed"]
@@ -296,7 +297,9 @@ def test_bad_rows_are_failures_not_errors(tmp_path: Path) -> None:
         docs.failure.iloc[3], "text is int, not text",
     ]
     assert docs.failure.iloc[3].startswith("not JSON")
-    assert docs.doc.tolist() == [f"row-{i:09d}" for i in range(5)]
+    assert docs.doc.tolist() == ["a"] + [f"row-{i:09d}" for i in (1, 2, 3)] + ["=HYPERLINK(1)"]
+    failures = pd.read_csv(tmp_path / "out" / "failures.csv")
+    assert failures.doc.iloc[-1] == "'=HYPERLINK(1)"  # stays text in a spreadsheet
 
 
 # --------------------------------------------------------------------------- adopt
