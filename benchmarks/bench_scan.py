@@ -17,6 +17,10 @@ Inputs:
 
 For each input, in one process run:
 
+Every process is warmed up first (:func:`parstats.scan.warm_up`: imports and
+compiled patterns, one to two seconds, paid once per process), so the figures are
+steady-state throughput.
+
 1. **baseline**: the single-process extractor on the same documents (for each
    text: :func:`parstats.metadata.extract_metadata`, then
    :func:`parstats.targets.extract_targets`, as ``parstats extract`` does), on the
@@ -125,8 +129,10 @@ def make_replica(corpus: Path, folder: Path, n: int, seed: int = 16) -> Path:
 def baseline(texts: list[str]) -> dict[str, float]:
     """Time the single-process extractor (metadata, then targets) on ``texts``."""
     from parstats.metadata import extract_metadata
+    from parstats.scan import warm_up
     from parstats.targets import extract_targets
 
+    warm_up()  # imports and compiled patterns, as each scan worker does before its tasks
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     wall, cpu = time.perf_counter(), time.process_time()
     n_targets = 0
