@@ -450,24 +450,34 @@ def _record_document(
     return RawDocument(doc, source, text=text)
 
 
-def _read_parquet(part: Partition, options: ScanOptions) -> Iterator[RawDocument]:
+_ROW_GROUP_CACHE: dict[tuple[Any, ...], Any] = {}
+
+
+def _row_group(path: str, group: int, columns: Sequence[str]) -> Any:
+    """Return one row group's columns as an Arrow table, kept for the process's next task.
+
+    A row group larger than a partition is read by several tasks; decoding it once
+    per worker, not once per task, keeps reading cheap. At most one row group is
+    kept, so memory stays bounded by one row group.
+    """
     import pyarrow.parquet as pq
 
+    key = (path, os.stat(path).st_mtime_ns, group, tuple(columns))
+    table = _ROW_GROUP_CACHE.get(key)
+    if table is None:
+        _ROW_GROUP_CACHE.clear()
+        table = pq.ParquetFile(path).read_row_group(group, columns=list(columns))
+        _ROW_GROUP_CACHE[key] = table
+    return table
+
+
+def _read_parquet(part: Partition, options: ScanOptions) -> Iterator[RawDocument]:
     columns = [c for c in (options.text_column, options.id_column, options.source_column) if c]
-    values: dict[str, list[Any]] = {c: [] for c in columns}
-    position = 0
-    # Batch by batch: only the partition's rows become Python objects.
-    for batch in pq.ParquetFile(part.path).iter_batches(
-        batch_size=max(1, part.stop - part.start), row_groups=[part.row_group], columns=columns
-    ):
-        lo, hi = max(part.start - position, 0), min(part.stop - position, len(batch))
-        if lo < hi:
-            piece = batch.slice(lo, hi - lo)
-            for c in columns:
-                values[c].extend(piece.column(c).to_pylist())
-        position += len(batch)
-        if position >= part.stop:
-            break
+    piece = _row_group(part.path, part.row_group, columns).slice(
+        part.start, part.stop - part.start
+    )
+    values = {c: piece.column(c).to_pylist() for c in columns}
+    del piece
     for k in range(part.stop - part.start):
         record = {c: values[c][k] for c in columns}
         number = part.first_row + k
