@@ -64,6 +64,7 @@ def labelled_sets(repo: Path = REPO) -> dict[str, pd.DataFrame]:
 
 
 def predict(texts: pd.Series) -> pd.DataFrame:
+    """Return doc_id, predicted kind and reason for texts indexed by doc_id."""
     from parstats.kinds import classify
 
     rows = []
@@ -93,6 +94,7 @@ def score(frame: pd.DataFrame) -> dict[str, float]:
 
 
 def plans_frame(repo: Path = REPO) -> pd.DataFrame:
+    """Return the predictions for the shipped and held-out plans (label ``plan``)."""
     from parstats.text import read_text
 
     files = sorted((repo / "data/raw/plans").glob("*.txt")) + sorted(
@@ -106,6 +108,7 @@ def plans_frame(repo: Path = REPO) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the scores (and, with ``--errors``, every miss) of the chosen sets."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--set", default="all")
     parser.add_argument("--errors", action="store_true", help="list the misclassified rows")
