@@ -146,6 +146,36 @@ def baseline(texts: list[str]) -> dict[str, float]:
             "targets": n_targets}
 
 
+def _extract_share(texts: list[str]) -> tuple[float, float]:
+    """Warm up, then extract ``texts``; return (wall, CPU) seconds (a pool task)."""
+    from parstats.metadata import extract_metadata
+    from parstats.scan import warm_up
+    from parstats.targets import extract_targets
+
+    warm_up()
+    wall, cpu = time.perf_counter(), time.process_time()
+    for text in texts:
+        extract_targets(text, meta=extract_metadata(text))
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def baseline_parallel(texts: list[str], processes: int) -> dict[str, float]:
+    """Time the extractor in ``processes`` concurrent processes (texts dealt out in turn).
+
+    Not the bar's baseline (that is one process): it shows how much two busy
+    processes slow each other on this machine, whatever they run.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    shares = [texts[k::processes] for k in range(processes)]
+    with ProcessPoolExecutor(processes) as pool:
+        timings = list(pool.map(_extract_share, shares))
+    mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
+    cpu = sum(c for _, c in timings)
+    return {"processes": processes, "docs_per_cpu_s": len(texts) / cpu, "mb_per_cpu_s": mb / cpu,
+            "mb_per_s_per_process": mb / max(w for w, _ in timings) / processes}
+
+
 def run_scan(source: Path, workers: int, partition_size: int) -> dict[str, object]:
     """Scan ``source`` into a fresh folder with ``parstats scan`` in its own process.
 
@@ -224,6 +254,12 @@ def report(name: str, base: dict[str, float], scans: list[dict[str, object]]) ->
     print(f"  baseline (extractor, 1 process): {base['docs_per_s']:.1f} docs/s, "
           f"{base['mb_per_s']:.2f} MB/s wall; {base['docs_per_cpu_s']:.1f} docs/cpu-s, "
           f"{base['mb_per_cpu_s']:.2f} MB/cpu-s")
+    if "parallel" in base:
+        par = base["parallel"]
+        print(f"  extractor in {par['processes']} concurrent processes (not the bar): "
+              f"{par['docs_per_cpu_s']:.1f} docs/cpu-s, {par['mb_per_cpu_s']:.2f} MB/cpu-s "
+              f"({par['mb_per_cpu_s'] / base['mb_per_cpu_s']:.2f} x one process): what two busy "
+              "processes cost each other on this machine")
     verdicts = []
     for s in scans:
         busy_ratio = s["mb_per_busy_s"] / base["mb_per_s"]
@@ -272,6 +308,8 @@ def main(argv: list[str] | None = None) -> int:
     figures: dict[str, object] = {"load_before": os.getloadavg()}
     _, texts = load_texts(CORPUS)
     base = baseline(texts)
+    if max(workers) > 1:
+        base["parallel"] = baseline_parallel(texts, max(workers))
     del texts
     scans = [run_scan(CORPUS, w, args.partition_size) for w in workers]
     verdicts = report("real sample", base, scans)
