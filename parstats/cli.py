@@ -37,6 +37,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parstats.commands.analyse",
     "parstats.commands.reports",
     "parstats.commands.explain",
+    "parstats.commands.scan",
 )
 
 EXIT_ERROR = 2
