@@ -930,7 +930,7 @@ def _sheet_rows(path: Path) -> list[tuple[int, dict[str, Any]]]:
         from openpyxl import load_workbook
 
         try:
-            book = load_workbook(path, read_only=True, data_only=True)
+            book = load_workbook(path, read_only=True, data_only=False)
         except Exception as exc:  # openpyxl raises many types for a damaged file
             raise InputError(f"not a readable .xlsx workbook ({exc})", path=path) from None
         try:
