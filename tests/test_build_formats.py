@@ -389,3 +389,18 @@ def test_a_scan_adopts_a_pdf_as_published(project_home: Path, tmp_path: Path):
         warnings.simplefilter("ignore", ConversionWarning)
         build()
     assert load_documents().set_index("doc").loc["ke-hoach-2024", "source_format"] == "pdf-text"
+
+
+def test_explain_shows_the_page_and_line_of_each_number(tmp_path: Path, capsys):
+    pdf = tmp_path / "plan.pdf"
+    pdf.write_bytes(vni_pdf(read_text(_seed("004"))))
+    assert main(["explain", str(pdf)]) == 0
+    out = capsys.readouterr().out
+    targets = extract_paths([pdf]).targets
+    for row in targets.itertuples():
+        assert f"[{row.start}-{row.end}] page {row.page}, line {row.line}: " in out
+    at = int(targets["start"].iloc[0])
+    assert main(["explain", str(pdf), "--at", str(at), "--json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    first = next(r for r in records if r["start"] == at)
+    assert (first["page"], first["line"]) == (targets["page"].iloc[0], targets["line"].iloc[0])
