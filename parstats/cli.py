@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parstats.commands.analyse",
     "parstats.commands.reports",
     "parstats.commands.explain",
+    "parstats.commands.rules",
 )
 
 
