@@ -4,7 +4,7 @@ A rank in the province's own ranking of its bodies names no index; a move in
 "mỗi chỉ số" gives one row per index named; a rank or a move names the indices
 of its clause, else those before it, else the previous target's; a share, count
 or cut is named by the keyword rules of ``parstats/lang/vi/indicator_rules.csv``
-(:mod:`parstats.standardise`) over its own words, its other side, an elided
+(:mod:`parstats.extraction.indicator_rules`) over its own words, its other side, an elided
 subject, a shared predicate, a list's lead-in, else the previous target's.
 """
 
@@ -14,9 +14,13 @@ import re
 
 from parstats.extraction.cues import KINDS, NOT_TARGETS
 from parstats.extraction.doc import Number, PlanDoc
+from parstats.extraction.indicator_rules import (
+    RANK_RULES,
+    match_indicator_rule,
+    match_rank_indicators,
+)
 from parstats.extraction.pipeline import component
 from parstats.extraction.strings import WINDOW
-from parstats.standardise import RANK_RULES, match_indicator_rule, match_rank_indicators
 
 __all__ = ["indicator_of", "rank_codes", "named_indices", "resolve", "indicator"]
 
