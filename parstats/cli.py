@@ -38,6 +38,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parstats.commands.reports",
     "parstats.commands.explain",
     "parstats.commands.scan",
+    "parstats.commands.rules",
 )
 
 EXIT_ERROR = 2
