@@ -39,6 +39,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parstats.commands.explain",
     "parstats.commands.scan",
     "parstats.commands.review",
+
+    "parstats.commands.rules",
 )
 
 EXIT_ERROR = 2

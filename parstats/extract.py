@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from parstats.formats.document import ConvertedDocument
     from parstats.formats.plans import Provenance
     from parstats.kinds import KindDecision
-    from parstats.metadata import DocumentMeta
+    from parstats.extraction.metadata import DocumentMeta
 
 KIND_EVIDENCE_CHARS = 400
 """``documents.kind_evidence`` is shortened to this many characters (at a cue's end)."""
@@ -228,8 +228,8 @@ def read_document(
     from parstats.errors import ConversionWarning
     from parstats.formats.plans import locations, provenance, read_plan
     from parstats.kinds import decide
-    from parstats.metadata import extract_metadata
-    from parstats.targets import extract_targets
+    from parstats.extraction.metadata import extract_metadata
+    from parstats.extraction import extract_targets
 
     options = options or ExtractOptions()
     path = Path(path)
@@ -591,7 +591,7 @@ def empty_frame(schema_name: str) -> pd.DataFrame:
 
 def document_row(record: DocumentRecord) -> dict[str, Any]:
     """Return a document's row of the documents table (without its plan key)."""
-    from parstats.metadata import meta_fields
+    from parstats.extraction.metadata import meta_fields
 
     meta = record.meta
     row: dict[str, Any] = {"doc": record.doc}
@@ -617,7 +617,7 @@ def document_row(record: DocumentRecord) -> dict[str, Any]:
 
 
 def _province_code(province: str | None) -> str | None:
-    from parstats.metadata import NATIONAL
+    from parstats.extraction.metadata import NATIONAL
     from parstats.provinces import resolve
 
     if not province or province == NATIONAL:
@@ -673,7 +673,7 @@ def base_targets(records: Sequence[DocumentRecord]) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from parstats.targets import targets_frame
+    from parstats.extraction import targets_frame
 
     targets = [t for r in records for t in r.targets]
     frame = targets_frame("", targets)

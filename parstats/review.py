@@ -712,7 +712,7 @@ def _key_of(row: Any, sha256: str) -> dict[str, Any]:
 
 
 def _province_name(province: str) -> str:
-    from parstats.metadata import NATIONAL
+    from parstats.extraction.metadata import NATIONAL
     from parstats.provinces import resolve
 
     if province.strip().lower() == NATIONAL:
@@ -1118,7 +1118,7 @@ class QuoteFinder:
     """
 
     def __init__(self, document: ConvertedDocument) -> None:
-        from parstats.clean import parse_view
+        from parstats.extraction.view import parse_view
 
         self.document = document
         self.view = parse_view(document.text)

@@ -68,7 +68,7 @@ Converter = Callable[[bytes, str], str]
 
 
 def _txt(data: bytes, name: str) -> str:
-    from parstats.text import decode_bytes
+    from parstats.extraction.decode import decode_bytes
 
     return decode_bytes(data, name=name).text
 
@@ -626,8 +626,8 @@ def scan_decoded(text: str, options: ScanOptions, row: dict[str, Any]) -> tuple[
     :func:`parstats.targets.extract_targets` only when the decision keeps targets.
     """
     from parstats.kinds import decide
-    from parstats.metadata import extract_metadata
-    from parstats.targets import extract_targets
+    from parstats.extraction.metadata import extract_metadata
+    from parstats.extraction import extract_targets
 
     meta = extract_metadata(text)
     decision = decide(text, meta, all_kinds=options.all_kinds)
@@ -669,7 +669,7 @@ def _record_kind(row: dict[str, Any], decision: Any) -> None:
 
 
 def _province_code(province: str | None) -> str | None:
-    from parstats.metadata import NATIONAL
+    from parstats.extraction.metadata import NATIONAL
     from parstats.provinces import resolve
 
     if not province or province == NATIONAL:
@@ -727,7 +727,7 @@ def scanned_targets_frame(scanned: Sequence[ScannedDocument]) -> pd.DataFrame:
     """Return the targets of scanned documents (``parstats.targets.targets_frame`` columns)."""
     import pandas as pd
 
-    from parstats.targets import targets_frame
+    from parstats.extraction import targets_frame
 
     targets = [t for s in scanned for t in s.targets]
     frame = targets_frame("", targets)

@@ -106,10 +106,16 @@ RULE_FIELDS: tuple[str, ...] = (
 )
 
 
+_HEAD_FIELDS = RULE_FIELDS[:-2]  # the fields before area and indicator
+
+
 def _rules_text(found: dict[str, str], area_rule: str, indicator_rule: str) -> str:
     """Return the ``rules`` cell of a target: ``field=rule`` for each field, in order."""
-    parts = {**found, "area": area_rule, "indicator": indicator_rule}
-    return ";".join(f"{name}={parts[name]}" for name in RULE_FIELDS if name in parts)
+    return f"{_rules_head(found)};area={area_rule};indicator={indicator_rule}"
+
+
+def _rules_head(found: dict[str, str]) -> str:
+    return ";".join(f"{name}={found[name]}" for name in _HEAD_FIELDS if name in found)
 
 
 @component(
@@ -162,6 +168,7 @@ def assemble(doc: PlanDoc) -> None:
                 number.targets = [target]
                 out.append(target)
                 continue
+            head = _rules_head(number.rules)
             made = [
                 Target(
                     value=c.value,
@@ -179,7 +186,7 @@ def assemble(doc: PlanDoc) -> None:
                     sentence=sentence_text,
                     quote=quote,
                     heading=heading,
-                    rules=_rules_text(number.rules, area_rule, code_rule),
+                    rules=f"{head};area={area_rule};indicator={code_rule}",
                 )
                 for code, code_rule in zip(number.codes, number.code_rules, strict=True)
             ]

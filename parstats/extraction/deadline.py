@@ -25,7 +25,7 @@ from parstats.extraction.pipeline import component
 from parstats.extraction.strings import WINDOW
 
 if TYPE_CHECKING:  # pragma: no cover
-    from parstats.metadata import DocumentMeta
+    from parstats.extraction.metadata import DocumentMeta
 
 __all__ = [
     "year_before",

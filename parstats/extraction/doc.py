@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
-    from parstats.clean import ParseView
     from parstats.extraction.assemble import Target
+    from parstats.extraction.metadata import DocumentMeta
+    from parstats.extraction.outline import Outline
     from parstats.extraction.tables import Cell, Tables
-    from parstats.metadata import DocumentMeta
-    from parstats.outline import Outline
+    from parstats.extraction.view import ParseView
 
 __all__ = ["PlanDoc", "Sentence", "Number", "Candidate"]
 

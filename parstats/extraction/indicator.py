@@ -4,7 +4,7 @@ A rank in the province's own ranking of its bodies names no index; a move in
 "mỗi chỉ số" gives one row per index named; a rank or a move names the indices
 of its clause, else those before it, else the previous target's; a share, count
 or cut is named by the keyword rules of ``parstats/lang/vi/indicator_rules.csv``
-(:mod:`parstats.standardise`) over its own words, its other side, an elided
+(:mod:`parstats.extraction.indicator_rules`) over its own words, its other side, an elided
 subject, a shared predicate, a list's lead-in, else the previous target's.
 """
 
@@ -14,11 +14,15 @@ import re
 
 from parstats.extraction.cues import KINDS, NOT_TARGETS
 from parstats.extraction.doc import Number, PlanDoc
+from parstats.extraction.indicator_rules import (
+    RANK_RULES,
+    match_indicator_rule,
+    match_rank_indicators,
+)
 from parstats.extraction.pipeline import component
 from parstats.extraction.strings import WINDOW
-from parstats.standardise import match_indicator_rule, match_rank_indicators
 
-__all__ = ["indicator_of", "rank_codes", "resolve", "indicator"]
+__all__ = ["indicator_of", "rank_codes", "named_indices", "resolve", "indicator"]
 
 def indicator_of(
     sentence: str,
@@ -112,31 +116,65 @@ _INTERNAL_RANK = re.compile(
 _EACH_INDEX = re.compile(KINDS.alternation("each_index"))
 
 
-def rank_codes(words: str, unit: str) -> tuple[str, ...]:
+def rank_codes(words: str, unit: str) -> tuple[str | None, ...]:
     """Return the rank indicators ``words`` name; a move in a ranking other than PCI has none.
 
     ``(None,)`` means an index is named but the catalogue has no code for a move in it.
     """
-    codes = match_rank_indicators(words, unit="rank")
-    if unit == "rank" or not codes:
-        return codes
-    # The index nearest before the number is the one that moves.
-    return ("pci_rank_change",) if codes == ("pci_rank",) or _last_index_is_pci(words) else (None,)
+    return _codes(named_indices(words, unit), unit)
 
 
-def _last_index_is_pci(words: str) -> bool:
-    last = None
-    for m in re.finditer(
-        r"\bpci\b|năng lực cạnh tranh|\bpapi\b|par[\s-]*index|chỉ số cchc"
-        r"|ict[\s-]*index|\bsipas\b",
-        words,
-    ):
-        last = m.group(0)
-    return last in ("pci", "năng lực cạnh tranh")
+def _codes(indices: tuple[str, ...], unit: str) -> tuple[str | None, ...]:
+    """Return the indicator of a rank (``unit="rank"``) or a move in each index's ranking."""
+    if unit == "rank":
+        return indices
+    return tuple("pci_rank_change" if index == "pci_rank" else None for index in indices)
 
 
-def resolve(number: Number, previous: Number | None) -> tuple[tuple[str | None, ...], str]:
-    """Return the indicator codes of one number (one per index named) and the rule behind them.
+_RANKED = tuple((rule.code, re.compile(rule.pattern)) for rule in RANK_RULES)
+_ORDER = {code: k for k, (code, _) in enumerate(_RANKED)}
+# What may stand between indices named together: "Chỉ số PCI và Chỉ số PAPI",
+# "PAR INDEX, PAPI", "... cấp tỉnh (PAPI) và ...".
+_TOGETHER = re.compile(r"(?:[\s,()]|\bvà\b|\bcùng\b|\bchỉ số\b|\bcấp tỉnh\b)*")
+_LINK = re.compile(r",|\bvà\b|\bcùng\b")
+
+
+def named_indices(words: str, unit: str) -> tuple[str, ...]:
+    """Return the indices (their rank codes, in catalogue order) whose rank or move ``words`` give.
+
+    A rank: every index named ("PAR INDEX, PAPI, ICT INDEX nằm trong nhóm 20"). A move:
+    the index named nearest before the number, with those named together with it
+    ("Chỉ số PCI và Chỉ số PAPI tăng 3 bậc": both move); an index named apart from it
+    does not move ("Chỉ số PCI thuộc nhóm khá, Chỉ số PAPI tăng 3 bậc": PAPI).
+    """
+    words = words.lower()
+    if unit == "rank":
+        return match_rank_indicators(words, unit="rank")
+    mentions = sorted(
+        (m.start(), m.end(), code) for code, pattern in _RANKED for m in pattern.finditer(words)
+    )
+    if not mentions:
+        return ()
+    # One index named twice in a row ("năng lực cạnh tranh cấp tỉnh (PCI)") is one mention.
+    runs: list[list] = []
+    for start, end, code in mentions:
+        if runs and runs[-1][2] == code:
+            runs[-1][1] = max(runs[-1][1], end)
+        else:
+            runs.append([start, end, code])
+    chosen = {runs[-1][2]}
+    for before, after in zip(reversed(runs[:-1]), reversed(runs[1:]), strict=True):
+        gap = words[before[1] : after[0]]
+        if not (_TOGETHER.fullmatch(gap) and _LINK.search(gap)):
+            break
+        chosen.add(before[2])
+    return tuple(sorted(chosen, key=_ORDER.__getitem__))
+
+
+def resolve(
+    number: Number, previous: Number | None
+) -> tuple[tuple[str | None, ...], tuple[str, ...]]:
+    """Return the indicator codes of one number (one per index named) and the rule of each.
 
     ``previous`` is the target before it in its sentence, whose indicator an
     elided subject shares.
@@ -147,13 +185,14 @@ def resolve(number: Number, previous: Number | None) -> tuple[tuple[str | None, 
     if c.unit == "rank" and number.cell is None and _INTERNAL_RANK.match(sentence, c.end):
         # "nhóm 3 đơn vị dẫn đầu khối các huyện của tỉnh": a place in the province's
         # own ranking of its bodies, not in a national index.
-        return (None,), "indicator.internal_rank"
+        return (None,), ("indicator.internal_rank",)
     if c.unit == "rank_places" and _EACH_INDEX.search(sentence, max(0, c.start - 40), c.start):
         # "PAPI và PCI mỗi chỉ số tăng 3-5 bậc": a move in each index named before it
         # (only PCI's has a code).
         named = match_rank_indicators(secondary if not number.backward else primary, unit="rank")
-        codes = tuple("pci_rank_change" if code == "pci_rank" else None for code in named)
-        return codes or (None,), "indicator.each_index"
+        if not named:
+            return (None,), ("indicator.each_index",)
+        return _codes(named, c.unit), _index_rules("indicator.each_index", named)
     if c.unit in ("rank", "rank_places"):
         # The indices named in the number's own clause, else anywhere before it.
         for scope, rule in (
@@ -161,12 +200,12 @@ def resolve(number: Number, previous: Number | None) -> tuple[tuple[str | None, 
             (sentence[max(0, c.start - WINDOW) : c.start], "indicator.rank_before"),
             (sentence, "indicator.rank_sentence"),
         ):
-            codes = rank_codes(scope, c.unit)
-            if codes:
-                return codes, rule
+            named = named_indices(scope, c.unit)
+            if named:
+                return _codes(named, c.unit), _index_rules(rule, named)
         if previous is not None and previous.cand.unit == c.unit:
-            return (previous.codes[-1],), "indicator.previous>" + previous.code_rules[-1]
-        return (None,), "indicator.none"
+            return (previous.codes[-1],), ("indicator.previous>" + previous.code_rules[-1],)
+        return (None,), ("indicator.none",)
     inherited = (
         (previous.codes[-1], previous.code_rules[-1])
         if previous is not None and previous.codes[-1] is not None
@@ -176,19 +215,17 @@ def resolve(number: Number, previous: Number | None) -> tuple[tuple[str | None, 
     code, rule = indicator_of(
         sentence, number, number.scopes, number.target_direction, inherited, between_prev
     )
-    return (code,), rule
+    return (code,), (rule,)
+
+
+def _index_rules(rule: str, indices: tuple[str, ...]) -> tuple[str, ...]:
+    """Return the rule of each index's row: how it was read, then the index's row."""
+    return tuple(f"{rule}>indicator.rank.{index}" for index in indices)
 
 
 def previous_end(number: Number) -> int:
     """Return where the number before this one in its sentence ends."""
     return number.sentence.numbers[number.index - 1].cand.end
-
-
-def _code_rule(rule: str, code: str | None, unit: str) -> str:
-    """Return the rule of one code: for an index named in a rank's words, that index's row."""
-    if code is None or unit not in ("rank", "rank_places") or rule.startswith("indicator.previous"):
-        return rule
-    return f"{rule}>indicator.rank.{'pci_rank' if code == 'pci_rank_change' else code}"
 
 
 @component(
@@ -203,7 +240,5 @@ def indicator(doc: PlanDoc) -> None:
         for number in sentence.numbers:
             if number.rejected is not None or number.attached:
                 continue
-            codes, rule = resolve(number, previous)
-            number.codes = codes
-            number.code_rules = tuple(_code_rule(rule, code, number.cand.unit) for code in codes)
+            number.codes, number.code_rules = resolve(number, previous)
             previous = number

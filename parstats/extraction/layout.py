@@ -1,15 +1,15 @@
 """The layout of a plan: its parse view (joined lines, furniture dropped) and heading tree.
 
-Two components around :func:`parstats.clean.parse_view` and
-:func:`parstats.outline.build_outline`.
+Two components around :func:`parstats.extraction.view.parse_view` and
+:func:`parstats.extraction.outline.build_outline`.
 """
 
 from __future__ import annotations
 
-from parstats.clean import parse_view
 from parstats.extraction.doc import PlanDoc
+from parstats.extraction.outline import build_outline
 from parstats.extraction.pipeline import component
-from parstats.outline import build_outline
+from parstats.extraction.view import parse_view
 
 __all__ = ["view", "outline"]
 

@@ -19,7 +19,7 @@ from parstats.extraction.sentences import BOUNDARY
 from parstats.extraction.strings import lower
 
 if TYPE_CHECKING:  # pragma: no cover
-    from parstats.outline import Outline
+    from parstats.extraction.outline import Outline
 
 __all__ = [
     "TIER",

@@ -22,8 +22,8 @@ from parstats.extraction.pipeline import component
 from parstats.extraction.strings import WINDOW, number_value
 
 if TYPE_CHECKING:  # pragma: no cover
-    from parstats.clean import ParseView
     from parstats.extraction.tables import Tables
+    from parstats.extraction.view import ParseView
 
 __all__ = ["HINT", "RANK_CONTEXT", "RANK_BEFORE", "candidates", "with_bare_cells", "numbers"]
 

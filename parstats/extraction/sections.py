@@ -15,7 +15,7 @@ from parstats.extraction.doc import PlanDoc
 from parstats.extraction.pipeline import component
 
 if TYPE_CHECKING:  # pragma: no cover
-    from parstats.outline import Outline
+    from parstats.extraction.outline import Outline
 
 __all__ = ["in_report", "report_rule", "area_rule", "sections"]
 

@@ -21,8 +21,8 @@ from parstats.extraction.pipeline import component
 from parstats.extraction.strings import WINDOW, lower
 
 if TYPE_CHECKING:  # pragma: no cover
-    from parstats.clean import ParseView
     from parstats.extraction.tables import Tables
+    from parstats.extraction.view import ParseView
 
 __all__ = [
     "BOUNDARY",

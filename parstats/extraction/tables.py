@@ -1,7 +1,7 @@
 """Tables in a plan: what a number's cell, column and row say of it.
 
 A table row is a source line that starts with ``|``, or one whose cells are
-separated by tabs (:func:`parstats.clean.table_rows`). A number in a row takes its
+separated by tabs (:func:`parstats.extraction.view.table_rows`). A number in a row takes its
 column's year, tier and kind from the header and its words from the row's label
 cell; where a unit column ("Đơn vị tính") gives the row's unit, a bare number in a
 value column is a value in that unit. The header words are the rows of
@@ -15,12 +15,12 @@ from bisect import bisect_left, bisect_right, insort
 from dataclasses import dataclass
 
 from parstats import rules
-from parstats.clean import table_rows
 from parstats.extraction.cues import COMPARATORS, DEADLINES, UNITS
 from parstats.extraction.doc import PlanDoc
 from parstats.extraction.level import TIER, level_named, may_name_tier
 from parstats.extraction.pipeline import component
 from parstats.extraction.strings import number_value
+from parstats.extraction.view import table_rows
 
 __all__ = ["Column", "Cell", "Tables", "tables", "cells"]
 

@@ -45,18 +45,8 @@ def test_every_spec_cell_names_a_rule_of_targets_md(table: rules.Table, row: rul
     assert words.strip().lower() in body.lower(), (row.id, row.spec)
 
 
-# The places whose rows the extractor names in a target's ``rules`` (or a dropped number's
-# reason): there, a row's example run through the whole extractor shows the row's id.
-ATTRIBUTED = {
-    "levels": ("name",),
-    "comparators": ("before", "after", "range"),
-    "directions": ("verb",),
-    "units": ("after", "rank_word"),
-    "deadline_cues": ("after", "before", "period", "closing", "closing_date"),
-    "kind_cues": ("baseline", "equivalent"),
-    "not_targets": ("survey_before", "survey_after", "past", "result_rank", "cited_symbol"),
-    "indicator_rules": ("share", "rank"),
-}
+from parstats.commands.rules import ATTRIBUTED  # noqa: E402
+
 END_TO_END = [
     pytest.param(r, id=r.id)
     for t in TABLES
@@ -167,3 +157,22 @@ def test_first_chars_and_anchors() -> None:
     assert rules.anchors_of([r"\d+"]) is None
     test = rules.any_in(("cấp", "tỉnh"))
     assert test("toàn tỉnh") and not test("huyện")
+
+
+def test_parstats_rules_check(capsys: pytest.CaptureFixture) -> None:
+    from parstats.cli import main
+
+    assert main(["rules", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "levels.csv" in out and "every example fires" in out
+
+
+def test_parstats_rules_check_names_a_bad_row(lang: Path, capsys: pytest.CaptureFixture) -> None:
+    from parstats.cli import main
+
+    number = _append(
+        lang, "levels", 'level.commune.x,cấp xã,commune,name,,,"đạt 90% ở cấp huyện",Fields: level'
+    )
+    assert main(["rules", "check"]) == 2
+    err = capsys.readouterr().err
+    assert f"levels.csv, line {number}" in err and "does not fire" in err
