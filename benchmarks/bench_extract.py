@@ -105,9 +105,9 @@ def timed_extract(folder: Path, workers: int) -> tuple[float, float, int, int]:
 
 def stage_times(folder: Path, sample: int) -> dict[str, float]:
     """Seconds per MB of each stage (decode, metadata, targets) on the first ``sample`` files."""
-    from parstats.extraction.metadata import extract_metadata
     from parstats.extraction import extract_targets
     from parstats.extraction.decode import decode_bytes
+    from parstats.extraction.metadata import extract_metadata
 
     files = sorted(folder.glob("*.txt"))[:sample]
     blobs = [f.read_bytes() for f in files]

@@ -30,10 +30,10 @@ from parstats.errors import InputError, NotAPlanWarning, ParstatsError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
+    from parstats.extraction.metadata import DocumentMeta
     from parstats.formats.document import ConvertedDocument
     from parstats.formats.plans import Provenance
     from parstats.kinds import KindDecision
-    from parstats.extraction.metadata import DocumentMeta
 
 KIND_EVIDENCE_CHARS = 400
 """``documents.kind_evidence`` is shortened to this many characters (at a cue's end)."""
@@ -226,10 +226,10 @@ def read_document(
         corrupt, without pages or text, or a converter is missing or too slow.
     """
     from parstats.errors import ConversionWarning
+    from parstats.extraction import extract_targets
+    from parstats.extraction.metadata import extract_metadata
     from parstats.formats.plans import locations, provenance, read_plan
     from parstats.kinds import decide
-    from parstats.extraction.metadata import extract_metadata
-    from parstats.extraction import extract_targets
 
     options = options or ExtractOptions()
     path = Path(path)

@@ -625,9 +625,9 @@ def scan_decoded(text: str, options: ScanOptions, row: dict[str, Any]) -> tuple[
     :func:`parstats.metadata.extract_metadata`, :func:`parstats.kinds.decide`, then
     :func:`parstats.targets.extract_targets` only when the decision keeps targets.
     """
-    from parstats.kinds import decide
-    from parstats.extraction.metadata import extract_metadata
     from parstats.extraction import extract_targets
+    from parstats.extraction.metadata import extract_metadata
+    from parstats.kinds import decide
 
     meta = extract_metadata(text)
     decision = decide(text, meta, all_kinds=options.all_kinds)
