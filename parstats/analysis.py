@@ -670,6 +670,15 @@ class ModelOutcome:
         body = self.results.summary_text() if self.results is not None else self.status
         return f"{self.name}: {self.formula}\n{body}"
 
+    def html(self) -> str:
+        """Return the fit's HTML table (or the refusal) under a heading naming the model."""
+        esc = html.escape
+        if self.results is not None:
+            body = self.results._repr_html_()
+        else:
+            body = f"<p>{esc(self.status)}</p>"
+        return f"<h4>{esc(self.name)}: {esc(self.formula)}</h4>{body}"
+
     def __repr__(self) -> str:
         return self.summary_text()
 
@@ -728,18 +737,13 @@ class AmbitionAnalysis:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-
-        def part(m: ModelOutcome) -> str:
-            body = m.results._repr_html_() if m.results is not None else f"<p>{esc(m.status)}</p>"
-            return f"<h4>{esc(m.name)}: {esc(m.formula)}</h4>{body}"
-
         notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
         return (
             '<div class="parstats-analysis">'
             f"<p>Ambition ({esc(self.ambition)}) against {esc(self.outcome)}: "
             f"N={self.nobs} of {self.n_plans} plans</p>"
-            + part(self.ols)
-            + part(self.ordered)
+            + self.ols.html()
+            + self.ordered.html()
             + (f"<ul>{notes}</ul>" if notes else "")
             + "</div>"
         )
@@ -1009,11 +1013,6 @@ class FamilyQuestion:
 
     def _repr_html_(self) -> str:
         esc = html.escape
-
-        def part(m: ModelOutcome) -> str:
-            body = m.results._repr_html_() if m.results is not None else f"<p>{esc(m.status)}</p>"
-            return f"<h4>{esc(m.name)}: {esc(m.formula)}</h4>{body}"
-
         notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
         return (
             '<div class="parstats-analysis">'
@@ -1021,8 +1020,8 @@ class FamilyQuestion:
             f"{esc(self.index)} {esc(self.measure)} change: N={self.nobs} of {self.n_plans} "
             "plans</p>"
             + self.frame.to_html(index=False, na_rep="—", float_format=lambda v: f"{v:.2f}")
-            + part(self.ols.ols)
-            + part(self.wcr)
+            + self.ols.ols.html()
+            + self.wcr.html()
             + (f"<ul>{notes}</ul>" if notes else "")
             + "</div>"
         )
