@@ -218,6 +218,9 @@ def _specs() -> dict[str, TableSpec]:
                 "unit.",
                 {
                     "after": UNITS,  # the unit word right after a number
+                    # a count noun or a measure ("tấn", "triệu USD", "doanh nghiệp"): a
+                    # count that is a target only in a plan's goals
+                    "amount": ("count",),
                     "rank_word": COMPARATORS,  # the word before a rank, and what it compares
                     "rank_after": ("rank",),  # words after a rank that make it a province's
                     "rank_before": ("rank",),  # words before a rank that name an index
@@ -227,6 +230,7 @@ def _specs() -> dict[str, TableSpec]:
                 literal=("unit_cell",),
                 probe={
                     "after": r"\d\s*<rows>",
+                    "amount": r"\d\s*<rows>\b",
                     "rank_word": r"<rows>\s+(?:từ\s+)?\d",
                     "rank_after": r"(?:<rank_word>)\s+(?:từ\s+)?\d{1,2}.{0,30}?<rows>",
                     "rank_before": r"<rows>.{0,300}?(?:<rank_word>)\s+(?:từ\s+)?\d",
@@ -305,7 +309,8 @@ def _specs() -> dict[str, TableSpec]:
                 "section.",
                 {
                     "area": AREAS,  # a heading title that names a reform area
-                    "role": ("report", "background"),  # a heading that opens a past section
+                    # a heading that opens a past section, or the plan's goals
+                    "role": ("report", "background", "goals"),
                     "plan_words": ("plan",),  # words that make such a heading a plan's
                 },
                 gap=".*",

@@ -11,7 +11,7 @@ ATTRIBUTED: dict[str, tuple[str, ...]] = {
     "levels": ("name",),
     "comparators": ("before", "after", "range"),
     "directions": ("verb",),
-    "units": ("after", "rank_word"),
+    "units": ("after", "rank_word", "amount"),
     "deadline_cues": ("after", "before", "period", "closing", "closing_date"),
     "kind_cues": ("baseline", "equivalent"),
     "not_targets": ("survey_before", "survey_after", "past", "result_rank", "cited_symbol"),

@@ -52,6 +52,7 @@ PIPELINE: tuple[Component, ...] = (
     filters.unsaid,
     sections.sections,
     filters.past,
+    filters.activities,
     tables.cells,
     sentences.scopes,
     deadline.deadline,

@@ -15,10 +15,11 @@ import re
 from parstats import rules
 from parstats.extraction.cues import NOT_TARGETS
 from parstats.extraction.doc import Candidate, Number, PlanDoc
+from parstats.extraction.numbers import is_amount
 from parstats.extraction.pipeline import component
-from parstats.extraction.sections import in_report, report_rule
+from parstats.extraction.sections import goals_rule, in_report, report_rule
 
-__all__ = ["COMMITMENT", "is_past", "past_rule", "unsaid", "past"]
+__all__ = ["COMMITMENT", "is_past", "past_rule", "unsaid", "past", "activities"]
 
 COMMITMENT = re.compile(NOT_TARGETS.alternation("commitment"))
 
@@ -94,8 +95,13 @@ def past_rule(sentence: str, cand: Candidate) -> str | None:
 def _unsaid_reason(number: Number, sentence: str) -> str | None:
     """Return why a number is not a target by its own words, or ``None``."""
     c = number.cand
-    if c.unit == "count" and number.kind != "equivalent" and number.comparator is None and (
-        number.direction is None
+    if (
+        c.unit == "count"
+        and c.word is not None  # a bare table cell: its unit column made it a value
+        and not is_amount(c)  # an amount's section decides (the ``activities`` filter)
+        and number.kind != "equivalent"
+        and number.comparator is None
+        and number.direction is None
     ):
         return "filter.count_without_commitment"
     if c.unit == "rank_places" and number.direction is None:
@@ -190,4 +196,37 @@ def past(doc: PlanDoc) -> None:
             numbers = _keep_baselines(doc, numbers, reason)
         sentence.numbers = numbers
         for i, number in enumerate(numbers):
+            number.index = i
+
+
+@component(
+    "activities",
+    requires=("sentence.node", "outline", "number.kind"),
+    assigns=("rejected", "number.rules", "number.index"),
+)
+def activities(doc: PlanDoc) -> None:
+    """Drop the amounts of things ("36 phóng sự", "20 mô hình") that no goals heading governs.
+
+    A count of things is a target where the plan states its goals ("Mục tiêu cụ thể",
+    "Chỉ tiêu ..."); elsewhere it counts the plan's own activities and outputs (a
+    communication plan's articles, a monitoring plan's samples).
+    """
+    outline = doc.outline
+    cache = doc.extra.setdefault("goals", {})
+    for sentence in doc.sentences:
+        numbers = sentence.numbers
+        if not numbers or not any(is_amount(n.cand) for n in numbers):
+            continue
+        goals = goals_rule(outline, sentence.node, cache)
+        kept = []
+        for number in numbers:
+            if not is_amount(number.cand) or number.kind == "equivalent":
+                kept.append(number)
+            elif goals is None:
+                doc.reject(number, "filter.amount_outside_goals")
+            else:
+                number.rules["kind"] = f"kind.goals>{goals}"
+                kept.append(number)
+        sentence.numbers = kept
+        for i, number in enumerate(kept):
             number.index = i
