@@ -317,6 +317,15 @@ def _specs() -> dict[str, TableSpec]:
                 probe={"role": r"^<rows>"},
             ),
             TableSpec(
+                "area_cues",
+                "area_cue.",
+                {
+                    "title": ("par",),  # a title word that makes a document a PAR document
+                    "subject": AREAS,  # a target's own words: the first row that matches
+                },
+                first_wins=("subject",),
+            ),
+            TableSpec(
                 "indicator_rules",
                 "indicator.",
                 {

@@ -270,6 +270,18 @@ def _targets_schema() -> pa.DataFrameSchema:
                 "rows of parstats/lang/vi/*.csv and the extractor's resolvers); "
                 "parstats explain shows them",
             ),
+            "area_source": closed(
+                ("heading", "indicator", "cue"),
+                "What decided area: heading (a heading names it, or the document is laid out "
+                "by PAR areas), indicator (the indicator's catalogue area) or cue (the "
+                "target's own words)",
+            ),
+            "unit_label": pa.Column(
+                "string",
+                nullable=True,
+                description="A count's unit or noun as printed ('tấn', 'triệu USD', "
+                "'doanh nghiệp'); NA for other units",
+            ),
         },
         strict=True,
         ordered=True,

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from parstats.errors import ParstatsWarning
 from parstats.extraction import (
+    area,
     assemble,
     cues,
     deadline,
@@ -59,6 +60,7 @@ PIPELINE: tuple[Component, ...] = (
     lists.governing,
     level.level,
     indicator.indicator,
+    area.area,
     assemble.assemble,
 )
 """The components of target extraction, in the order they run."""

@@ -17,7 +17,7 @@ from parstats.extraction.pipeline import component
 if TYPE_CHECKING:  # pragma: no cover
     from parstats.extraction.outline import Outline
 
-__all__ = ["in_report", "report_rule", "goals_rule", "area_rule", "sections"]
+__all__ = ["in_report", "report_rule", "is_goals_title", "goals_rule", "area_rule", "sections"]
 
 # A results report, not a plan: past figures are not targets.
 _REPORT_HEADING = re.compile("^" + SECTIONS.alternation("role", "report"))
@@ -65,6 +65,11 @@ def in_report(outline: Outline, node: int, cache: dict[int, bool]) -> bool:
             )
         cache[node] = found
     return found
+
+
+def is_goals_title(title: str) -> bool:
+    """Whether a heading title opens the plan's goals ("Mục tiêu cụ thể đến năm 2030")."""
+    return _GOALS_HEADING.match(title.lower()) is not None
 
 
 def goals_rule(outline: Outline, node: int, cache: dict[int, str | None]) -> str | None:

@@ -51,10 +51,12 @@ _RELATED = re.compile(
     re.IGNORECASE,
 )
 # A bare deadline sub-heading ("Đến năm 2028:") heads the items below it: it is
-# never the continuation of the line before.
+# never the continuation of the line before. So does a lead-in that opens with its
+# deadline and ends with a colon ("Đến hết năm 2030, phấn đấu đạt được những mục tiêu
+# sau:").
 DEADLINE_LINE = re.compile(
     r"(?:(?:Đến|Tới|Trong|Từ nay đến)(?: hết)? năm|Năm|Giai đoạn) (?:19|20)\d{2}"
-    r"(?:\s*[-–]\s*(?:19|20)\d{2})?\s*:$"
+    r"(?:\s*[-–]\s*(?:19|20)\d{2})?(?:,[^:\n\d%]{0,80})?\s*:$"
 )
 _DEADLINE_OPENER = re.compile(
     r"(?:(?:Đến|Tới|Trong|Từ nay đến)(?: hết)? năm|Năm|Giai đoạn) (?:19|20)\d{2}\b"
