@@ -294,6 +294,14 @@ def _specs() -> dict[str, TableSpec]:
                     "past": ("past",),  # "đã", "đạt được": a past result
                     "commitment": ("target",),  # words that make a past-looking number a target
                     "internal_body": ("internal",),  # a place among the province's own bodies
+                    "footnote": ("footnote",),  # a footnote's or endnote's line: "[5] ...", "^"
+                    "statistic": ("statistic",),  # "chiếm 45%": a share reported, not set
+                    "past_after": ("past",),  # "... so với cùng kỳ": a result reported
+                    "cited_before": ("cited",),  # another body's target quoted
+                    "norm_after": ("norm",),  # "80% giá trị hợp đồng": a rule's rate
+                    "norm_before": ("norm",),  # "mức hỗ trợ bằng 50%": a rule's rate
+                    "condition": ("norm",),  # "trường hợp ... 70%": a rule's condition
+                    "option": ("option",),  # "sau khi thực hiện phương án cắt giảm 30%"
                 },
                 probe={
                     "survey_before": r"<rows>\s*(?:là\s+|bằng\s+|khoảng\s+)?\d",
@@ -302,6 +310,13 @@ def _specs() -> dict[str, TableSpec]:
                     "cited_symbol": r"theo\s+(?:<cited_document>)\s+(?:số\s+)?\S+/<rows>\b",
                     "result_rank": r"<rows>\s+thứ\s+\d{1,2}/\d{2}\b",
                     "internal_body": r"\d{1,2}\s*(?:cơ quan,? )?<rows>",
+                    "footnote": r"(?m)^\W{0,3}<rows>",
+                    "statistic": r"<rows>\s+(?:khoảng\s+|gần\s+|hơn\s+|tới\s+)?\d",
+                    "past_after": r"\d\s*%?[^.;\d]{0,60}?<rows>",
+                    "norm_after": r"\d\s*%\s*(?:của\s+)?<rows>",
+                    "norm_before": r"<rows>\s*\d",
+                    "condition": r"<rows>[^,;.:]{0,100}?\d",
+                    "option": r"<rows>[^,;.:]{0,60}?\d",
                 },
             ),
             TableSpec(
@@ -311,6 +326,8 @@ def _specs() -> dict[str, TableSpec]:
                     "area": AREAS,  # a heading title that names a reform area
                     # a heading that opens a past section, or the plan's goals
                     "role": ("report", "background", "goals"),
+                    # words anywhere in a heading that make its numbers a rule's thresholds
+                    "norm": ("norm",),
                     "plan_words": ("plan",),  # words that make such a heading a plan's
                 },
                 gap=".*",

@@ -51,6 +51,7 @@ PIPELINE: tuple[Component, ...] = (
     cues.cues,
     lists.equivalents,
     filters.unsaid,
+    filters.statements,
     sections.sections,
     filters.past,
     filters.activities,

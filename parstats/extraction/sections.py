@@ -17,7 +17,15 @@ from parstats.extraction.pipeline import component
 if TYPE_CHECKING:  # pragma: no cover
     from parstats.extraction.outline import Outline
 
-__all__ = ["in_report", "report_rule", "is_goals_title", "goals_rule", "area_rule", "sections"]
+__all__ = [
+    "in_report",
+    "report_rule",
+    "norm_rule",
+    "is_goals_title",
+    "goals_rule",
+    "area_rule",
+    "sections",
+]
 
 # A results report, not a plan: past figures are not targets.
 _REPORT_HEADING = re.compile("^" + SECTIONS.alternation("role", "report"))
@@ -64,6 +72,31 @@ def in_report(outline: Outline, node: int, cache: dict[int, bool]) -> bool:
                 or in_report(outline, outline.parents[node], cache)
             )
         cache[node] = found
+    return found
+
+
+# A rule's thresholds: "Tiêu chí phân định thôn đặc biệt khó khăn", "Điều kiện để được
+# tài trợ", "... là xã đáp ứng ít nhất 01 trong các tiêu chí sau".
+_NORM_HEADING = re.compile(SECTIONS.alternation("norm"))
+
+
+def norm_rule(outline: Outline, node: int, cache: dict[int, str | None]) -> str | None:
+    """Return the id of the heading row over ``node`` that makes it a rule's thresholds.
+
+    The nearest heading on the node's path whose title holds a ``section_roles.csv``
+    row of place ``norm`` (criteria that define who qualifies, conditions of a grant).
+    """
+    if node in cache:
+        return cache[node]
+    found = None
+    if node > 0:
+        title = outline.node(node).title.lower()
+        m = _NORM_HEADING.search(title) if title else None
+        if m is not None:
+            found = SECTIONS.id_at(title, m.start(), "norm") or "section.norm"
+        else:
+            found = norm_rule(outline, outline.parents[node], cache)
+    cache[node] = found
     return found
 
 
