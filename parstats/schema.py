@@ -282,6 +282,13 @@ def _targets_schema() -> pa.DataFrameSchema:
                 description="A count's unit or noun as printed ('tấn', 'triệu USD', "
                 "'doanh nghiệp'); NA for other units",
             ),
+            "confidence": pa.Column(
+                "Float64",
+                checks=pa.Check.in_range(0, 1),
+                nullable=True,
+                description="Probability that the row is a true target of its document, from "
+                "a logistic model over its rules (parstats/data/confidence_model.json)",
+            ),
         },
         strict=True,
         ordered=True,

@@ -9,6 +9,7 @@ from parstats.errors import ParstatsWarning
 from parstats.extraction import (
     area,
     assemble,
+    confidence,
     cues,
     deadline,
     filters,
@@ -62,6 +63,7 @@ PIPELINE: tuple[Component, ...] = (
     level.level,
     indicator.indicator,
     area.area,
+    confidence.confidence,
     assemble.assemble,
 )
 """The components of target extraction, in the order they run."""

@@ -41,6 +41,7 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "rules",
     "area_source",
     "unit_label",
+    "confidence",
 )
 
 
@@ -89,6 +90,9 @@ class Target:
     unit_label
         For a count, its unit or noun as printed ("tấn", "triệu USD", "doanh nghiệp",
         a unit column's "Ha"); ``None`` otherwise.
+    confidence
+        The probability that it is a true target of its document (0-1), from a
+        logistic model over its rules (:mod:`parstats.extraction.confidence`).
     """
 
     value: float
@@ -109,6 +113,7 @@ class Target:
     rules: str = ""
     area_source: str = "heading"
     unit_label: str | None = None
+    confidence: float | None = None
 
 
 # The order of the fields in a target's ``rules``.
@@ -144,7 +149,7 @@ def _rules_head(found: dict[str, str]) -> str:
     "assemble",
     requires=("number.target_kind", "number.target_comparator", "number.target_direction",
               "number.year", "number.level", "number.codes", "number.area", "number.parent",
-              "view", "outline"),
+              "number.confidence", "view", "outline"),
     assigns=("targets",),
 )
 def assemble(doc: PlanDoc) -> None:
@@ -177,6 +182,7 @@ def assemble(doc: PlanDoc) -> None:
                     value_high=c.value_high,
                     unit=c.unit if c.unit != "rank_places" else parent.unit,
                     unit_label=_unit_label(number) if c.unit == "count" else parent.unit_label,
+                    confidence=number.confidence,
                     comparator=number.target_comparator,
                     direction=number.target_direction,
                     year=number.year,
@@ -212,6 +218,7 @@ def assemble(doc: PlanDoc) -> None:
                     rules=f"{head};area={area_rule};indicator={code_rule}",
                     area_source=number.area_source,
                     unit_label=label,
+                    confidence=number.confidence,
                 )
                 for code, code_rule in zip(number.codes, number.code_rules, strict=True)
             ]
@@ -265,5 +272,6 @@ def targets_frame(doc: str, targets: Sequence[Target]) -> pd.DataFrame:
         "rules": "string",
         "area_source": "string",
         "unit_label": "string",
+        "confidence": "Float64",
     }
     return frame.astype(dtypes)

@@ -105,6 +105,7 @@ class Number:
         "code_rules",
         "area",
         "area_source",
+        "confidence",
         "parent",
         "attached",
         "rejected",
@@ -133,6 +134,7 @@ class Number:
         self.code_rules: tuple[str, ...] = ("indicator.none",)
         self.area = "overall"
         self.area_source = "heading"
+        self.confidence: float | None = None
         self.parent: Number | None = None
         self.attached = False  # an equivalent or baseline that takes its parent's fields
         self.rejected: str | None = None

@@ -152,8 +152,11 @@ def _stacked_cells(table: StackedTable) -> list[_StackedCell]:
             if unit is None:
                 continue
             printed = row_label if row_unit else column.measure_label
+            how = "unit.table_unit_column" if row_unit else "unit.table_measure"
+            row_id = UNITS.id_of(" ".join((printed or "").lower().split()), "unit_cell")
             cell = Cell(
-                column.year, labels[k], column.past, column.tier, unit, True, texts[k], printed
+                column.year, labels[k], column.past, column.tier, unit, True, texts[k], printed,
+                f"{how}>{row_id}" if row_id else how,
             )
             # Where its words start: a bold cell's marks are not in the parse view.
             lead = len(token.text) - len(token.text.lstrip(" \t*_"))
@@ -206,6 +209,7 @@ class Cell:
     holds_values: bool = False  # its column is a year's or a tier's
     content: str = ""  # the number's own cell, as written
     unit_label: str | None = None  # the unit as printed ("Ha", "Tấn", "Nghìn USD")
+    unit_rule: str | None = None  # the rule that gave a stacked table's cell its unit
 
 
 class Tables:
@@ -473,11 +477,17 @@ def tables(doc: PlanDoc) -> None:
     doc.tables = Tables(doc.text)
 
 
-@component("cells", requires=("numbers", "tables", "view"), assigns=("number.cell",))
+@component(
+    "cells", requires=("numbers", "tables", "view"), assigns=("number.cell", "number.rules")
+)
 def cells(doc: PlanDoc) -> None:
     """Give every number of a table row what its cell, column and row say."""
     view, tabs = doc.view, doc.tables
     for sentence in doc.sentences:
         if sentence.in_table:
             for number in sentence.numbers:
-                number.cell = tabs.cell(view.to_source(sentence.offset + number.cand.start))
+                number.cell = cell = tabs.cell(
+                    view.to_source(sentence.offset + number.cand.start)
+                )
+                if cell is not None and cell.unit_rule and number.cand.word is None:
+                    number.rules["unit"] = cell.unit_rule
