@@ -20,8 +20,8 @@ Two bars in a row are either an empty cell or the end of a row followed by the
 start of the next: the text alone does not tell them apart. The body of a table,
 however, has rows of one width ``W``: every row is ``W`` cells and one empty
 token (where one row ends and the next starts). :func:`read_blocks` finds, in each
-block of such lines, the first token from which rows of one width run to the end
-of the block (the body), and reads the tokens before it as the header rows; a
+block of such lines, the first token from which rows of one width (the narrowest
+that fits) run to the end of the block (the body), and reads the tokens before it as the header rows; a
 header of two rows ("GIAI ĐOẠN 2026 - 2030" over "Năm 2026 ... Năm 2030";
 "Kế hoạch 2026" over "Lượng (Tấn)", "Giá trị (Nghìn USD)") is spread over the
 body's columns, the cells of the upper row that the lower one subdivides
@@ -143,12 +143,16 @@ def _fits(tokens: list[Token], start: int, width: int) -> bool:
 
 
 def _body(tokens: list[Token]) -> tuple[int, int] | None:
-    """Return where the body starts and its width: the first start from which rows fit."""
+    """Return where the body starts and its width.
+
+    The narrowest width for which rows run from some start to the end of the block,
+    and the first such start: a header of few wide cells over a body of narrow rows
+    can also be cut in a few wide "rows", never in narrower ones.
+    """
     limit = min(len(tokens), _MAX_HEADER_TOKENS)
-    for start in range(limit):
-        if start and not tokens[start - 1].empty:
-            continue  # a row starts after an empty token (or at the block's start)
-        for width in range(2, MAX_WIDTH + 1):
+    starts = [k for k in range(limit) if k == 0 or tokens[k - 1].empty]
+    for width in range(2, MAX_WIDTH + 1):
+        for start in starts:
             if _fits(tokens, start, width):
                 return start, width
     return None
