@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import importlib.util
+
 import pandas as pd
 import pytest
 
@@ -32,6 +34,16 @@ F1_BAR = 0.90
 AREA_BAR = 0.85
 NON_PLAN_BAR = 0.03
 COMMITMENT_KINDS = {"plan", "directive", "decision_commitments"}
+SON_LA = "f1e0981425ec38be"  # the export plan holding 358 of the 400 gold rows
+
+
+def split_kinds_sample(labels: pd.DataFrame) -> pd.Series:
+    """``scripts/score_kinds.py``'s seeded dev/test split of ``kinds_sample.csv``."""
+    path = Path(__file__).resolve().parents[1] / "scripts" / "score_kinds.py"
+    spec = importlib.util.spec_from_file_location("score_kinds", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.split_kinds_sample(labels)
 
 
 def _corpus() -> pd.DataFrame:
@@ -90,11 +102,34 @@ def test_every_gold_row_is_located(real) -> None:
 def test_real_f1_bar(real, role: str | None) -> None:
     result = _score(real, role)
     print(f"\n[real, {role or 'all 27'}, default kinds] " + result.summary())
-    untuned = _score(real, "untuned")
-    print(f"[real, untuned] gold {untuned.n_gold}, predicted {untuned.n_pred} (all false)")
     every_kind = _score(real, role, _predict(real[0], all_kinds=True))
     print(f"[real, {role or 'all 27'}, --all-kinds] " + every_kind.summary().split("\n")[0])
+    texts, default, gold, selection = real
+    ids = list(texts) if role is None else selection.loc[selection.role == role, "doc_id"]
+    ids = [d for d in ids if d != SON_LA]
+    without = evaluate(
+        gold[gold["doc"].isin(ids)], default[default["doc"].isin(ids)], {d: texts[d] for d in ids}
+    )
+    print(f"[real, {role or 'all 27'}, without Sơn La] " + without.summary().split("\n")[0])
     assert result.f1 >= F1_BAR, (result.precision, result.recall)
+
+
+def test_real_untuned(real) -> None:
+    """The 6 documents never tuned on: F1 >= 0.90, else an expected failure with the figure.
+
+    None of the 6 has a gold target (two plans without numbers, legal norms, a report), so
+    a single returned target makes precision 0 and F1 0; the count is the measure.
+    """
+    result = _score(real, "untuned")
+    print(f"\n[real, untuned] gold {result.n_gold}, predicted {result.n_pred}, "
+          f"matched {result.n_matched}")
+    if result.n_gold == 0 and result.n_pred == 0:
+        return
+    if not result.f1 >= F1_BAR:
+        pytest.xfail(
+            f"untuned real documents: F1 {result.f1:.3f} < {F1_BAR} (gold {result.n_gold}, "
+            f"predicted {result.n_pred}, matched {result.n_matched}); not tuned on by rule"
+        )
 
 
 def test_area_on_the_digital_documents(real) -> None:
@@ -112,8 +147,14 @@ def test_area_on_the_digital_documents(real) -> None:
 
 
 def test_non_plan_documents_of_the_corpus_sample_yield_no_target() -> None:
+    """At most 3% of non-plan documents yield a target: on all 794 and on the test half.
+
+    The test half (``scripts/score_kinds.py``'s split) is the one no kind rule and no
+    confidence coefficient was fitted on.
+    """
     frame = _corpus()
     labels = pd.read_csv(REAL / "kinds_sample.csv", dtype=str)
+    labels["half"] = split_kinds_sample(labels)
     non_plan = labels[~labels["kind"].isin(COMMITMENT_KINDS)]
     assert len(non_plan) >= 500
     yielding = []
@@ -122,5 +163,9 @@ def test_non_plan_documents_of_the_corpus_sample_yield_no_target() -> None:
         if decide(text).keep_targets and extract_targets(text):
             yielding.append(doc_id)
     share = len(yielding) / len(non_plan)
-    print(f"\n[non-plan] {len(yielding)} of {len(non_plan)} ({share:.1%}) yield a target: {yielding}")
+    test_half = non_plan[non_plan["half"] == "test"]
+    test_share = test_half["doc_id"].isin(yielding).sum() / len(test_half)
+    print(f"\n[non-plan] {len(yielding)} of {len(non_plan)} ({share:.1%}) yield a target: "
+          f"{yielding}; test half {test_share:.1%} of {len(test_half)}")
     assert share <= NON_PLAN_BAR
+    assert test_share <= NON_PLAN_BAR
