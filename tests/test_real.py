@@ -15,9 +15,8 @@ sample's non-plan documents (``kinds_sample.csv``) yielding a target. The 6
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import importlib.util
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -121,8 +120,10 @@ def test_real_untuned(real) -> None:
     a single returned target makes precision 0 and F1 0; the count is the measure.
     """
     result = _score(real, "untuned")
-    print(f"\n[real, untuned] gold {result.n_gold}, predicted {result.n_pred}, "
-          f"matched {result.n_matched}")
+    print(
+        f"\n[real, untuned] gold {result.n_gold}, predicted {result.n_pred}, "
+        f"matched {result.n_matched}"
+    )
     if result.n_gold == 0 and result.n_pred == 0:
         return
     if not result.f1 >= F1_BAR:
@@ -140,8 +141,10 @@ def test_area_on_the_digital_documents(real) -> None:
         default[default["doc"].isin(digital)],
         {d: texts[d] for d in digital},
     )
-    print(f"\n[real, digital documents] area {result.field_accuracy['area']:.3f} "
-          f"over {result.n_matched} matched rows")
+    print(
+        f"\n[real, digital documents] area {result.field_accuracy['area']:.3f} "
+        f"over {result.n_matched} matched rows"
+    )
     assert result.n_matched >= 30
     assert result.field_accuracy["area"] >= AREA_BAR
 
@@ -165,7 +168,9 @@ def test_non_plan_documents_of_the_corpus_sample_yield_no_target() -> None:
     share = len(yielding) / len(non_plan)
     test_half = non_plan[non_plan["half"] == "test"]
     test_share = test_half["doc_id"].isin(yielding).sum() / len(test_half)
-    print(f"\n[non-plan] {len(yielding)} of {len(non_plan)} ({share:.1%}) yield a target: "
-          f"{yielding}; test half {test_share:.1%} of {len(test_half)}")
+    print(
+        f"\n[non-plan] {len(yielding)} of {len(non_plan)} ({share:.1%}) yield a target: "
+        f"{yielding}; test half {test_share:.1%} of {len(test_half)}"
+    )
     assert share <= NON_PLAN_BAR
     assert test_share <= NON_PLAN_BAR
