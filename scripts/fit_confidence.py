@@ -18,10 +18,14 @@ fit is a ridge-penalised logistic regression (statsmodels ``GLM`` binomial,
 (a baseline is never false in these sets), where plain maximum likelihood diverges.
 
 It prints a precision–recall table by threshold: on the training sets by 5-fold
-cross-validation grouped by document, and on ``heldout3`` and the ``untuned`` real
-documents, which no rule and no coefficient was fitted on. ``--write`` saves the
-model to ``parstats/data/confidence_model.json`` (features, coefficients, penalty,
-the sets and their sizes, and both tables).
+cross-validation grouped by document, and on the honest set, which no rule and no
+coefficient was fitted on: ``heldout3``, the ``untuned`` real documents and the
+non-plan documents of the kinds sample's test half. The honest table is given for the
+default path (``parstats extract``/``build``: documents whose kind sets no commitment
+yield no target, so they never reach ``parstats review``) and with every kind kept.
+Before fitting, :func:`check_no_leak` refuses a training set holding an honest
+document. ``--write`` saves the model to ``parstats/data/confidence_model.json``
+(features, coefficients, penalty, the sets and their sizes, and the tables).
 
 Usage::
 
@@ -50,12 +54,17 @@ COMMIT = {"plan", "directive", "decision_commitments"}
 
 
 def _rows(texts: dict[str, str], gold, group: str) -> list[dict]:
-    """Return one row per extracted target: set, document, features and whether it is true."""
+    """Return one row per extracted target: set, document, features and whether it is true.
+
+    ``default`` says whether the document's kind keeps its targets on the default path
+    (:func:`parstats.kinds.decide`).
+    """
     import pandas as pd
 
     from parstats.evaluate import evaluate
     from parstats.extraction import extract_document, targets_frame
     from parstats.extraction.confidence import features
+    from parstats.kinds import decide
 
     frames, feats = [], []
     for doc_id, text in texts.items():
@@ -76,8 +85,10 @@ def _rows(texts: dict[str, str], gold, group: str) -> list[dict]:
         result = evaluate(gold, pred, texts)
         spurious = set(result.spurious.index)
         true = [j not in spurious for j in range(len(pred))]
+    kept = {doc_id: decide(text).keep_targets for doc_id, text in texts.items()}
     return [
-        {"group": group, "doc": str(pred.at[j, "doc"]), "x": feats[j], "y": int(true[j])}
+        {"group": group, "doc": str(pred.at[j, "doc"]), "x": feats[j], "y": int(true[j]),
+         "default": kept[str(pred.at[j, "doc"])]}
         for j in range(len(pred))
     ]
 
@@ -123,16 +134,45 @@ def load_sets(use_corpus: bool = True) -> tuple[list[dict], list[dict], int, int
             texts = {d: nfc(corpus.at[d, "text"]) for d in ids}
             part = gold[gold["doc"].isin(ids)]
             into.extend(_rows(texts, part, f"real_{role}"))
+            GOLD_ROWS[f"real_{role}"] = len(part)
             if role == "tuning":
                 n_gold_train += len(part)
             else:
                 n_gold_check += len(part)
         labels = pd.read_csv(REPO / "tests/real/kinds_sample.csv", dtype=str)
         labels["half"] = split_kinds_sample(labels)
-        dev = labels[(labels.half == "dev") & ~labels.kind.isin(COMMIT)]
-        texts = {d: nfc(corpus.at[d, "text"]) for d in dev.doc_id}
-        train.extend(_rows(texts, None, "nonplan_dev"))
+        for half, into in (("dev", train), ("test", check)):
+            part = labels[(labels.half == half) & ~labels.kind.isin(COMMIT)]
+            texts = {d: nfc(corpus.at[d, "text"]) for d in part.doc_id}
+            into.extend(_rows(texts, None, f"nonplan_{half}"))
+        check_no_leak(
+            train,
+            untuned=set(selection.loc[selection.role == "untuned", "doc_id"]),
+            test_half=set(labels.loc[labels.half == "test", "doc_id"]),
+        )
+    else:
+        check_no_leak(train, untuned=set(), test_half=set())
     return train, check, n_gold_train, n_gold_check
+
+
+HONEST_GROUPS = ("heldout3", "real_untuned", "nonplan_test")
+GOLD_ROWS: dict[str, int] = {}
+"""Gold rows of the real documents by role (filled by :func:`load_sets`)."""
+
+
+def check_no_leak(train: list[dict], untuned: set[str], test_half: set[str]) -> None:
+    """Raise ``ValueError`` if a training row comes from a document of the honest set.
+
+    The honest set is ``heldout3``, the real documents marked ``untuned`` and the
+    kinds sample's test half; a training row of one of them would make the honest
+    precision–recall table a training score.
+    """
+    leaked = sorted(
+        {(r["group"], r["doc"]) for r in train
+         if r["group"] in HONEST_GROUPS or r["doc"] in untuned or r["doc"] in test_half}
+    )
+    if leaked:
+        raise ValueError(f"honest documents in the confidence model's training rows: {leaked}")
 
 
 def fit(rows: list[dict], alpha: float = ALPHA) -> tuple[float, list[float]]:
@@ -204,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
     from parstats.extraction.confidence import FEATURES
 
     train, check, n_gold_train, n_gold_check = load_sets(not args.no_corpus)
+    n_gold_real = GOLD_ROWS.get("real_tuning", 0)
     groups: dict[str, list[int]] = {}
     for r in train + check:
         counts = groups.setdefault(r["group"], [0, 0])
@@ -213,20 +254,34 @@ def main(argv: list[str] | None = None) -> int:
     print("\nintercept", round(intercept, 3))
     for name, b in zip(FEATURES, coefs, strict=True):
         print(f"  {name:<22} {b:+.3f}")
-    cv = pr_table(train, cross_validate(train), n_gold_train)
-    honest = pr_table(check, [_predict(intercept, coefs, r["x"]) for r in check], n_gold_check)
+    cv_probs = cross_validate(train)
+    cv = pr_table(train, cv_probs, n_gold_train)
+    real = [(r, p) for r, p in zip(train, cv_probs, strict=True) if r["group"] == "real_tuning"]
+    cv_real = pr_table([r for r, _ in real], [p for _, p in real], n_gold_real)
+    probs = [_predict(intercept, coefs, r["x"]) for r in check]
+    default = [(r, p) for r, p in zip(check, probs, strict=True) if r["default"]]
+    honest = pr_table([r for r, _ in default], [p for _, p in default], n_gold_check)
+    honest_all = pr_table(check, probs, n_gold_check)
     _show("training sets, 5-fold cross-validation by document", cv)
-    _show("heldout3 and the untuned real documents (honest check)", honest)
+    _show("honest set (heldout3, untuned real documents, non-plan test half), default path",
+          honest)
+    _show("honest set, every kind kept (--all-kinds)", honest_all)
+    _show("real tuning documents, every kind kept, out-of-fold coefficients (rules tuned on them)",
+          cv_real)
     if args.write:
         model = {
             "features": list(FEATURES),
             "intercept": round(intercept, 6),
             "coefficients": [round(b, 6) for b in coefs],
-            "fit": "statsmodels GLM binomial, fit_regularized(L1_wt=0, alpha=%g)" % ALPHA,
+            "fit": f"statsmodels GLM binomial, fit_regularized(L1_wt=0, alpha={ALPHA:g})",
             "training_rows": {k: {"false": v[0], "true": v[1]} for k, v in groups.items()
-                              if k not in ("heldout3", "real_untuned")},
+                              if k not in HONEST_GROUPS},
+            "honest_rows": {k: {"false": v[0], "true": v[1]} for k, v in groups.items()
+                            if k in HONEST_GROUPS},
             "pr_cross_validated": cv,
+            "pr_cross_validated_real_tuning": cv_real,
             "pr_honest_check": honest,
+            "pr_honest_check_all_kinds": honest_all,
         }
         MODEL.write_text(json.dumps(model, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"\nwrote {MODEL.relative_to(REPO)}")
