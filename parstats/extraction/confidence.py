@@ -18,7 +18,7 @@ import math
 from dataclasses import dataclass
 from functools import cache
 
-from parstats.extraction.doc import Number, PlanDoc
+from parstats.extraction.doc import Number, PlanDoc, Sentence
 from parstats.extraction.filters import COMMITMENT
 from parstats.extraction.numbers import is_amount
 from parstats.extraction.pipeline import component
@@ -102,16 +102,32 @@ def _in_article(doc: PlanDoc, node: int) -> bool:
     return found
 
 
-def features(doc: PlanDoc, number: Number) -> tuple[int, ...]:
-    """Return the features of a kept number, in :data:`FEATURES` order."""
+def _sentence_features(doc: PlanDoc, sentence: Sentence) -> tuple[int, int, int]:
+    """Return the features a sentence's numbers share: goals section, commitment word, article."""
+    goals = doc.extra.setdefault("goals", {})
+    return (
+        int(goals_rule(doc.outline, sentence.node, goals) is not None),
+        int(COMMITMENT.search(sentence.low) is not None),
+        int(_in_article(doc, sentence.node)),
+    )
+
+
+def features(
+    doc: PlanDoc, number: Number, shared: tuple[int, int, int] | None = None
+) -> tuple[int, ...]:
+    """Return the features of a kept number, in :data:`FEATURES` order.
+
+    ``shared`` is what its sentence gives every number of it (:func:`_sentence_features`),
+    computed here when ``None``.
+    """
     from parstats.extraction.area import is_par_document
 
     c = number.cand
     found = number.rules
-    sentence = number.sentence
     source = number.parent if number.attached and number.parent is not None else number
-    goals = doc.extra.setdefault("goals", {})
-    year_rule = found.get("year", "")
+    if shared is None:
+        shared = _sentence_features(doc, number.sentence)
+    kind = number.target_kind
     return (
         int(c.unit == "count"),
         int(c.unit == "rank"),
@@ -120,16 +136,14 @@ def features(doc: PlanDoc, number: Number) -> tuple[int, ...]:
         int(number.cell is not None),
         int(found.get("comparator", "comparator.default") != "comparator.default"),
         int(found.get("direction", "direction.default") != "direction.default"),
-        int(number.target_kind == "baseline"),
-        int(number.target_kind == "equivalent"),
-        int(year_rule.startswith(_STATED_YEAR)),
+        int(kind == "baseline"),
+        int(kind == "equivalent"),
+        int(found.get("year", "").startswith(_STATED_YEAR)),
         int(found.get("level", "level.default") != "level.default"),
         int(source.codes[0] is not None),
         int(source.area_source == "heading" and source.area != "overall"),
         int(is_par_document(doc)[0]),
-        int(goals_rule(doc.outline, sentence.node, goals) is not None),
-        int(COMMITMENT.search(sentence.low) is not None),
-        int(_in_article(doc, sentence.node)),
+        *shared,
     )
 
 
@@ -148,7 +162,15 @@ def probability(model: Model, x: tuple[int, ...]) -> float:
 def confidence(doc: PlanDoc) -> None:
     """Give every kept number the probability that it is a true target."""
     model = load_model()
+    known: dict[tuple[int, ...], float] = {}  # the same features give the same probability
     for sentence in doc.sentences:
+        shared = None
         for number in sentence.numbers:
             if number.rejected is None:
-                number.confidence = probability(model, features(doc, number))
+                if shared is None:
+                    shared = _sentence_features(doc, sentence)
+                x = features(doc, number, shared)
+                p = known.get(x)
+                if p is None:
+                    p = known[x] = probability(model, x)
+                number.confidence = p
