@@ -159,7 +159,7 @@ def candidates(sentence: str) -> list[Candidate]:
 
 
 def is_amount(cand: Candidate) -> bool:
-    """Whether a count is an amount of a thing ("18.000 tấn", "20 mô hình"): ``units.csv`` amount rows.
+    """Whether a count is an amount of a thing ("18.000 tấn"): ``units.csv`` amount rows.
 
     Such a count is a target only in a plan's goals (the ``activities`` filter).
     """

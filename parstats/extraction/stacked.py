@@ -21,8 +21,8 @@ start of the next: the text alone does not tell them apart. The body of a table,
 however, has rows of one width ``W``: every row is ``W`` cells and one empty
 token (where one row ends and the next starts). :func:`read_blocks` finds, in each
 block of such lines, the first token from which rows of one width (the narrowest
-that fits) run to the end of the block (the body), and reads the tokens before it as the header rows; a
-header of two rows ("GIAI ĐOẠN 2026 - 2030" over "Năm 2026 ... Năm 2030";
+that fits) run to the end of the block (the body), and reads the tokens before it
+as the header rows; a header of two rows ("GIAI ĐOẠN 2026 - 2030" over "Năm 2026 ... Năm 2030";
 "Kế hoạch 2026" over "Lượng (Tấn)", "Giá trị (Nghìn USD)") is spread over the
 body's columns, the cells of the upper row that the lower one subdivides
 dividing it evenly. A row that numbers the columns ("1 | 2 | 3 ...") is skipped.
@@ -46,6 +46,7 @@ MAX_WIDTH = 40
 _MIN_BARS = 8  # a block with fewer bar lines is a page's header layout, not a table
 _MAX_HEADER_TOKENS = 80  # the body starts within this many tokens of the block's start
 _BAR = re.compile(r"[ \t]*\|[ \t]*")
+_BAR_LINE = re.compile(r"^[ \t]*\|[ \t]*$", re.MULTILINE)  # a line that _BAR fullmatches
 _MARKS = " \t*_"
 _INTEGER = re.compile(r"\d{1,3}")
 
@@ -216,6 +217,14 @@ def _spread(rows: list[list[str]], width: int) -> tuple[tuple[str, ...], ...]:
     return ((),) * width
 
 
+def _enough_bars(text: str) -> bool:
+    """Whether ``text`` holds the bar-only lines of one block at least (most tables have none)."""
+    for k, _ in enumerate(_BAR_LINE.finditer(text), start=1):
+        if k >= _MIN_BARS:
+            return True
+    return False
+
+
 def read_blocks(text: str) -> list[StackedTable]:
     """Return the tables of ``text`` written one cell per line.
 
@@ -229,7 +238,7 @@ def read_blocks(text: str) -> list[StackedTable]:
     list of StackedTable
         In document order; a block whose rows have no common width is not a table.
     """
-    if "\n|" not in text:
+    if "\n|" not in text or not _enough_bars(text):
         return []
     out = []
     for tokens in _blocks(text):
