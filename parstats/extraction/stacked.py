@@ -101,8 +101,17 @@ def _blocks(text: str) -> list[list[Token]]:
     cell_end = -1
     words: list[str] = []
     pos = 0
-    for line in text.split("\n"):
-        end = pos + len(line)
+    size = len(text)
+    while pos <= size:
+        if tokens is None:  # outside a block only a bar-only line matters: go to the next
+            m = _BAR_LINE.search(text, pos)
+            if m is None:
+                break
+            pos = m.start()
+        end = text.find("\n", pos)
+        if end < 0:
+            end = size
+        line = text[pos:end]
         stripped = line.strip()
         if _BAR.fullmatch(line):
             if tokens is None:
