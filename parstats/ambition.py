@@ -508,6 +508,15 @@ class NationalMatch:
     reason: str | None
 
 
+def _period_words(start: object, end: object) -> str:
+    """Return a programme's period for a message; 'period not stated' for a missing end."""
+    import pandas as pd
+
+    if pd.isna(start) or pd.isna(end):
+        return "(period not stated)"
+    return f"{int(start)}-{int(end)}"
+
+
 def national_benchmark(
     indicator: str, level: str, unit: str, direction: str, year: int, benchmarks: pd.DataFrame
 ) -> NationalMatch:
@@ -540,7 +549,7 @@ def national_benchmark(
     in_force = at_level.loc[(at_level["period_start"] <= year) & (at_level["period_end"] >= year)]
     if in_force.empty:
         have = "; ".join(
-            f"{p} {int(a)}-{int(b)}"
+            f"{p} {_period_words(a, b)}"
             for p, a, b in at_level[["programme_id", "period_start", "period_end"]]
             .drop_duplicates()
             .itertuples(index=False, name=None)

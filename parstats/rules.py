@@ -218,6 +218,9 @@ def _specs() -> dict[str, TableSpec]:
                 "unit.",
                 {
                     "after": UNITS,  # the unit word right after a number
+                    # a count noun or a measure ("tấn", "triệu USD", "doanh nghiệp"): a
+                    # count that is a target only in a plan's goals
+                    "amount": ("count",),
                     "rank_word": COMPARATORS,  # the word before a rank, and what it compares
                     "rank_after": ("rank",),  # words after a rank that make it a province's
                     "rank_before": ("rank",),  # words before a rank that name an index
@@ -227,6 +230,7 @@ def _specs() -> dict[str, TableSpec]:
                 literal=("unit_cell",),
                 probe={
                     "after": r"\d\s*<rows>",
+                    "amount": r"\d\s*<rows>\b",
                     "rank_word": r"<rows>\s+(?:từ\s+)?\d",
                     "rank_after": r"(?:<rank_word>)\s+(?:từ\s+)?\d{1,2}.{0,30}?<rows>",
                     "rank_before": r"<rows>.{0,300}?(?:<rank_word>)\s+(?:từ\s+)?\d",
@@ -290,6 +294,14 @@ def _specs() -> dict[str, TableSpec]:
                     "past": ("past",),  # "đã", "đạt được": a past result
                     "commitment": ("target",),  # words that make a past-looking number a target
                     "internal_body": ("internal",),  # a place among the province's own bodies
+                    "footnote": ("footnote",),  # a footnote's or endnote's line: "[5] ...", "^"
+                    "statistic": ("statistic",),  # "chiếm 45%": a share reported, not set
+                    "past_after": ("past",),  # "... so với cùng kỳ": a result reported
+                    "cited_before": ("cited",),  # another body's target quoted
+                    "norm_after": ("norm",),  # "80% giá trị hợp đồng": a rule's rate
+                    "norm_before": ("norm",),  # "mức hỗ trợ bằng 50%": a rule's rate
+                    "condition": ("norm",),  # "trường hợp ... 70%": a rule's condition
+                    "option": ("option",),  # "sau khi thực hiện phương án cắt giảm 30%"
                 },
                 probe={
                     "survey_before": r"<rows>\s*(?:là\s+|bằng\s+|khoảng\s+)?\d",
@@ -298,6 +310,13 @@ def _specs() -> dict[str, TableSpec]:
                     "cited_symbol": r"theo\s+(?:<cited_document>)\s+(?:số\s+)?\S+/<rows>\b",
                     "result_rank": r"<rows>\s+thứ\s+\d{1,2}/\d{2}\b",
                     "internal_body": r"\d{1,2}\s*(?:cơ quan,? )?<rows>",
+                    "footnote": r"(?m)^\W{0,3}<rows>",
+                    "statistic": r"<rows>\s+(?:khoảng\s+|gần\s+|hơn\s+|tới\s+)?\d",
+                    "past_after": r"\d\s*%?[^.;\d]{0,60}?<rows>",
+                    "norm_after": r"\d\s*%\s*(?:của\s+)?<rows>",
+                    "norm_before": r"<rows>\s*\d",
+                    "condition": r"<rows>[^,;.:]{0,100}?\d",
+                    "option": r"<rows>[^,;.:]{0,60}?\d",
                 },
             ),
             TableSpec(
@@ -305,11 +324,23 @@ def _specs() -> dict[str, TableSpec]:
                 "section.",
                 {
                     "area": AREAS,  # a heading title that names a reform area
-                    "role": ("report", "background"),  # a heading that opens a past section
+                    # a heading that opens a past section, or the plan's goals
+                    "role": ("report", "background", "goals"),
+                    # words anywhere in a heading that make its numbers a rule's thresholds
+                    "norm": ("norm",),
                     "plan_words": ("plan",),  # words that make such a heading a plan's
                 },
                 gap=".*",
                 probe={"role": r"^<rows>"},
+            ),
+            TableSpec(
+                "area_cues",
+                "area_cue.",
+                {
+                    "title": ("par",),  # a title word that makes a document a PAR document
+                    "subject": AREAS,  # a target's own words: the first row that matches
+                },
+                first_wins=("subject",),
             ),
             TableSpec(
                 "indicator_rules",

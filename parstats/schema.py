@@ -343,6 +343,12 @@ def _targets_schema() -> pa.DataFrameSchema:
                 description="Upper end of a range ('25% - 35%' -> 35); NA otherwise",
             ),
             "unit": closed(UNITS, "percent, count, rank (a position) or rank_places (a move)"),
+            "unit_label": pa.Column(
+                "string",
+                nullable=True,
+                description="A count's unit or noun as printed ('tấn', 'triệu USD', "
+                "'doanh nghiệp'); NA for other units",
+            ),
             "comparator": closed(COMPARATORS, "ge, gt, eq, le, lt or range"),
             "direction": closed(DIRECTIONS, "increase, decrease (value = size of the cut), attain"),
             "year": pa.Column(
@@ -363,9 +369,9 @@ def _targets_schema() -> pa.DataFrameSchema:
             ),
             "area_source": closed(
                 AREA_SOURCES,
-                "Where the area was read: heading, indicator (the catalogue's area of the "
-                "target's indicator) or cue (words of the sentence); NA where the extractor "
-                "does not say",
+                "What decided area: heading (a heading names it, or the document is laid out "
+                "by PAR areas), indicator (the indicator's catalogue area) or cue (the "
+                "target's own words); NA for a target a reviewer added",
                 nullable=True,
             ),
             "kind": closed(KINDS, "target, baseline (current state) or equivalent (restated)"),
@@ -391,7 +397,8 @@ def _targets_schema() -> pa.DataFrameSchema:
                 checks=pa.Check.in_range(0, 1),
                 nullable=True,
                 description="Probability that the row is a true target of the document, "
-                "calibrated on the annotated sets; NA where the extractor gives none",
+                "from a logistic model over its rules (parstats/data/confidence_model.json), "
+                "calibrated on the annotated sets; NA for a target a reviewer added",
             ),
             "page": pa.Column(
                 "Int64",

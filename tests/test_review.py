@@ -28,7 +28,6 @@ from parstats.formats.samples import Run, font_pdf  # noqa: E402
 from parstats.review import (  # noqa: E402
     CORRECTION_COLUMNS,
     Correction,
-    fallback_count,
     read_corrections,
     read_review,
     review_frame,
@@ -123,9 +122,9 @@ def test_review_loop_end_to_end(reviewed_home: Path, tmp_path: Path, capsys):
     assert sheet.column_dimensions[key].hidden
     rows = _rows(sheet)
     assert len(rows) == len(before) == 148
-    # Lowest confidence first; without a confidence, rows with more fallback fields first.
-    counts = [fallback_count(r["rules"], r["indicator"]) for r in rows]
-    assert counts == sorted(counts, reverse=True)
+    # Lowest confidence first (the extractor gives every target one).
+    confidence = [float(r["confidence"]) for r in rows]
+    assert confidence == sorted(confidence)
     # A sentence that is a formula is text in the sheet, never a formula.
     formula = next(i for i, r in enumerate(rows, 2) if r["doc"] == "005_formula"
                    and "HYPERLINK" in (r["sentence"] or ""))

@@ -744,7 +744,9 @@ def test_linear_on_a_long_text() -> None:
         "+ Tối thiểu 80% hồ sơ TTHC cấp tỉnh được xử lý trực tuyến, 50% cấp huyện và nhóm 20 tỉnh "
         "dẫn đầu; giảm 10% biên chế (tương ứng 15 biên chế) " * 3 + "\n"
     )
-    small, large = unit * 100, unit * 1000
+    # Every line its own (a line repeated verbatim three times is one statement).
+    small = "".join(unit.replace("\n", f" mục {i}\n") for i in range(100))
+    large = "".join(unit.replace("\n", f" mục {i}\n") for i in range(1000))
     start = time.process_time()
     n_small = len(extract_targets(small, meta=META_2025))
     t_small = time.process_time() - start

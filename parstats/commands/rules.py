@@ -11,10 +11,14 @@ ATTRIBUTED: dict[str, tuple[str, ...]] = {
     "levels": ("name",),
     "comparators": ("before", "after", "range"),
     "directions": ("verb",),
-    "units": ("after", "rank_word"),
+    "units": ("after", "rank_word", "amount"),
     "deadline_cues": ("after", "before", "period", "closing", "closing_date"),
     "kind_cues": ("baseline", "equivalent"),
-    "not_targets": ("survey_before", "survey_after", "past", "result_rank", "cited_symbol"),
+    "not_targets": (
+        "survey_before", "survey_after", "past", "result_rank", "cited_symbol", "footnote",
+        "statistic", "past_after", "cited_before", "norm_after", "norm_before", "condition",
+        "option",
+    ),
     "indicator_rules": ("share", "rank"),
 }
 

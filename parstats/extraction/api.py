@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from parstats.errors import ParstatsWarning
 from parstats.extraction import (
+    area,
     assemble,
+    confidence,
     cues,
     deadline,
     filters,
@@ -50,14 +52,18 @@ PIPELINE: tuple[Component, ...] = (
     cues.cues,
     lists.equivalents,
     filters.unsaid,
+    filters.statements,
     sections.sections,
     filters.past,
+    filters.activities,
     tables.cells,
     sentences.scopes,
     deadline.deadline,
     lists.governing,
     level.level,
     indicator.indicator,
+    area.area,
+    confidence.confidence,
     assemble.assemble,
 )
 """The components of target extraction, in the order they run."""

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from parstats.extraction import sections
 from parstats.extraction.doc import PlanDoc
 from parstats.extraction.pipeline import component
 from parstats.extraction.strings import collapse
@@ -40,6 +39,9 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "indicator",
     "heading",
     "rules",
+    "area_source",
+    "unit_label",
+    "confidence",
 )
 
 
@@ -62,7 +64,8 @@ class Target:
     level
         Tier of government (``vocab.LEVELS``).
     area
-        Reform area of the heading the target sits under (``vocab.AREAS``).
+        Reform area (``vocab.AREAS``): the heading's, or in a document not laid out by
+        PAR areas, the one its own words belong to (``area_source``).
     kind
         ``target``, ``baseline`` or ``equivalent``.
     indicator
@@ -80,6 +83,16 @@ class Target:
         (``unit=unit.percent.sign;...;year=deadline.before.den;...``); a rule read
         through another is written ``how>rule`` (``level=level.own_words>level.commune.cap_xa``).
         ``parstats explain`` shows them.
+    area_source
+        What decided ``area``: ``heading`` (a heading names it, or the document is laid
+        out by PAR areas and none does: ``overall``), ``indicator`` (the indicator's
+        area in the catalogue) or ``cue`` (the target's own words, ``area_cues.csv``).
+    unit_label
+        For a count, its unit or noun as printed ("tấn", "triệu USD", "doanh nghiệp",
+        a unit column's "Ha"); ``None`` otherwise.
+    confidence
+        The probability that it is a true target of its document (0-1), from a
+        logistic model over its rules (:mod:`parstats.extraction.confidence`).
     """
 
     value: float
@@ -98,6 +111,9 @@ class Target:
     quote: str
     heading: str
     rules: str = ""
+    area_source: str = "heading"
+    unit_label: str | None = None
+    confidence: float | None = None
 
 
 # The order of the fields in a target's ``rules``.
@@ -114,6 +130,17 @@ def _rules_text(found: dict[str, str], area_rule: str, indicator_rule: str) -> s
     return f"{_rules_head(found)};area={area_rule};indicator={indicator_rule}"
 
 
+def _unit_label(number) -> str | None:
+    """Return a count's unit as printed: its unit word, or its table's unit cell."""
+    c = number.cand
+    if c.unit != "count":
+        return None
+    if c.word is None:
+        return number.cell.unit_label if number.cell is not None else None
+    written = number.sentence.text[c.start : c.end]
+    return " ".join(written[len(written) - len(c.word) :].split())
+
+
 def _rules_head(found: dict[str, str]) -> str:
     return ";".join(f"{name}={found[name]}" for name in _HEAD_FIELDS if name in found)
 
@@ -121,12 +148,13 @@ def _rules_head(found: dict[str, str]) -> str:
 @component(
     "assemble",
     requires=("number.target_kind", "number.target_comparator", "number.target_direction",
-              "number.year", "number.level", "number.codes", "number.parent", "view", "outline"),
+              "number.year", "number.level", "number.codes", "number.area", "number.parent",
+              "number.confidence", "view", "outline"),
     assigns=("targets",),
 )
 def assemble(doc: PlanDoc) -> None:
     """Make the targets of every kept number, in document order."""
-    view, outline = doc.view, doc.outline
+    view = doc.view
     out = doc.targets
     for sentence in doc.sentences:
         numbers = sentence.numbers
@@ -135,10 +163,7 @@ def assemble(doc: PlanDoc) -> None:
         original = sentence.text
         offset = sentence.offset
         sentence_text = sentence.collapsed = collapse(original)
-        node = sentence.node
-        area = outline.node(node).area
-        heading = doc.headings[node]
-        area_rule = sections.area_rule(outline, node, doc.area_rules)
+        heading = doc.headings[sentence.node]
         for number in numbers:
             if number.rejected is not None:
                 continue
@@ -156,6 +181,8 @@ def assemble(doc: PlanDoc) -> None:
                     value=c.value,
                     value_high=c.value_high,
                     unit=c.unit if c.unit != "rank_places" else parent.unit,
+                    unit_label=_unit_label(number) if c.unit == "count" else parent.unit_label,
+                    confidence=number.confidence,
                     comparator=number.target_comparator,
                     direction=number.target_direction,
                     year=number.year,
@@ -163,12 +190,14 @@ def assemble(doc: PlanDoc) -> None:
                     start=start,
                     end=end,
                     quote=quote,
-                    rules=_rules_text(found, area_rule, number.parent.code_rules[-1]),
+                    rules=_rules_text(found, found["area"], number.parent.code_rules[-1]),
                 )
                 number.targets = [target]
                 out.append(target)
                 continue
             head = _rules_head(number.rules)
+            area_rule = number.rules["area"]
+            label = _unit_label(number)
             made = [
                 Target(
                     value=c.value,
@@ -178,7 +207,7 @@ def assemble(doc: PlanDoc) -> None:
                     direction=number.target_direction,
                     year=number.year,
                     level=number.level,
-                    area=area,
+                    area=number.area,
                     kind=number.target_kind,
                     indicator=code,
                     start=start,
@@ -187,6 +216,9 @@ def assemble(doc: PlanDoc) -> None:
                     quote=quote,
                     heading=heading,
                     rules=f"{head};area={area_rule};indicator={code_rule}",
+                    area_source=number.area_source,
+                    unit_label=label,
+                    confidence=number.confidence,
                 )
                 for code, code_rule in zip(number.codes, number.code_rules, strict=True)
             ]
@@ -238,5 +270,8 @@ def targets_frame(doc: str, targets: Sequence[Target]) -> pd.DataFrame:
         "indicator": "string",
         "heading": "string",
         "rules": "string",
+        "area_source": "string",
+        "unit_label": "string",
+        "confidence": "Float64",
     }
     return frame.astype(dtypes)

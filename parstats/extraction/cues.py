@@ -116,7 +116,9 @@ def _unit_rule(cand: Candidate) -> str:
         return UNITS.id_of(cand.rank_word, "rank_word") or "unit.rank"
     if cand.word is None:
         return "unit.table_unit_column"  # a bare cell: its row's unit column
-    return UNITS.id_of(cand.word, "after") or f"unit.{cand.unit}"
+    return (
+        UNITS.id_of(cand.word, "after") or UNITS.id_of(cand.word, "amount") or f"unit.{cand.unit}"
+    )
 
 
 def read(sentence: str, number: Number, prev_end: int) -> None:

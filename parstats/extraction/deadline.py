@@ -32,6 +32,7 @@ __all__ = [
     "year_before_rule",
     "issued_year",
     "default_year",
+    "goals_horizon",
     "DEADLINE_CHAIN",
     "deadline",
 ]
@@ -193,11 +194,40 @@ def _heading_year(ctx: _Context) -> _Answer:
 
 
 def _plan_period(ctx: _Context) -> _Answer:
-    """Give the plan's own period's last year (a 2021-2025 plan: 2025), else its year of issue."""
+    """Give the plan's own period's last year (a 2021-2025 plan: 2025).
+
+    A plan that states no period: the year its goals heading sets ("Mục tiêu cụ thể
+    đến năm 2030"), else its year of issue.
+    """
     meta = ctx.doc.meta
     if meta is not None and meta.period_end is not None:
         return int(meta.period_end), "deadline.plan_period"
+    horizon = goals_horizon(ctx.doc)
+    if horizon is not None:
+        return horizon, "deadline.goals_heading"
     return (ctx.issued, "deadline.plan_issued") if ctx.issued is not None else None
+
+
+def goals_horizon(doc: PlanDoc) -> int | None:
+    """Return the year the plan's first goals heading sets ("Mục tiêu cụ thể đến năm 2030").
+
+    A heading whose title opens with a goals word (``section_roles.csv``, role
+    ``goals``) and names one deadline year; ``None`` where none does.
+    """
+    if "horizon" not in doc.extra:
+        from parstats.extraction.outline import title_year
+        from parstats.extraction.sections import is_goals_title
+
+        outline = doc.outline
+        found = None
+        for i in range(1, len(outline.markers)):
+            node = outline.node(i)
+            if is_goals_title(node.title):
+                found = title_year(node.title)
+                if found is not None:
+                    break
+        doc.extra["horizon"] = found
+    return doc.extra["horizon"]
 
 
 DEADLINE_CHAIN: tuple[Callable[[_Context], _Answer], ...] = (

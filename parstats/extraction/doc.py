@@ -77,7 +77,8 @@ class Number:
     The ``cues`` component reads what the words around it say (``comparator``,
     ``direction``, ``kind``, ``backward``, ``own_year``); the resolvers that
     follow set the target's fields (``target_kind``, ``target_comparator``,
-    ``target_direction``, ``year``, ``level``, ``codes``) and the rule behind each in
+    ``target_direction``, ``year``, ``level``, ``codes``, ``area``, ``area_source``) and the
+    rule behind each in
     ``rules`` (field -> rule id). An equivalent or baseline stated next to a target
     is ``attached`` to it (``parent``) and takes its fields. A number dropped as not
     a target gets ``rejected`` (the id of the rule that dropped it).
@@ -102,6 +103,9 @@ class Number:
         "level",
         "codes",
         "code_rules",
+        "area",
+        "area_source",
+        "confidence",
         "parent",
         "attached",
         "rejected",
@@ -128,6 +132,9 @@ class Number:
         self.level: str | None = None
         self.codes: tuple[str | None, ...] = (None,)
         self.code_rules: tuple[str, ...] = ("indicator.none",)
+        self.area = "overall"
+        self.area_source = "heading"
+        self.confidence: float | None = None
         self.parent: Number | None = None
         self.attached = False  # an equivalent or baseline that takes its parent's fields
         self.rejected: str | None = None

@@ -64,6 +64,25 @@ CODE_RULES: dict[str, str] = {
     "level.name": "a tier's name",
     "area.default": "no heading over it names a reform area: overall",
     "area.heading": "the reform area its heading names",
+    "area.rank": "a rank or a move in a ranking, in a document not laid out by PAR areas: "
+    "overall",
+    "area.indicator": "the catalogue area of its indicator (a document not laid out by PAR "
+    "areas)",
+    "area.society": "no cue names a government area: the economy or society at large (impact)",
+    "unit.table_measure": "a bare cell value; its column's header names the unit ('Lượng (Tấn)')",
+    "deadline.goals_heading": "a plan with no period: the year its goals heading sets",
+    "kind.goals": "an amount of things under the plan's goals heading",
+    "indicator.amount": "an amount of things: no catalogue share measures it",
+    "filter.amount_outside_goals": "an amount of things outside the plan's goals: an activity "
+    "or output of the plan, not a target",
+    "filter.repeated_clause": "a clause repeated verbatim three times or more: one statement, "
+    "its first occurrence stands for all",
+    "not_target.rates_by_body": "a body's or place's rate in a list of rates in brackets",
+    "not_target.footnote": "a footnote's or endnote's line",
+    "not_target.norm": "a rate, condition or threshold of a rule",
+    "not_target.statistic": "a share reported, not set",
+    "not_target.option": "another plan's option",
+    "section.norm": "criteria or conditions of a rule: thresholds, not commitments",
     "indicator.own_words": "a keyword rule over the number's own words",
     "indicator.other_side": "a keyword rule over the words on its other side",
     "indicator.elided_head": 'a narrowing clause keeps the head noun it elides ("hài lòng")',

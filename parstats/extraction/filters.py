@@ -15,10 +15,20 @@ import re
 from parstats import rules
 from parstats.extraction.cues import NOT_TARGETS
 from parstats.extraction.doc import Candidate, Number, PlanDoc
+from parstats.extraction.numbers import is_amount
 from parstats.extraction.pipeline import component
-from parstats.extraction.sections import in_report, report_rule
+from parstats.extraction.sections import goals_rule, in_report, norm_rule, report_rule
 
-__all__ = ["COMMITMENT", "is_past", "past_rule", "unsaid", "past"]
+__all__ = [
+    "COMMITMENT",
+    "is_past",
+    "past_rule",
+    "statement_reason",
+    "unsaid",
+    "statements",
+    "past",
+    "activities",
+]
 
 COMMITMENT = re.compile(NOT_TARGETS.alternation("commitment"))
 
@@ -94,8 +104,13 @@ def past_rule(sentence: str, cand: Candidate) -> str | None:
 def _unsaid_reason(number: Number, sentence: str) -> str | None:
     """Return why a number is not a target by its own words, or ``None``."""
     c = number.cand
-    if c.unit == "count" and number.kind != "equivalent" and number.comparator is None and (
-        number.direction is None
+    if (
+        c.unit == "count"
+        and c.word is not None  # a bare table cell: its unit column made it a value
+        and not is_amount(c)  # an amount's section decides (the ``activities`` filter)
+        and number.kind != "equivalent"
+        and number.comparator is None
+        and number.direction is None
     ):
         return "filter.count_without_commitment"
     if c.unit == "rank_places" and number.direction is None:
@@ -133,6 +148,144 @@ def unsaid(doc: PlanDoc) -> None:
         sentence.numbers = kept
 
 
+# What makes a number a statement of this document but not a commitment of it. Each is
+# looked for where its rows of ``not_targets.csv`` say: at the logical line's start (a
+# footnote), right before or after the number, or in its clause before it.
+_FOOTNOTE = re.compile(r"\W{0,3}" + NOT_TARGETS.alternation("footnote"))
+_STATISTIC = re.compile(
+    NOT_TARGETS.alternation("statistic") + r"\s+(?:khoảng\s+|gần\s+|hơn\s+|tới\s+)?$"
+)
+_PAST_AFTER = re.compile(r"[^.;]{0,60}?" + NOT_TARGETS.alternation("past_after"))
+_CITED_BEFORE = re.compile(NOT_TARGETS.alternation("cited_before"))
+_NORM_AFTER = re.compile(r"\s*(?:của\s+)?" + NOT_TARGETS.alternation("norm_after"))
+_NORM_BEFORE = re.compile(
+    NOT_TARGETS.alternation("norm_before")
+    + r"\s*(?:khoảng\s+)?$"
+)
+_CONDITION = re.compile(NOT_TARGETS.alternation("condition"))
+_OPTION = re.compile(NOT_TARGETS.alternation("option"))
+_may_cite = rules.any_in(NOT_TARGETS.anchors("cited_before"))
+_may_condition = rules.any_in(NOT_TARGETS.anchors("condition"))
+_may_option = rules.any_in(NOT_TARGETS.anchors("option"))
+_may_past_after = rules.any_in(NOT_TARGETS.anchors("past_after"))
+
+# "TP. Hồ Chí Minh (87,73%), Sơn La (87,26%)": a body or place named, its rate in brackets.
+_BRACKETED_RATE = re.compile(r"[A-ZĐÀ-Ỹ][\w.]*\s*\(\s*\d[\d.,]*\s*%\s*\)")
+
+
+def statement_reason(sentence: str, low: str, line: str, number: Number) -> str | None:
+    """Return why a number is a statement of the document but no commitment of it, or ``None``.
+
+    ``sentence`` is the sentence as written, ``low`` lower-cased, ``line`` its logical
+    line (lower-cased). In order: a footnote's or endnote's line; a body's rate in a
+    list of bodies with their rates in brackets; another body's target quoted; another
+    plan's option; a rule's rate or condition (a legal text's norm); a share reported
+    ("chiếm 45%"); a result reported ("... so với cùng kỳ").
+    """
+    c = number.cand
+    if line[:1] in "[^" or line[1:2] in "[^":
+        m = _FOOTNOTE.match(line)
+        if m is not None:
+            at = line.find(m.group(0).lstrip(" \t*_-#"))
+            return NOT_TARGETS.id_at(line, max(at, 0), "footnote") or "not_target.footnote"
+    if c.unit == "percent" and "(" in sentence[max(0, c.start - 3) : c.start]:
+        if len(_BRACKETED_RATE.findall(sentence)) >= 2 and _BRACKETED_RATE.search(
+            sentence, max(0, c.start - 60), c.end + 3
+        ):
+            return "not_target.rates_by_body"
+    clause_start = low.rfind(";", 0, c.start) + 1
+    before = low[clause_start : c.start]
+    if _may_cite(low[: c.start]):
+        m = None
+        for m in _CITED_BEFORE.finditer(low, 0, c.start):  # noqa: B007 - the last one
+            pass
+        if m is not None and "phấn đấu" not in low[m.end() : c.start]:
+            return NOT_TARGETS.id_at(low, m.start(), "cited_before") or "not_target.cited"
+    if _may_option(before):
+        m = _OPTION.search(before)
+        if m is not None:
+            return NOT_TARGETS.id_at(before, m.start(), "option") or "not_target.option"
+    if c.unit == "percent":
+        m = _NORM_AFTER.match(low, c.end)
+        if m is not None:
+            cue = m.group(0).strip()
+            cue = cue[4:].lstrip() if cue.startswith("của ") else cue
+            return NOT_TARGETS.id_at(cue, 0, "norm_after") or "not_target.norm"
+        m = _NORM_BEFORE.search(low, max(0, c.start - 24), c.start)
+        if m is not None:
+            return NOT_TARGETS.id_at(low, m.start(), "norm_before") or "not_target.norm"
+    if _may_condition(before):
+        m = _CONDITION.search(before)
+        if m is not None and COMMITMENT.search(low) is None:
+            return NOT_TARGETS.id_at(before, m.start(), "condition") or "not_target.norm"
+    if number.comparator is None and number.direction is None:
+        m = _STATISTIC.search(low, max(0, c.start - 30), c.start)
+        if m is not None and COMMITMENT.search(low) is None:
+            return NOT_TARGETS.id_at(low, m.start(), "statistic") or "not_target.statistic"
+    if _may_past_after(low[c.end :]):
+        stop = low.find(";", c.end)
+        m = _PAST_AFTER.match(low, c.end, stop if stop >= 0 else len(low))
+        if m is not None and COMMITMENT.search(low) is None:
+            cue = m.group(0)
+            at = m.start() + len(cue) - len(cue.lstrip())
+            for row in NOT_TARGETS.select("past_after"):
+                found = re.search(row.regex, cue)
+                if found is not None:
+                    return row.id
+            return "not_target.past"
+    return None
+
+
+def _repeated(doc: PlanDoc) -> set[int]:
+    """Return the ids of the sentences that repeat, verbatim, one stated three times or more.
+
+    A clause repeated under many items ("... sau khi thực hiện phương án cắt giảm 30%
+    ...") is one statement: its first occurrence stands for all.
+    """
+    seen: dict[str, list[int]] = {}
+    for sentence in doc.sentences:
+        if sentence.numbers and not sentence.in_table and len(sentence.low) <= _MAX_REPEATED:
+            seen.setdefault(" ".join(sentence.low.split()), []).append(id(sentence))
+    return {k for ids in seen.values() if len(ids) >= _MIN_REPEATS for k in ids[1:]}
+
+
+_MIN_REPEATS = 3
+_MAX_REPEATED = 1000  # a longer "sentence" is a piece of an unbroken text, not a clause
+
+
+@component(
+    "statements",
+    requires=("number.kind", "number.comparator", "number.direction", "view"),
+    assigns=("rejected",),
+)
+def statements(doc: PlanDoc) -> None:
+    """Drop the statements that are not this document's commitments (:func:`statement_reason`).
+
+    And the repeats of a clause stated verbatim three times or more (one statement).
+    """
+    vtext = doc.view.text
+    repeats = _repeated(doc) if len(doc.sentences) > 2 else set()
+    for sentence in doc.sentences:
+        numbers = sentence.numbers
+        if not numbers:
+            continue
+        if id(sentence) in repeats:
+            for number in numbers:
+                doc.reject(number, "filter.repeated_clause")
+            sentence.numbers = []
+            continue
+        start = vtext.rfind("\n", 0, sentence.offset) + 1
+        line = vtext[start : start + 12].lower()
+        kept = []
+        for number in numbers:
+            reason = statement_reason(sentence.text, sentence.low, line, number)
+            if reason is None:
+                kept.append(number)
+            else:
+                doc.reject(number, reason)
+        sentence.numbers = kept
+
+
 def _cited_rule(text: str) -> str | None:
     """Return the id of the central body's symbol in a quoted document's number."""
     m = _CITED_SYMBOL.search(text)
@@ -158,8 +311,9 @@ def _keep_baselines(doc: PlanDoc, numbers: list[Number], reason: str) -> list[Nu
     assigns=("rejected", "number.index"),
 )
 def past(doc: PlanDoc) -> None:
-    """Drop what reports the past; only baselines stay."""
+    """Drop what reports the past (only baselines stay) and a rule's thresholds."""
     outline = doc.outline
+    norms = doc.extra.setdefault("norms", {})
     for sentence in doc.sentences:
         numbers = sentence.numbers
         if not numbers:
@@ -168,6 +322,12 @@ def past(doc: PlanDoc) -> None:
         if in_report(outline, sentence.node, doc.reports):
             # A section that reports results ("Kết quả đạt được"): only baselines stay.
             numbers = _keep_baselines(doc, numbers, report_rule(outline, sentence.node))
+        norm = norm_rule(outline, sentence.node, norms) if numbers else None
+        if norm is not None:
+            # Criteria that define who qualifies, a grant's conditions: a rule's thresholds.
+            for number in numbers:
+                doc.reject(number, norm)
+            numbers = []
         if _may_be_past(low):
             kept = []
             for number in numbers:
@@ -190,4 +350,37 @@ def past(doc: PlanDoc) -> None:
             numbers = _keep_baselines(doc, numbers, reason)
         sentence.numbers = numbers
         for i, number in enumerate(numbers):
+            number.index = i
+
+
+@component(
+    "activities",
+    requires=("sentence.node", "outline", "number.kind"),
+    assigns=("rejected", "number.rules", "number.index"),
+)
+def activities(doc: PlanDoc) -> None:
+    """Drop the amounts of things ("36 phóng sự", "20 mô hình") that no goals heading governs.
+
+    A count of things is a target where the plan states its goals ("Mục tiêu cụ thể",
+    "Chỉ tiêu ..."); elsewhere it counts the plan's own activities and outputs (a
+    communication plan's articles, a monitoring plan's samples).
+    """
+    outline = doc.outline
+    cache = doc.extra.setdefault("goals", {})
+    for sentence in doc.sentences:
+        numbers = sentence.numbers
+        if not numbers or not any(is_amount(n.cand) for n in numbers):
+            continue
+        goals = goals_rule(outline, sentence.node, cache)
+        kept = []
+        for number in numbers:
+            if not is_amount(number.cand) or number.kind == "equivalent":
+                kept.append(number)
+            elif goals is None:
+                doc.reject(number, "filter.amount_outside_goals")
+            else:
+                number.rules["kind"] = f"kind.goals>{goals}"
+                kept.append(number)
+        sentence.numbers = kept
+        for i, number in enumerate(kept):
             number.index = i

@@ -19,6 +19,7 @@ from parstats.extraction.indicator_rules import (
     match_indicator_rule,
     match_rank_indicators,
 )
+from parstats.extraction.numbers import is_amount
 from parstats.extraction.pipeline import component
 from parstats.extraction.strings import WINDOW
 
@@ -206,6 +207,10 @@ def resolve(
         if previous is not None and previous.cand.unit == c.unit:
             return (previous.codes[-1],), ("indicator.previous>" + previous.code_rules[-1],)
         return (None,), ("indicator.none",)
+    if c.unit == "count" and is_amount(c):
+        # "20 mô hình", "18.000 tấn": an amount of things; the catalogue's shares do not
+        # measure it.
+        return (None,), ("indicator.amount",)
     inherited = (
         (previous.codes[-1], previous.code_rules[-1])
         if previous is not None and previous.codes[-1] is not None

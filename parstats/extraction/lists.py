@@ -23,6 +23,11 @@ __all__ = ["respective_equivalents", "equivalents", "governing"]
 _EQUIVALENT_GAP = re.compile(r"[^\d;.()]{0,40}?(?:,|\bvà\b)\s*")
 
 
+# "..., trong đó có 20 doanh nghiệp ...": a sub-clause, whose number takes no qualifier
+# from the list before it.
+_SUBCLAUSE = re.compile(r"\btrong (?:số )?đó\b")
+
+
 # A list item with its own verb does not share the qualifier of the one before it.
 _OWN_VERB = re.compile(rf"\b{KINDS.alternation('own_verb')}\b|.{{60}}")
 
@@ -105,6 +110,7 @@ def governing(doc: PlanDoc) -> None:
                 and len(between_prev) <= 80
                 and (lead.direction is not None or lead.cand.unit == c.unit)
                 and number.cell is None
+                and not _SUBCLAUSE.search(between_prev)
             ):
                 comparator, direction = lead.comparator, lead.direction
                 inherited = lead

@@ -25,7 +25,15 @@ if TYPE_CHECKING:  # pragma: no cover
     from parstats.extraction.tables import Tables
     from parstats.extraction.view import ParseView
 
-__all__ = ["HINT", "RANK_CONTEXT", "RANK_BEFORE", "candidates", "with_bare_cells", "numbers"]
+__all__ = [
+    "HINT",
+    "RANK_CONTEXT",
+    "RANK_BEFORE",
+    "candidates",
+    "is_amount",
+    "with_bare_cells",
+    "numbers",
+]
 
 _UNIT_WORDS = UNITS.alternation("after", ("percent", "rank_places"))
 _PERCENT_WORDS = UNITS.alternation("after", "percent")
@@ -38,7 +46,8 @@ _NUMBER_FIRST = re.compile(
     rf"(?P<u2>{_UNIT_WORDS})"
     rf"|\s*(?P<u1>{_PERCENT_WORDS})"
     rf"|\s+(?P<u3>{_PLACE_WORDS})\b"
-    rf"|\s+(?P<noun>{UNITS.alternation('after', 'count')})\b)"
+    rf"|\s+(?P<noun>{UNITS.alternation('after', 'count')})\b"
+    rf"|\s+(?P<amount>{UNITS.alternation('amount')})\b)"
 )
 
 
@@ -84,7 +93,7 @@ HINT = re.compile(
     + "".join(
         f"(?<=[{w[0]}{w[0].upper()}]{re.escape(w[1:])} \\d)|" for w in (*_RANK_LAST, "từ")
     )
-    + rf"[\d.,]*\s*{UNITS.alternation('after')})"
+    + rf"[\d.,]*\s*(?:{UNITS.alternation('after')}|(?i:{UNITS.alternation('amount')})\b))"
 )
 
 
@@ -121,7 +130,8 @@ def candidates(sentence: str) -> list[Candidate]:
                     Candidate(m.start(), m.end(), lo, None, "rank_places", None, m.group("u3"))
                 )
         elif lo > 0 and len(m.group("n1")) <= 9:
-            out.append(Candidate(m.start(), m.end(), lo, None, "count", None, m.group("noun")))
+            word = m.group("noun") or m.group("amount")
+            out.append(Candidate(m.start(), m.end(), lo, None, "count", None, word))
     if _may_rank(sentence) and _RANK_HINT.search(sentence):
         starts = [c.start for c in out]
         counts_taken: set[int] = set()
@@ -148,8 +158,19 @@ def candidates(sentence: str) -> list[Candidate]:
     return out
 
 
+def is_amount(cand: Candidate) -> bool:
+    """Whether a count is an amount of a thing ("18.000 tấn"): ``units.csv`` amount rows.
+
+    Such a count is a target only in a plan's goals (the ``activities`` filter).
+    """
+    return cand.word is not None and UNITS.id_of(cand.word, "amount") is not None
+
+
 # A number in a sentence that no unit follows (a candidate only in a table cell).
-_BARE_NUMBER = re.compile(r"(?<![\d.,/:])\d{1,3}(?:[.,]\d+)?(?![\d.,/:%])")
+_BARE_NUMBER = re.compile(
+    r"(?<![\d.,/:])\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?(?![\d.,/:%])"  # "1.250.000"
+    r"|(?<![\d.,/:])\d{1,3}(?:[.,]\d+)?(?![\d.,/:%])"
+)
 
 
 def with_bare_cells(

@@ -17,7 +17,15 @@ from parstats.extraction.pipeline import component
 if TYPE_CHECKING:  # pragma: no cover
     from parstats.extraction.outline import Outline
 
-__all__ = ["in_report", "report_rule", "area_rule", "sections"]
+__all__ = [
+    "in_report",
+    "report_rule",
+    "norm_rule",
+    "is_goals_title",
+    "goals_rule",
+    "area_rule",
+    "sections",
+]
 
 # A results report, not a plan: past figures are not targets.
 _REPORT_HEADING = re.compile("^" + SECTIONS.alternation("role", "report"))
@@ -28,6 +36,11 @@ _REPORT_HEADING = re.compile("^" + SECTIONS.alternation("role", "report"))
 # "Kết quả đo lường sự hài lòng năm 2021" reports ("Kết quả cụ thể" may plan); a budget
 # section's shares ("ngân sách tỉnh ... chiếm 75%") are not reform targets.
 _BACKGROUND_HEADING = re.compile("^" + SECTIONS.alternation("role", "background"))
+
+
+# The plan's goals ("Mục tiêu cụ thể", "Chỉ tiêu xuất khẩu đến năm 2030", "Định hướng
+# đến năm 2035"): where a count of things ("20 mô hình", "18.000 tấn") is a target.
+_GOALS_HEADING = re.compile("^" + SECTIONS.alternation("role", "goals"))
 
 
 _SECTION_KINDS = frozenset({"roman", "article", "annex", "num1", "num2", "num3", "num4"})
@@ -59,6 +72,55 @@ def in_report(outline: Outline, node: int, cache: dict[int, bool]) -> bool:
                 or in_report(outline, outline.parents[node], cache)
             )
         cache[node] = found
+    return found
+
+
+# A rule's thresholds: "Tiêu chí phân định thôn đặc biệt khó khăn", "Điều kiện để được
+# tài trợ", "... là xã đáp ứng ít nhất 01 trong các tiêu chí sau".
+_NORM_HEADING = re.compile(SECTIONS.alternation("norm"))
+
+
+def norm_rule(outline: Outline, node: int, cache: dict[int, str | None]) -> str | None:
+    """Return the id of the heading row over ``node`` that makes it a rule's thresholds.
+
+    The nearest heading on the node's path whose title holds a ``section_roles.csv``
+    row of place ``norm`` (criteria that define who qualifies, conditions of a grant).
+    """
+    if node in cache:
+        return cache[node]
+    found = None
+    if node > 0:
+        title = outline.node(node).title.lower()
+        m = _NORM_HEADING.search(title) if title else None
+        if m is not None:
+            found = SECTIONS.id_at(title, m.start(), "norm") or "section.norm"
+        else:
+            found = norm_rule(outline, outline.parents[node], cache)
+    cache[node] = found
+    return found
+
+
+def is_goals_title(title: str) -> bool:
+    """Whether a heading title opens the plan's goals ("Mục tiêu cụ thể đến năm 2030")."""
+    return _GOALS_HEADING.match(title.lower()) is not None
+
+
+def goals_rule(outline: Outline, node: int, cache: dict[int, str | None]) -> str | None:
+    """Return the id of the goals heading over ``node`` ("Mục tiêu cụ thể"), or ``None``.
+
+    The nearest heading on the node's path whose title opens with a goals word of
+    ``section_roles.csv`` (role ``goals``).
+    """
+    if node in cache:
+        return cache[node]
+    found = None
+    if node > 0:
+        title = outline.node(node).title.lower()
+        if _GOALS_HEADING.match(title) is not None:
+            found = SECTIONS.id_at(title, 0, "role")
+        else:
+            found = goals_rule(outline, outline.parents[node], cache)
+    cache[node] = found
     return found
 
 

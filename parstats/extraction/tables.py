@@ -19,6 +19,7 @@ from parstats.extraction.cues import COMPARATORS, DEADLINES, UNITS
 from parstats.extraction.doc import PlanDoc
 from parstats.extraction.level import TIER, level_named, may_name_tier
 from parstats.extraction.pipeline import component
+from parstats.extraction.stacked import StackedTable, read_blocks
 from parstats.extraction.strings import number_value
 from parstats.extraction.view import table_rows
 
@@ -68,9 +69,99 @@ def _unit_of(cell: str) -> str | None:
 
 # A cell holding one bare value: "25", "≥ 84", "82,4", "50 - 60".
 _BARE_CELL = re.compile(
-    rf"{COMPARATORS.alternation('cell')}?\s*(?P<n1>\d{{1,3}}(?:[.,]\d+)?)"
+    rf"{COMPARATORS.alternation('cell')}?\s*(?P<n1>\d{{1,3}}(?:\.\d{{3}}){{2,}}(?:,\d+)?"
+    r"|\d{1,3}(?:[.,]\d+)?)"
     rf"(?:\s*{COMPARATORS.alternation('cell_range')}\s*(?P<n2>\d{{1,3}}(?:[.,]\d+)?))?"
 )
+
+
+def _column_of(cell: str) -> Column:
+    """Return what one header cell says of its column (year, results, tier, unit column)."""
+    words = cell.strip(" \t*_").lower()
+    m = _HEADER_YEAR.fullmatch(words)
+    if m is not None:
+        return Column(year=int(m.group(2)), past=_past_column(m.group("label")))
+    if _UNIT_HEADER.fullmatch(words):
+        return Column(unit=True)
+    if may_name_tier(words) and TIER.search(words):
+        return Column(tier=level_named(words, False))
+    return Column()
+
+
+# A header's unit in brackets at its end: "Lượng (Tấn)", "Giá trị xuất khẩu (Nghìn USD)".
+_HEADER_MEASURE = re.compile(r"\((?P<unit>[^()]{1,24})\)\s*$")
+
+
+def _stacked_column(parts: tuple[str, ...]) -> Column:
+    """Return what a stacked table's column header says: the lower part's words first.
+
+    "GIAI ĐOẠN 2026 - 2030" over "Năm 2026" is a column of 2026; "Kế hoạch 2026" over
+    "Lượng (Tấn)" a column of 2026 whose values are in tonnes.
+    """
+    year, past, tier, unit = None, False, None, False
+    measure = label = None
+    for part in reversed(parts):
+        column = _column_of(part)
+        if year is None and column.year is not None:
+            year, past = column.year, column.past
+        tier = tier or column.tier
+        unit = unit or column.unit
+        m = _HEADER_MEASURE.search(part)
+        if measure is None and m is not None:
+            label = m.group("unit").strip(" *_")
+            measure = _unit_of(label)
+            if measure is None:
+                label = None
+    return Column(year, past, tier, unit, measure, label)
+
+
+class _StackedCell:
+    """A value cell of a stacked table: its span and what its row and column say."""
+
+    __slots__ = ("start", "end", "cell")
+
+    def __init__(self, start: int, end: int, cell: Cell) -> None:
+        self.start, self.end, self.cell = start, end, cell
+
+
+def _stacked_cells(table: StackedTable) -> list[_StackedCell]:
+    """Return the cells of a stacked table that hold a value in a unit, in order.
+
+    A cell of a year's or a tier's column, in a row whose unit column gives a unit
+    or under a header that names one.
+    """
+    columns = [_stacked_column(parts) for parts in table.header]
+    unit_at = next((k for k, col in enumerate(columns) if col.unit), None)
+    out = []
+    for row in table.rows:
+        texts = [t.text.strip(" \t*_") for t in row]
+        row_unit = row_label = None
+        if unit_at is not None:
+            row_label = texts[unit_at] or None
+            row_unit = _unit_of(row_label) if row_label else None
+        label, labels = "", []
+        for words in texts:
+            labels.append(label)
+            if len(_LETTER.findall(words)) >= 4 and len(words) > len(label):
+                label = words
+        for k, token in enumerate(row):
+            column = columns[k]
+            if token.empty or not column.holds_values:
+                continue
+            unit = row_unit or column.measure
+            if unit is None:
+                continue
+            printed = row_label if row_unit else column.measure_label
+            how = "unit.table_unit_column" if row_unit else "unit.table_measure"
+            row_id = UNITS.id_of(" ".join((printed or "").lower().split()), "unit_cell")
+            cell = Cell(
+                column.year, labels[k], column.past, column.tier, unit, True, texts[k], printed,
+                f"{how}>{row_id}" if row_id else how,
+            )
+            # Where its words start: a bold cell's marks are not in the parse view.
+            lead = len(token.text) - len(token.text.lstrip(" \t*_"))
+            out.append(_StackedCell(token.start + lead, token.end, cell))
+    return out
 
 
 class _Line:
@@ -97,6 +188,8 @@ class Column:
     past: bool = False  # "Kết quả năm 2025": results, not targets
     tier: str | None = None  # "Các sở, ban, ngành", "UBND cấp xã"
     unit: bool = False  # "Đơn vị tính"
+    measure: str | None = None  # the unit its header names: "Lượng (Tấn)" -> count
+    measure_label: str | None = None  # that unit as printed ("Tấn")
 
     @property
     def holds_values(self) -> bool:
@@ -115,6 +208,8 @@ class Cell:
     unit: str | None = None  # the unit the row's unit cell gives ("%" -> percent)
     holds_values: bool = False  # its column is a year's or a tier's
     content: str = ""  # the number's own cell, as written
+    unit_label: str | None = None  # the unit as printed ("Ha", "Tấn", "Nghìn USD")
+    unit_rule: str | None = None  # the rule that gave a stacked table's cell its unit
 
 
 class Tables:
@@ -140,6 +235,8 @@ class Tables:
         self._lines: dict[int, _Line] = {}
         self._tops: dict[int, int] = {}  # a row's start -> its table's first row's start
         self._tab_starts: frozenset[int] = frozenset()
+        self._stacked: list[_StackedCell] | None = None
+        self._stacked_starts: list[int] = []
         if "\t" in text:
             # The tab-separated rows, as the parse view reads them (clean.table_rows).
             lines = text.split("\n")
@@ -189,10 +286,27 @@ class Tables:
         return found
 
     def is_row(self, pos: int) -> bool:
-        """Whether source position ``pos`` lies on a table row."""
+        """Whether source position ``pos`` lies on a table row (or a stacked table's cell)."""
         if not self.any:
             return False
-        return self._line_at(pos).kind is not None
+        return self._line_at(pos).kind is not None or self._stacked_at(pos) is not None
+
+    def stacked(self) -> list[_StackedCell]:
+        """Return the value cells of the tables written one cell per line (read once)."""
+        if self._stacked is None:
+            self._stacked = [c for t in read_blocks(self.text) for c in _stacked_cells(t)]
+            self._stacked_starts = [c.start for c in self._stacked]
+        return self._stacked
+
+    def _stacked_at(self, pos: int) -> Cell | None:
+        """Return the stacked table's value cell that holds source position ``pos``, if any."""
+        cells = self.stacked()
+        if not cells:
+            return None
+        k = bisect_right(self._stacked_starts, pos) - 1
+        if k >= 0 and pos < cells[k].end:
+            return cells[k].cell
+        return None
 
     def _header(self, row_start: int, kind: str) -> list[Column]:
         """Return what each column's header says, for a row (empty for the header itself)."""
@@ -220,19 +334,7 @@ class Tables:
         found = self._headers.get(top)
         if found is None:
             _, end = self._line(top)
-            found = []
-            for cell in self._cells(self.text[top:end], kind)[0]:
-                words = cell.strip(" \t*_").lower()
-                m = _HEADER_YEAR.fullmatch(words)
-                if m is not None:
-                    past = _past_column(m.group("label"))
-                    found.append(Column(year=int(m.group(2)), past=past))
-                elif _UNIT_HEADER.fullmatch(words):
-                    found.append(Column(unit=True))
-                elif may_name_tier(words) and TIER.search(words):
-                    found.append(Column(tier=level_named(words, False)))
-                else:
-                    found.append(Column())
+            found = [_column_of(cell) for cell in self._cells(self.text[top:end], kind)[0]]
             self._headers[top] = found
         return found
 
@@ -243,7 +345,7 @@ class Tables:
         row = self._line_at(pos)
         kind = row.kind
         if kind is None:
-            return None
+            return self._stacked_at(pos)
         if row.cells is None:
             self._read_row(row)
         at = pos - row.start
@@ -338,8 +440,11 @@ class Tables:
         return lo, hi, cell.unit
 
     def unit_rows(self) -> list[int]:
-        """Return the source offsets of the rows whose unit column gives a unit."""
-        out: list[int] = []
+        """Return the source offsets of the rows whose unit column gives a unit.
+
+        And of every value cell of a table written one cell per line (:meth:`stacked`).
+        """
+        out = [c.start for c in self.stacked()] if "\n|" in self.text else []
         if _UNIT_HEADER_CELL.search(self.text) is None and not _UNIT_HEADER_CELL.match(
             "\n" + self.text[:200]
         ):
@@ -372,11 +477,17 @@ def tables(doc: PlanDoc) -> None:
     doc.tables = Tables(doc.text)
 
 
-@component("cells", requires=("numbers", "tables", "view"), assigns=("number.cell",))
+@component(
+    "cells", requires=("numbers", "tables", "view"), assigns=("number.cell", "number.rules")
+)
 def cells(doc: PlanDoc) -> None:
     """Give every number of a table row what its cell, column and row say."""
     view, tabs = doc.view, doc.tables
     for sentence in doc.sentences:
         if sentence.in_table:
             for number in sentence.numbers:
-                number.cell = tabs.cell(view.to_source(sentence.offset + number.cand.start))
+                number.cell = cell = tabs.cell(
+                    view.to_source(sentence.offset + number.cand.start)
+                )
+                if cell is not None and cell.unit_rule and number.cand.word is None:
+                    number.rules["unit"] = cell.unit_rule

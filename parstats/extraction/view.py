@@ -51,16 +51,19 @@ _RELATED = re.compile(
     re.IGNORECASE,
 )
 # A bare deadline sub-heading ("Đến năm 2028:") heads the items below it: it is
-# never the continuation of the line before.
+# never the continuation of the line before. So does a lead-in that opens with its
+# deadline and ends with a colon ("Đến hết năm 2030, phấn đấu đạt được những mục tiêu
+# sau:").
 DEADLINE_LINE = re.compile(
     r"(?:(?:Đến|Tới|Trong|Từ nay đến)(?: hết)? năm|Năm|Giai đoạn) (?:19|20)\d{2}"
-    r"(?:\s*[-–]\s*(?:19|20)\d{2})?\s*:$"
+    r"(?:\s*[-–]\s*(?:19|20)\d{2})?(?:,[^:\n\d%]{0,80})?\s*:$"
 )
 _DEADLINE_OPENER = re.compile(
     r"(?:(?:Đến|Tới|Trong|Từ nay đến)(?: hết)? năm|Năm|Giai đoạn) (?:19|20)\d{2}\b"
 )
 _EMPHASIS = re.compile(r"[*|]+|_{2,}")
-_YEAR_DASH = re.compile(r"[-–]\s*\d{4}\b")
+# "2021\n- 2025", "05\n- 06%/năm": a period or a range broken before its dash.
+_YEAR_DASH = re.compile(r"[-–]\s*(?:\d{4}\b|\d{1,3}(?:[.,]\d+)?\s*%)")
 _CONTENT = re.compile(r"[,;\d%]")
 
 
@@ -217,6 +220,9 @@ def _opens_with_marker(line: str) -> bool:
 
 def _joins(prev: _Logical, nxt: str, gap_blank: bool) -> bool:
     """Decide whether ``nxt`` continues the logical line ``prev`` (a hard wrap)."""
+    if prev.length <= _MAX_BARE_MARKER and _is_bare_marker(prev.head):
+        # "**1.\nGiai đoạn 2025 - 2030**": a marker alone on its line; its title follows.
+        return True
     head = nxt[0]
     if head.islower() and nxt[1:2] not in ")." and not nxt.startswith(("o ", "o\t")):
         # The most common line, a wrapped sentence going on in lower case, settled
@@ -242,6 +248,17 @@ def _joins(prev: _Logical, nxt: str, gap_blank: bool) -> bool:
         return _is_upper_line(nxt)
     # "11. Sở Khoa học và Công nghệ" then "Chủ trì, ...": a short title line.
     return not _is_short_title(prev)
+
+
+_MAX_BARE_MARKER = 6
+
+
+def _is_bare_marker(line: str) -> bool:
+    """Whether ``line`` is a numbered heading marker and nothing else ("1.", "II.", "a)")."""
+    if line[:1] in "-+•–*o":
+        return False  # a bullet alone is a list rule or a stray character, not a title's marker
+    marker = _marker(line + " ")
+    return marker is not None and marker.end() == len(line)
 
 
 def _is_short_title(line: _Logical) -> bool:

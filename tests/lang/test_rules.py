@@ -23,7 +23,7 @@ def _sections() -> dict[str, str]:
     for part in parts:
         title, _, body = part.partition("\n")
         key = "Additions" if title.startswith("Additions") else title.split(" (")[0]
-        out[key] = body
+        out[key] = out.get(key, "") + body  # both tables of additions (held-out, real genres)
     return out
 
 
