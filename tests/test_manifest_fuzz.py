@@ -1,7 +1,8 @@
 """Hypothesis fuzz of the plans manifest reader: any bytes give rows or a clear InputError.
 
 Whatever the file holds, :func:`parstats.build.read_manifest` either returns
-rows whose ``file`` stays inside ``data/raw/plans`` (a ``.txt``, no ``..``,
+rows whose ``file`` stays inside ``data/raw/plans`` (a plan file of
+:data:`~parstats.formats.sniff.PLAN_SUFFIXES`, no ``..``,
 no absolute path, no control character), with a 64-digit hash and a size, or
 raises :class:`~parstats.errors.InputError` naming the manifest; never another
 exception (audit D9, D16).
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 
 from parstats.build import MANIFEST_COLUMNS, read_manifest
 from parstats.errors import InputError
+from parstats.formats.sniff import PLAN_SUFFIXES
 
 HEADER = [*MANIFEST_COLUMNS, "province", "period_start", "period_end"]
 NAME_PARTS = st.sampled_from(
@@ -73,7 +75,7 @@ def _check(data: bytes) -> None:
             assert exc.path == path and str(exc).startswith(str(path))
             return
         for row in rows:
-            assert row.file.lower().endswith(".txt")
+            assert row.file.lower().endswith(PLAN_SUFFIXES)
             assert not os.path.isabs(row.file) and ".." not in row.file.split("/")
             assert not any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in row.file)
             resolved = (plans / row.file).resolve()
