@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from projects import add_plan
 
 from parstats.build import build, load_documents, load_targets, read_manifest
 from parstats.cli import main
@@ -55,19 +56,6 @@ ARTICLE = (
 def _seed(prefix: str) -> Path:
     return next(p for p in SEEDS if p.name.startswith(prefix))
 
-
-def add_plan(home: Path, name: str, data: bytes | str) -> Path:
-    plans = home / "data" / "raw" / "plans"
-    path = plans / name
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    manifest = plans / "manifest.csv"
-    manifest.chmod(0o644)
-    header = manifest.read_text(encoding="utf-8").splitlines()[0].split(",")
-    cells = {"file": name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-             "bytes": str(path.stat().st_size), "source": "test"}
-    with open(manifest, "a", encoding="utf-8") as fh:
-        fh.write(",".join(cells.get(column, "") for column in header) + "\n")
-    return path
 
 
 def vni_pdf(text: str, pages: int = 2) -> bytes:

@@ -24,6 +24,8 @@ pytest.importorskip("parstats.targets")
 
 import importlib  # noqa: E402
 
+from projects import add_plan
+
 from parstats import processed  # noqa: E402
 from parstats.cli import main  # noqa: E402
 from parstats.errors import (  # noqa: E402
@@ -42,20 +44,6 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "data" / "raw" / "plans" / "003_cfd631ae85fcb6d5.txt"
 PARSTATS = [sys.executable, "-m", "parstats"]
 
-
-def add_plan(home: Path, name: str, data: bytes | str, **override: str) -> Path:
-    """Put a plan into the scratch project's data/raw/plans with its manifest row."""
-    plans = home / "data" / "raw" / "plans"
-    path = plans / name
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    manifest = plans / "manifest.csv"
-    manifest.chmod(0o644)
-    header = manifest.read_text(encoding="utf-8").splitlines()[0].split(",")
-    cells = {"file": name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-             "bytes": str(path.stat().st_size), "source": "test", **override}
-    with open(manifest, "a", encoding="utf-8") as fh:
-        fh.write(",".join(cells.get(column, "") for column in header) + "\n")
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -19,6 +19,7 @@ import pytest
 pytest.importorskip("openpyxl")
 
 from openpyxl import load_workbook  # noqa: E402
+from projects import add_plan  # noqa: E402
 
 from parstats.build import build, load_documents, load_table, load_targets  # noqa: E402
 from parstats.cli import main  # noqa: E402
@@ -59,20 +60,6 @@ PDF_PAGES = (
     ],
 )
 
-
-def add_plan(home: Path, name: str, data: bytes | str) -> Path:
-    """Put a plan into the scratch project's plans folder with its manifest row."""
-    plans = home / "data" / "raw" / "plans"
-    path = plans / name
-    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
-    manifest = plans / "manifest.csv"
-    manifest.chmod(0o644)
-    header = manifest.read_text(encoding="utf-8").splitlines()[0].split(",")
-    cells = {"file": name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-             "bytes": str(path.stat().st_size), "source": "test"}
-    with open(manifest, "a", encoding="utf-8") as fh:
-        fh.write(",".join(cells.get(column, "") for column in header) + "\n")
-    return path
 
 
 def vni_pdf(pages: tuple[list[str], ...]) -> bytes:
