@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from parstats.errors import SchemaError
+from parstats.formats.document import CONVERTED_FORMATS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -43,15 +44,7 @@ ENCODINGS: tuple[str, ...] = (
 for a text file; ``unicode`` for a PDF, Word file or web page in Unicode fonts; ``tcvn3`` or
 ``vni`` where most of its text was typed in legacy Vietnamese fonts and converted."""
 
-SOURCE_FORMATS: tuple[str, ...] = (
-    "pdf-text",
-    "pdf-ocr",
-    "pdf-mixed",
-    "docx",
-    "doc",
-    "html",
-    "txt",
-)
+SOURCE_FORMATS: tuple[str, ...] = CONVERTED_FORMATS
 """How a plan file was read (:data:`parstats.formats.CONVERTED_FORMATS`)."""
 
 ORIGINS: tuple[str, ...] = ("extracted", "corrected")
