@@ -227,17 +227,21 @@ class ReportJob:
         ASCII slug from the registry; the report's folder name.
     year
         The report year.
+    language
+        The language of the report's text: ``"both"`` (English and Vietnamese), ``"en"``
+        or ``"vi"``.
     """
 
     province: str
     province_code: str
     slug: str
     year: int
+    language: str = "both"
 
     @property
     def parameters(self) -> dict[str, Any]:
         """The parameters injected into the template."""
-        return {"province": self.province, "year": self.year}
+        return {"province": self.province, "year": self.year, "language": self.language}
 
     @property
     def key(self) -> str:
@@ -281,12 +285,15 @@ def check_year(year: Any) -> int:
     return year
 
 
-def job_for(province: Province, year: int) -> ReportJob:
-    """Return the job of a registry province and a checked year."""
-    return ReportJob(province.name_vi, province.code, province.slug, check_year(year))
+def job_for(province: Province, year: int, language: str = "both") -> ReportJob:
+    """Return the job of a registry province, a checked year and a checked language."""
+    from parstats.display import check_language
+
+    return ReportJob(province.name_vi, province.code, province.slug, check_year(year),
+                     check_language(language))
 
 
-def plan_report(province: str, year: Any, **extra: Any) -> ReportJob:
+def plan_report(province: str, year: Any, language: str = "both", **extra: Any) -> ReportJob:
     """Return the job for a province name as typed and a year, refusing anything else.
 
     Parameters
@@ -295,6 +302,8 @@ def plan_report(province: str, year: Any, **extra: Any) -> ReportJob:
         Any spelling the province registry resolves (``"Dak Lak"``, ``"66"``).
     year
         The report year (``int``).
+    language
+        ``"both"`` (default), ``"en"`` or ``"vi"``.
     **extra
         Further template parameters; any is refused unless the template declares it.
 
@@ -307,10 +316,13 @@ def plan_report(province: str, year: Any, **extra: Any) -> ReportJob:
     """
     from parstats.provinces import resolve
 
-    check_parameters({"province": province, "year": year, **extra}, read_template_parameters())
+    check_parameters(
+        {"province": province, "year": year, "language": language, **extra},
+        read_template_parameters(),
+    )
     if extra:
         raise InputError(f"parameters {sorted(extra)} cannot be set per report", value=extra)
-    return job_for(resolve(province), year)
+    return job_for(resolve(province), year, language)
 
 
 # --------------------------------------------------------------------------- inputs and cache
@@ -349,7 +361,10 @@ class InputSnapshot:
 
 
 # The modules that shape a report beyond the processed data (which is hashed).
-REPORT_MODULES: tuple[str, ...] = ("report_data.py", "plots.py", "reports.py")
+REPORT_MODULES: tuple[str, ...] = (
+    "report_data.py", "plots.py", "reports.py", "display.py", "narrative.py", "sections.py",
+    "citation.py", "data/report_labels.csv",
+)
 
 
 def _package_digest() -> str:
@@ -405,6 +420,8 @@ class ReportRecord:
     files
         SHA-256 of the notebook and HTML written (``{"ipynb": ..., "html": ...}``):
         the cache takes a report as done only if its files still hold these bytes.
+    language
+        The language the report was written in.
     """
 
     province: str
@@ -416,11 +433,12 @@ class ReportRecord:
     headline: dict[str, Any] | None = None
     error: str | None = None
     files: dict[str, str] | None = None
+    language: str = "both"
 
     @property
     def job(self) -> ReportJob:
         """The job this record belongs to."""
-        return ReportJob(self.province, self.province_code, self.slug, self.year)
+        return ReportJob(self.province, self.province_code, self.slug, self.year, self.language)
 
 
 def read_record(path: Path) -> ReportRecord | None:
@@ -604,6 +622,7 @@ def write_report(job: ReportJob, executed: ExecutedReport, key: str) -> ReportRe
         headline=executed.headline,
         error=executed.error,
         files=files,
+        language=job.language,
     )
     # The record goes last: a run stopped before it leaves no report the cache takes as done.
     write_bytes(job.notebook_path(), notebook)
