@@ -761,3 +761,101 @@ def key_numbers(s: Summary, language: str = "en") -> tuple[KeyNumber, ...]:
         out.append(KeyNumber(value, Text(f"{name.en} {s.year}" + (" and rank" if rank else ""),
                                          f"{name.vi} {s.year}" + (" và xếp hạng" if rank else ""))))
     return tuple(out)
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def latest_movements(
+    rows: pd.DataFrame, reference: pd.DataFrame, region: str, region_en: str
+) -> tuple[Movement, ...]:
+    """Each index's latest figure of a province (a one-year window at its latest year)."""
+    out = []
+    for index in INDICES:
+        for series in ("score", "rank"):
+            mine = rows[(rows["index"] == index) & (rows["series"] == series)]
+            if mine.empty:
+                continue
+            last = int(mine["year"].max())
+            out.append(movement(rows, reference, index, series, (last, last), region, region_en))
+    return tuple(out)
+
+
+def profile_text(
+    province: Any, plans: pd.DataFrame, rows: pd.DataFrame, reference: pd.DataFrame
+) -> Text:
+    """The opening paragraph of a province profile: plans in the corpus, latest index figures.
+
+    Parameters
+    ----------
+    province
+        The registry :class:`~parstats.provinces.Province`.
+    plans
+        The province's plans (:func:`parstats.report_data.plan_table` rows), any period.
+    rows
+        The province's index rows (``index, series, year, value, scale_version, origin``).
+    reference
+        :func:`parstats.report_data.reference_bands`.
+    """
+    from parstats.provinces import new_unit, old_units
+
+    p = province
+    unit = new_unit(p)
+    members = [q.name_vi for q in old_units(unit)]
+    merged = (Text(f"From 1 July 2025 it is part of {unit.name}, formed from "
+                   f"{_join(members, 'en')}.",
+                   f"Từ 1/7/2025 thuộc {unit.name}, hợp nhất từ {_join(members, 'vi')}.")
+              if len(members) > 1 else Text(f"From 1 July 2025 it continues as {unit.name}.",
+                                            f"Từ 1/7/2025 vẫn là {unit.name}."))
+    head = Text(f"{p.name_vi} is in the {p.region_en} region (GSO code {p.code}).",
+                f"{p.name_vi} thuộc vùng {p.region} (mã GSO {p.code}).") + " " + merged
+    if len(plans):
+        names_en = [f"{r['name_en']} ({_span(r)})" for _, r in plans.iterrows()]
+        names_vi = [f"{r['name_vi']} ({_span(r)})" for _, r in plans.iterrows()]
+        n = len(plans)
+        corpus = Text(
+            f" The corpus holds {n} plan{'s' if n != 1 else ''} of {p.name_vi}: "
+            f"{_join(names_en, 'en')}.",
+            f" Bộ dữ liệu có {n} kế hoạch của {p.name_vi}: {_join(names_vi, 'vi')}.",
+        )
+    else:
+        corpus = Text(f" The corpus holds no PAR plan of {p.name_vi}; this profile shows the "
+                      "indices only.",
+                      f" Bộ dữ liệu chưa có kế hoạch cải cách hành chính nào của {p.name_vi}; "
+                      "hồ sơ này chỉ trình bày các chỉ số.")
+    moves = latest_movements(rows, reference, p.region, p.region_en)
+    clauses: dict[str, list[str]] = {"en": [], "vi": []}
+    for index in INDICES:
+        score = next((m for m in moves if m.index == index and m.series == "score"), None)
+        rank = next((m for m in moves if m.index == index and m.series == "rank"), None)
+        empty = Movement(index, "score", (0, 0), None, None, None, None, True, None, None,
+                         False, (None, None), (None, None), Text(p.region_en, p.region))
+        for lang in ("en", "vi"):
+            clause = _index_clause(score or empty, rank or replace_series(empty, "rank"), lang)
+            if clause:
+                clauses[lang].append(clause)
+    absent = [i for i in INDICES if not any(m.index == i for m in moves)]
+    latest = Text(" Latest figures — " + ". ".join(clauses["en"]) + "." if clauses["en"] else "",
+                  " Số liệu mới nhất — " + ". ".join(clauses["vi"]) + "." if clauses["vi"]
+                  else "")
+    if absent:
+        latest = latest + Text(
+            f" No {_join([INDEX_NAMES[i].en for i in absent], 'en').replace(' and ', ' or ')} "
+            f"figure for {p.name_vi} is in the data.",
+            f" Chưa có số liệu {_join([INDEX_NAMES[i].vi for i in absent], 'vi')} của "
+            f"{p.name_vi}.",
+        )
+    return head + corpus + latest
+
+
+def replace_series(m: Movement, series: str) -> Movement:
+    """Return ``m`` with another series (an empty placeholder for a missing one)."""
+    from dataclasses import replace
+
+    return replace(m, series=series)
+
+
+def _span(row: Any) -> str:
+    from parstats.display import year_span
+
+    return year_span(row.get("period_start"), row.get("period_end"))

@@ -751,3 +751,73 @@ def coefficients(results: object, title: str = "") -> Figure:
                   f"({getattr(results, 'cov_label', '')})")
     ax.set_title(title)
     return fig
+
+
+# --------------------------------------------------------------------------- profiles
+
+
+def dimension_breakdown(
+    dims: pd.DataFrame, province_code: str, *, index: str, year: int, province: str,
+    language: str = "en",
+) -> Figure:
+    """One index's dimensions in one year: the province against all provinces.
+
+    Parameters
+    ----------
+    dims
+        One row per province and dimension: ``province_code``, ``measure_id``, ``value``
+        (the preferred figure, published or derived), ``label_en``, ``label_vi``.
+    province_code
+        The province drawn in red.
+    index, year, province
+        For the title.
+    language
+        ``"en"``, ``"vi"`` or ``"both"``.
+
+    Notes
+    -----
+    The grey bar is the middle half of the provinces (inter-quartile range), the
+    grey tick their median, the red dot the province. Drawn only with at least
+    :data:`parstats.report_data.BAND_MIN_PROVINCES` provinces.
+    """
+    from parstats.display import Text
+
+    fig = new_figure(8.5, 1.3 + 0.46 * max(dims["measure_id"].nunique(), 2))
+    ax = fig.axes[0]
+    stats = dims.groupby("measure_id")["value"].describe()
+    mine = dims[dims["province_code"] == province_code].set_index("measure_id")["value"]
+    order = [m for m in stats.index if m in mine.index]
+    if not order:
+        return _nothing(fig, _say(Text(f"No {index} dimension for {province} in {year}",
+                                       f"Không có số liệu các nội dung {index} của {province} "
+                                       f"năm {year}"), language))
+    order = sorted(order, key=lambda m: float(mine[m] - stats.loc[m, "50%"]))
+    labels = dims.drop_duplicates("measure_id").set_index("measure_id")
+    y = np.arange(len(order))
+    q1 = stats.loc[order, "25%"].to_numpy(float)
+    q3 = stats.loc[order, "75%"].to_numpy(float)
+    med = stats.loc[order, "50%"].to_numpy(float)
+    ax.barh(y, q3 - q1, left=q1, color=BAND_COLOUR, alpha=0.45, height=0.5,
+            label=_say(Text("middle half of provinces", "một nửa số tỉnh ở giữa"), language))
+    ax.scatter(med, y, marker="|", s=260, color="#566573",
+               label=_say(Text("national median", "trung vị cả nước"), language))
+    ax.scatter(mine[order].to_numpy(float), y, color=HIGHLIGHT, zorder=3, s=45,
+               label=plain(province))
+    names = []
+    for m in order:
+        en = str(labels.loc[m, "label_en"]).split(": ", 1)[-1]
+        vi = str(labels.loc[m, "label_vi"])
+        names.append(_say(Text(en, vi), language, "\n"))
+    ax.set_yticks(y, names, fontsize=8)
+    ax.set_xlabel(_say(Text(f"{index} dimension score (1–10)", f"điểm nội dung {index} (1–10)"),
+                       language), fontsize=8)
+    ax.set_title(_say(Text(f"{index} dimensions in {year}: {province} against all provinces "
+                           f"({int(stats['count'].max())})",
+                           f"Các nội dung {index} năm {year}: {province} so với các tỉnh"),
+                      language), fontsize=9)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16 if language != "both" else -0.2),
+              ncol=3, frameon=False, fontsize=8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.parstats_axis = {"kind": "dimensions", "panel": f"{index} dimensions {year}"}
+    return fig

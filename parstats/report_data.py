@@ -146,6 +146,15 @@ def plan_years(documents: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["province_code", "year"])
 
 
+def plan_grid() -> tuple[GridCell, ...]:
+    """Return every province-year with a provincial plan in force, sorted."""
+    documents = load_tables(("documents",))["documents"]
+    if documents is None:
+        return ()
+    years = plan_years(documents).drop_duplicates().sort_values(["province_code", "year"])
+    return tuple(GridCell(str(c), int(y)) for c, y in years.itertuples(index=False))
+
+
 def report_grid() -> tuple[GridCell, ...]:
     """Return every province-year with a plan in force or a PAR/SIPAS/PAPI/PCI figure, sorted."""
     import pandas as pd

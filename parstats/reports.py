@@ -837,10 +837,14 @@ class BatchResult:
         Records of the reports executed in this batch.
     cached
         Jobs skipped because their inputs had not changed.
+    profiles_written, profiles_unchanged
+        Slugs of the province profiles written, and of those already current.
     """
 
     ran: tuple[ReportRecord, ...]
     cached: tuple[ReportJob, ...] = field(default=())
+    profiles_written: tuple[str, ...] = field(default=())
+    profiles_unchanged: tuple[str, ...] = field(default=())
 
     @property
     def failed(self) -> tuple[ReportRecord, ...]:
@@ -948,7 +952,11 @@ def stop_workers(pool: Any, timeout: float = WORKER_STOP_SECONDS) -> None:
 
 
 def default_jobs(
-    provinces: Sequence[str] = (), years: Sequence[int] = ()
+    provinces: Sequence[str] = (),
+    years: Sequence[int] = (),
+    *,
+    plans_only: bool = False,
+    language: str = "both",
 ) -> tuple[ReportJob, ...]:
     """Return the batch grid: every province-year with a plan or index data, filtered.
 
@@ -958,6 +966,11 @@ def default_jobs(
         Keep only these provinces (any spelling the registry resolves); all when empty.
     years
         Keep only these years; all when empty.
+    plans_only
+        Keep only the province-years with a plan in force (what ``parstats reports``
+        runs by default: every plan-year report; the full grid is ``--all``).
+    language
+        The reports' language (``"both"``, ``"en"``, ``"vi"``).
 
     Raises
     ------
@@ -965,17 +978,17 @@ def default_jobs(
         If a name in ``provinces`` is not a province.
     """
     from parstats.provinces import by_code, resolve
-    from parstats.report_data import report_grid
+    from parstats.report_data import plan_grid, report_grid
 
     wanted_codes = {resolve(p).code for p in provinces}
     wanted_years = {check_year(y) for y in years}
     jobs = []
-    for cell in report_grid():
+    for cell in plan_grid() if plans_only else report_grid():
         if wanted_codes and cell.province_code not in wanted_codes:
             continue
         if wanted_years and cell.year not in wanted_years:
             continue
-        jobs.append(job_for(by_code(cell.province_code), cell.year))
+        jobs.append(job_for(by_code(cell.province_code), cell.year, language))
     return tuple(jobs)
 
 
@@ -985,6 +998,10 @@ def run_reports(
     force: bool = False,
     progress: bool = True,
     on_done: Callable[[ReportRecord], None] | None = None,
+    *,
+    profiles: Sequence[str] | None = None,
+    maps: bool = False,
+    language: str = "both",
 ) -> BatchResult:
     """Run every job not already fresh, with ``workers`` warm-kernel processes.
 
@@ -1007,6 +1024,14 @@ def run_reports(
         Show a progress bar (tqdm, on stderr).
     on_done
         Called with each record as it completes.
+    profiles
+        Also write these provinces' profile pages (``reports/<slug>/profile.html``,
+        :mod:`parstats.profiles`; every province when empty), after the reports
+        and before the summaries; ``None``: no profile.
+    maps
+        Also write ``reports/maps.html``.
+    language
+        The language of the profiles and maps (the reports carry their own).
 
     Raises
     ------
@@ -1028,19 +1053,36 @@ def run_reports(
         todo = [j for j in jobs if force or not is_fresh(j, cache_key(j, inputs))]
         cached = tuple(j for j in jobs if j not in set(todo))
         ran: list[ReportRecord] = []
+        written = None
+        pages_written = False
         try:
             if todo and workers <= 1:
                 ran = _run_here(todo, inputs, progress, on_done)
             elif todo:
                 ran = _run_pool(todo, inputs, min(workers, len(todo)), progress, on_done)
+            if profiles is not None or maps:
+                from parstats.profiles import run_profiles
+
+                from tqdm import tqdm
+
+                total = len(profiles) if profiles else 63
+                with tqdm(total=total if profiles is not None else 0, unit="profile",
+                          disable=not progress or profiles is None, file=sys.stderr) as bar:
+                    written = run_profiles(
+                        profiles or (), records=all_records(), language=language,
+                        workers=workers, force=force, with_maps=maps,
+                        only_maps=profiles is None, on_done=lambda _slug: bar.update(),
+                    )
+                pages_written = bool(written.written or written.maps)
         finally:
             # Also when interrupted: the summaries describe what is on disk. A
             # second Ctrl-C or SIGTERM waits until both are written.
             with signals_deferred():
-                if todo or not summaries_current():
-                    rebuild_summaries()
+                if todo or pages_written or not summaries_current():
+                    rebuild_summaries(language)
     ran.sort(key=lambda r: (r.slug, r.year))
-    return BatchResult(tuple(ran), cached)
+    return BatchResult(tuple(ran), cached, written.written if written else (),
+                       written.unchanged if written else ())
 
 
 def clear_leftovers() -> None:
@@ -1103,84 +1145,50 @@ def write_results(records: Sequence[ReportRecord]) -> Path:
     return write_frame(results_frame(records), reports_dir() / RESULTS_FILE)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.2f}" if value != int(value) else f"{int(value)}"
-    return html.escape(str(value))
-
-
-_INDEX_COLUMNS = (
-    ("n_plans", "Plans in force"),
-    ("n_targets", "Targets (chỉ tiêu)"),
-    ("ambition_peer_percentile", "Ambition (peer percentile)"),
-    ("delivery_met", "Met"),
-    ("delivery_missed", "Missed"),
-    ("par_score", "PAR Index"),
-    ("papi_score", "PAPI"),
-    ("pci_score", "PCI"),
-    ("n_missing", "Missing data"),
-)
-
-_INDEX_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
-table { border-collapse: collapse; font-size: 0.9rem; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: right; }
-th { background: #f4f4f4; } td.name, th.name { text-align: left; }
-tr.failed td { background: #fde8e8; }
-"""
-
-
 def records_digest(records: Sequence[ReportRecord]) -> str:
-    """Return the SHA-256 of the records a summary is made from (equal records, equal digest)."""
-    payload = json.dumps([asdict(r) for r in records], sort_keys=True, ensure_ascii=False)
+    """Return the SHA-256 of what a summary is made from: the records and the pages beside them.
+
+    Equal records (and equal profile and map pages on disk) give an equal digest.
+    """
+    from parstats.profiles import profiles_listing
+
+    payload = json.dumps(
+        {"records": [asdict(r) for r in records], "pages": profiles_listing()},
+        sort_keys=True, ensure_ascii=False,
+    )
     return sha256_bytes(payload.encode("utf-8"))
 
 
 _DIGEST_META = '<meta name="parstats-records" content="{}">'
 
 
-def render_index(records: Sequence[ReportRecord]) -> str:
-    """Return ``reports/index.html``: a summary table linking every report.
+def render_index(records: Sequence[ReportRecord], language: str = "both") -> str:
+    """Return ``reports/index.html``: every province and every report, sortable and filterable.
 
-    The page has no script and no external resource; links are relative. It
-    records the digest of ``records`` (:func:`records_digest`).
+    The page loads nothing from the network (its script is inline); links are
+    relative. It records the digest of ``records`` (:func:`records_digest`). See
+    :mod:`parstats.index_page`.
     """
-    head = "".join(f"<th>{html.escape(label)}</th>" for _, label in _INDEX_COLUMNS)
-    rows = []
-    for r in records:
-        figures = r.headline or {}
-        if r.status == "ok":
-            link = f'<a href="{html.escape(r.slug)}/{r.year}.html">{r.year}</a>'
-            cells = "".join(f"<td>{_cell(figures.get(k))}</td>" for k, _ in _INDEX_COLUMNS)
-        else:
-            link = f'<a href="{html.escape(r.slug)}/{r.year}.ipynb">{r.year} (failed)</a>'
-            cells = f'<td colspan="{len(_INDEX_COLUMNS)}" class="name">{_cell(r.error)}</td>'
-        rows.append(
-            f'<tr class="{r.status}"><td class="name">{html.escape(r.province)}</td>'
-            f"<td>{link}</td>{cells}</tr>"
-        )
-    n_failed = sum(r.status != "ok" for r in records)
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        + _DIGEST_META.format(records_digest(records)) + "\n"
-        "<title>parstats reports — PAR plans by province and year</title>\n"
-        f"<style>{_INDEX_STYLE}</style>\n</head>\n<body>\n"
-        "<h1>Province reports (báo cáo cải cách hành chính theo tỉnh)</h1>\n"
-        f"<p>{len(records)} reports, {n_failed} failed. Headline figures are also in "
-        f'<code>{RESULTS_FILE}</code>.</p>\n<table>\n<thead><tr><th class="name">Province</th>'
-        f"<th>Year</th>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
-        "</body>\n</html>\n"
+    from parstats.index_page import render
+    from parstats.profiles import MAPS_FILE, profile_exists
+
+    slugs = {r.slug for r in records}
+    from parstats.provinces import all_provinces
+
+    slugs |= {p.slug for p in all_provinces()}
+    profiles = frozenset(s for s in slugs if profile_exists(s))
+    return render(
+        records, _DIGEST_META.format(records_digest(records)), profiles=profiles,
+        maps=(reports_dir() / MAPS_FILE).is_file(), language=language,
     )
 
 
-def write_index(records: Sequence[ReportRecord]) -> Path:
+def write_index(records: Sequence[ReportRecord], language: str = "both") -> Path:
     """Write ``reports/index.html`` from ``records``; return its path."""
-    return write_text(reports_dir() / INDEX_FILE, render_index(records))
+    return write_text(reports_dir() / INDEX_FILE, render_index(records, language))
 
 
-def rebuild_summaries() -> tuple[ReportRecord, ...]:
+def rebuild_summaries(language: str = "both") -> tuple[ReportRecord, ...]:
     """Rewrite ``results.parquet``, then ``index.html``, from every record; return the records.
 
     The index goes last and records the digest of the records, so a run
@@ -1188,7 +1196,7 @@ def rebuild_summaries() -> tuple[ReportRecord, ...]:
     """
     records = all_records()
     write_results(records)
-    write_index(records)
+    write_index(records, language)
     return records
 
 

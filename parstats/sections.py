@@ -469,7 +469,7 @@ def _header(report: ProvinceReport, language: str) -> Html:
     )
     links = Text("Province profile (all years)", "Hồ sơ tỉnh (mọi năm)")
     index = Text("All reports", "Tất cả báo cáo")
-    nav = (f'<p class="ps-nav"><a href="index.html">{html_text(links, language)}</a> · '
+    nav = (f'<p class="ps-nav"><a href="profile.html">{html_text(links, language)}</a> · '
            f'<a href="../index.html">{html_text(index, language)}</a></p>')
     return Html(
         style().html()
