@@ -181,6 +181,8 @@ class Summary:
         The plan targets an index observes.
     n_corpus_plans, n_corpus_provinces
         The corpus size (for a province without a plan).
+    delivery_known
+        Whether delivery was assessed (``False`` when the delivery table is not built).
     """
 
     province: str
@@ -191,6 +193,7 @@ class Summary:
     checks: tuple[TargetCheck, ...]
     n_corpus_plans: int
     n_corpus_provinces: int
+    delivery_known: bool = True
 
     @property
     def window(self) -> tuple[int, int]:
@@ -297,7 +300,9 @@ def movement(
         (rows["index"] == index) & (rows["series"] == series)
         & (rows["year"] >= first) & (rows["year"] <= last)
     ].dropna(subset=["value"]).sort_values("year")
-    mine = mine.drop_duplicates("year", keep="first")
+    # A year whose sources disagree has no figure here: the report never chooses.
+    distinct = mine.groupby("year")["value"].nunique()
+    mine = mine[mine["year"].isin(distinct[distinct == 1].index)].drop_duplicates("year")
     empty = Movement(index, series, window, None, None, None, None, True, None, None, False,
                      (None, None), (None, None), Text(region_en, region))
     if mine.empty:
@@ -388,8 +393,9 @@ def summarise(report: ProvinceReport, corpus: pd.DataFrame | None = None) -> Sum
     if corpus is not None and len(corpus):
         provincial = corpus[corpus["province"] != "national"]
         n_plans, n_provinces = len(provincial), int(provincial["province"].nunique())
+    known = not any(m.startswith("Table 'delivery'") for m in report.missing)
     return Summary(facts.province, facts.region, facts.year, plans, moves, facts.checks,
-                   n_plans, n_provinces)
+                   n_plans, n_provinces, known)
 
 
 # --------------------------------------------------------------------------- words
@@ -646,6 +652,11 @@ def _delivery_text(s: Summary) -> Text | None:
     if not s.plans:
         return None
     n_targets = sum(p.n_targets for p in s.plans)
+    if not s.delivery_known:
+        return Text("Delivery was not assessed: the delivery table is not built (run "
+                    "`parstats build`).",
+                    "Chưa đánh giá kết quả thực hiện: bảng delivery chưa được tạo (chạy "
+                    "`parstats build`).")
     if not s.checks:
         return Text(
             f"None of the {n_targets} targets is measured by a national index, so delivery "

@@ -515,6 +515,7 @@ def _province_lines(ax, mine, province, language, keep) -> list[float]:
                 r["year"].astype(float), r["value"].astype(float), color=HIGHLIGHT,
                 linestyle="--" if derived else "-", marker="o", markersize=4.5, linewidth=1.8,
                 markerfacecolor="white" if derived else HIGHLIGHT, zorder=4,
+                gid="province-derived" if derived else "province",
             )
             keep(label, line)
         out += list(seg["value"].astype(float))
@@ -532,7 +533,7 @@ def _target_marks(ax, tg, language, keep) -> list[float]:
         if not pd_notna(t.get("year")) or not pd_notna(t.get("value")):
             continue
         (star,) = ax.plot([float(t["year"])], [float(t["value"])], marker="*", markersize=13,
-                          color=TARGET_COLOUR, linestyle="none", zorder=5)
+                          color=TARGET_COLOUR, linestyle="none", zorder=5, gid="target")
         keep(_two_lines(words["target"], language), star)
         text = commitment(t.get("comparator"), t["value"], language="en")
         ax.annotate(text, (float(t["year"]), float(t["value"])), textcoords="offset points",
@@ -559,7 +560,8 @@ def _breaks(ax, mine, reference, index, series, language, keep) -> None:
     for a, b in zip(ordered, ordered[1:], strict=False):
         if versions[a] != versions[b]:
             keep(_two_lines(words["break"], language),
-                 ax.axvline((a + b) / 2, color="#34495e", linestyle=(0, (1, 2)), linewidth=1.3))
+                 ax.axvline((a + b) / 2, color="#34495e", linestyle=(0, (1, 2)), linewidth=1.3,
+                            gid="scale-break"))
 
 
 def _score_limits(ax, values: list[float], index: str) -> None:
@@ -582,6 +584,8 @@ def index_trajectories(report: ProvinceReport, language: str = "en") -> Figure:
     import pandas as pd
 
     targets = report_targets(report.delivery)
+    if targets.empty and len(report.index_targets) and "series" in report.index_targets:
+        targets = report.index_targets  # no delivery table: the plans' rank targets as extracted
     periods = tuple(
         (int(s), int(e if pd_notna(e) else s))
         for s, e in zip(report.plans.get("period_start", []), report.plans.get("period_end", []),
