@@ -661,16 +661,26 @@ def target_deadlines(targets: pd.DataFrame) -> Figure:
 
 
 def index_coverage(indices: pd.DataFrame) -> Figure:
-    """Heatmap of how many provinces have a published score (or PAPI total) by index and year."""
+    """Heatmap of how many provinces have a score (or PAPI total) by index and year.
+
+    Published figures and figures parstats computes (``origin == "derived"``: PAPI
+    totals summed from published sub-dimensions) are counted on separate rows, so
+    "published" means published.
+    """
     kinds = indices["measure_kind"].isin(("score", "total"))
     rows = indices[kinds & ~indices["is_aggregate"] & indices["value"].notna()]
-    counts = rows.groupby(["index", "year"])["province_code"].nunique()
+    origin = rows["origin"] if "origin" in rows.columns else "published"
+    label = rows["index"].where(origin == "published", rows["index"] + " (computed)")
+    counts = rows.assign(row=label).groupby(["row", "year"])["province_code"].nunique()
     counts = counts.unstack("year", fill_value=0)
-    fig = new_figure(10.0, 2.8)
+    fig = new_figure(10.0, 1.2 + 0.45 * max(len(counts), 2))
     if counts.empty:
         return _nothing(fig, "No index scores")
     heatmap(fig.axes[0], counts, cmap="Greens")
-    fig.axes[0].set_title("Provinces with a published score (điểm) by index and year (of 63)")
+    fig.axes[0].set_title(
+        "Provinces with a score (điểm) by index and year, of 63: published, and computed by "
+        "parstats from published sub-dimensions (computed)"
+    )
     return fig
 
 
