@@ -249,7 +249,7 @@ def _index_table(p: Province, rows: pd.DataFrame, language: str) -> Table:
 
 
 def profile_html(province: str | Province, language: str = "both",
-                 links: Sequence[ReportLink] = ()) -> str:
+                 links: Sequence[ReportLink] = (), maps_page: bool = False) -> str:
     """Return the profile page of one province (a standalone HTML document).
 
     Parameters
@@ -260,6 +260,8 @@ def profile_html(province: str | Province, language: str = "both",
         ``"both"``, ``"en"`` or ``"vi"``.
     links
         The per-year reports that exist (linked from the page).
+    maps_page
+        Whether ``reports/maps.html`` exists (linked from the page).
     """
     import pandas as pd
 
@@ -293,7 +295,8 @@ def profile_html(province: str | Province, language: str = "both",
     )
     nav = (f'<p class="ps-nav"><a href="../index.html">'
            f'{html_text(Text("All provinces and reports", "Tất cả tỉnh và báo cáo"), lang)}</a>'
-           f' · <a href="../maps.html">{html_text(Text("Maps", "Bản đồ"), lang)}</a></p>')
+           + (f' · <a href="../maps.html">{html_text(Text("Maps", "Bản đồ"), lang)}</a>'
+              if maps_page else "") + "</p>")
     summary = narrative.profile_text(p, plans, rows, data.reference)
     head = Html(
         f'<h1>{html_text(title, lang)}</h1>{nav}<div class="ps-profile-head">'
@@ -581,6 +584,7 @@ class ProfileJob:
     slug: str
     links: tuple[ReportLink, ...]
     language: str
+    maps: bool = False
 
 
 def _profile_job_run(job: ProfileJob, key: str) -> str:
@@ -589,7 +593,7 @@ def _profile_job_run(job: ProfileJob, key: str) -> str:
     folder = reports_dir() / job.slug
     folder.mkdir(parents=True, exist_ok=True)
     _write_page(folder, PROFILE_FILE, PROFILE_RECORD,
-                profile_html(job.code, job.language, job.links), key)
+                profile_html(job.code, job.language, job.links, job.maps), key)
     return job.slug
 
 
@@ -663,12 +667,21 @@ def run_profiles(
     chosen = [resolve(p) for p in provinces] if provinces else list(all_provinces())
     if only_maps:
         chosen = []
+    root = reports_dir()
+    maps_written = False
+    if with_maps:  # first, so that the profiles link to it
+        key = page_key(listing, "maps", language)
+        if force or not _fresh(root / MAPS_FILE, root / MAPS_RECORD, key):
+            root.mkdir(parents=True, exist_ok=True)
+            _write_page(root, MAPS_FILE, MAPS_RECORD, maps_html(language), key)
+            maps_written = True
+    has_maps = (root / MAPS_FILE).is_file()
     todo: list[tuple[ProfileJob, str]] = []
     unchanged: list[str] = []
     for p in dict.fromkeys(chosen):
         links = links_for(p.slug, records)
-        job = ProfileJob(p.code, p.slug, links, language)
-        key = page_key(listing, "profile", p.code, language, links)
+        job = ProfileJob(p.code, p.slug, links, language, has_maps)
+        key = page_key(listing, "profile", p.code, language, links, has_maps)
         folder = reports_dir() / p.slug
         if not force and _fresh(folder / PROFILE_FILE, folder / PROFILE_RECORD, key):
             unchanged.append(p.slug)
@@ -682,13 +695,6 @@ def run_profiles(
             written.append(_profile_job_run(job, key))
             if on_done is not None:
                 on_done(job.slug)
-    maps_written = False
-    if with_maps:
-        key = page_key(listing, "maps", language)
-        root = reports_dir()
-        if force or not _fresh(root / MAPS_FILE, root / MAPS_RECORD, key):
-            _write_page(root, MAPS_FILE, MAPS_RECORD, maps_html(language), key)
-            maps_written = True
     return ProfilesResult(tuple(sorted(written)), tuple(sorted(unchanged)), maps_written)
 
 
