@@ -56,7 +56,8 @@ COLUMNS: tuple[IndexColumn, ...] = (
     IndexColumn("par_points", Text("PAR Index (points, to 2017)", "Chỉ số PAR (điểm, đến 2017)"),
                 Text("points of 100, criteria before 2018", "điểm trên 100, tiêu chí trước 2018")),
     IndexColumn("par_percent", Text("PAR Index (%, from 2018)", "Chỉ số PAR (%, từ 2018)"),
-                Text("percent; criteria revised 2022 and 2024", "phần trăm; tiêu chí sửa 2022, 2024")),
+                Text("percent; criteria revised 2022 and 2024",
+                     "phần trăm; tiêu chí sửa 2022, 2024")),
     IndexColumn("par_rank", Text("PAR rank", "Hạng PAR"), Text("1 = best of 63", "1 = cao nhất"),
                 0),
     IndexColumn("sipas_score", Text("SIPAS (%)", "SIPAS (%)"),
@@ -77,7 +78,7 @@ COLUMNS: tuple[IndexColumn, ...] = (
 
 
 def _value(figures: dict[str, Any], key: str) -> float | None:
-    """The figure of a column, placed in the column of its scale (None elsewhere)."""
+    """Return the figure of a column: in the column of its scale, ``None`` elsewhere."""
     par, papi = figures.get("par_score"), figures.get("papi_score")
     unit, scale = figures.get("par_unit"), figures.get("papi_scale")
     year = figures.get("year")
@@ -277,7 +278,8 @@ def render(
         if r.status != "ok":
             rep_rows.append(
                 f'<tr class="failed" {attrs}><td class="ps-text">{link}</td>'
-                f'<td class="ps-num" data-v="{r.year}"><a href="{html.escape(r.slug)}/{r.year}.ipynb">'
+                f'<td class="ps-num" data-v="{r.year}">'
+                f'<a href="{html.escape(r.slug)}/{r.year}.ipynb">'
                 f"{r.year}</a></td>"
                 f'<td class="ps-text" colspan="{len(head_cells) - 2}">'
                 f"{html_text(Text('failed: ', 'lỗi: '), lang)}{html.escape(str(r.error))}</td></tr>"
@@ -338,6 +340,18 @@ def render(
         "lỗi). Nhấn tiêu đề cột để sắp xếp; dấu gạch là số liệu không có, không phải số 0. "
         "Điểm mỗi chỉ số nằm ở cột theo thang điểm của nó.",
     )
+    nothing = Text("No report has been written yet: run `parstats reports`.",
+                   "Chưa có báo cáo nào: chạy `parstats reports`.")
+    prov_head = "".join(
+        f'<th class="{cls}">{html_text(text, lang, block=True)}</th>'
+        for cls, text in (
+            ("ps-text", Text("Province (profile)", "Tỉnh (hồ sơ)")),
+            ("ps-text", Text("Region", "Vùng")),
+            ("ps-text", Text("Unit from 1 July 2025", "Đơn vị từ 1/7/2025")),
+            ("ps-num", Text("Reports", "Báo cáo")),
+            ("ps-text", Text("Years with a plan", "Năm có kế hoạch")),
+        )
+    )
     maps_link = (f' · <a href="maps.html">{html_text(Text("Maps", "Bản đồ"), lang)}</a>'
                  if maps else "")
     body = (
@@ -349,7 +363,7 @@ def render(
         + (f'<div class="ps-table-wrap"><table class="ps-table ps-sortable" id="ps-reports">'
            f"<thead><tr>{ths}</tr></thead><tbody>{''.join(rep_rows)}</tbody></table></div>"
            if rep_rows else
-           f'<p class="ps-empty">{html_text(Text("No report has been written yet: run `parstats reports`.", "Chưa có báo cáo nào: chạy `parstats reports`."), lang)}</p>')
+           f'<p class="ps-empty">{html_text(nothing, lang)}</p>')
         + '<p class="ps-caption">'
         + html_text(Text("Sources: PAR Index and SIPAS — Ministry of Home Affairs; PAPI — "
                          "CECODES, RTA and UNDP (c: computed by parstats from published "
@@ -363,13 +377,7 @@ def render(
         f'{html_text(Text("Provinces", "Các tỉnh"), lang)} '
         f'(<span id="ps-provinces-count">{len(provinces)}</span>)</h2>'
         '<div class="ps-table-wrap"><table class="ps-table ps-sortable" id="ps-provinces">'
-        "<thead><tr>"
-        f'<th class="ps-text">{html_text(Text("Province (profile)", "Tỉnh (hồ sơ)"), lang, block=True)}</th>'
-        f'<th class="ps-text">{html_text(Text("Region", "Vùng"), lang, block=True)}</th>'
-        f'<th class="ps-text">{html_text(Text("Unit from 1 July 2025", "Đơn vị từ 1/7/2025"), lang, block=True)}</th>'
-        f'<th class="ps-num">{html_text(Text("Reports", "Báo cáo"), lang, block=True)}</th>'
-        f'<th class="ps-text">{html_text(Text("Years with a plan", "Năm có kế hoạch"), lang, block=True)}</th>'
-        f"</tr></thead><tbody>{''.join(prov_rows)}</tbody></table></div>"
+        f"<thead><tr>{prov_head}</tr></thead><tbody>{''.join(prov_rows)}</tbody></table></div>"
         '<p class="ps-caption">'
         + html_text(Text("Source: parstats province registry (GSO codes; the 1 July 2025 merger "
                          "under Resolution 202/2025/QH15; regions under Resolution 81/2023/QH15).",

@@ -198,7 +198,7 @@ UNIT_COLOURS = (
 
 
 def units_map(language: str = "en", highlight_unit: str | None = None) -> Figure:
-    """The 34 units after 1 July 2025: each old province a dot, joined to the others of its unit.
+    """Draw the 34 units after 1 July 2025: each old province a dot, joined to its unit's others.
 
     Units made of several provinces are drawn as lines between their old provinces'
     centroids, labelled at the unit's first province; a unit that kept its borders
@@ -237,7 +237,7 @@ def units_map(language: str = "en", highlight_unit: str | None = None) -> Figure
 
 
 def locator_map(province: str, language: str = "en") -> Figure:
-    """A small map: the province (red), its region (teal) and its 2025 unit (outlined)."""
+    """Draw a small map: the province (red), its region (teal) and its 2025 unit (outlined)."""
     from parstats.plots import new_figure
     from parstats.provinces import all_provinces, new_unit, resolve
 

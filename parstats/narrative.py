@@ -795,7 +795,7 @@ def latest_movements(
 def profile_text(
     province: Any, plans: pd.DataFrame, rows: pd.DataFrame, reference: pd.DataFrame
 ) -> Text:
-    """The opening paragraph of a province profile: plans in the corpus, latest index figures.
+    """Return the opening paragraph of a profile: plans in the corpus, latest index figures.
 
     Parameters
     ----------

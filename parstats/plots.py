@@ -72,14 +72,14 @@ def heatmap(ax: Axes, table: pd.DataFrame, cmap: str = "Blues") -> None:
 
 
 def _say(text: object, language: str, sep: str = " · ") -> str:
-    """A figure label in the report's language (``"both"``: English, ``sep``, Vietnamese)."""
+    """Return a figure label in the report's language (``"both"``: English, ``sep``, Vietnamese)."""
     from parstats.display import Text, pick
 
     return plain(pick(text, language, sep) if isinstance(text, Text) else text)
 
 
 def _two_lines(text: object, language: str) -> str:
-    """A title or legend entry: with ``"both"``, English on one line and Vietnamese below."""
+    """Return a title or legend entry (``"both"``: English, then Vietnamese on a second line)."""
     return _say(text, language, "\n")
 
 
@@ -136,7 +136,8 @@ def _plan_names(plans: pd.DataFrame, language: str) -> dict[str, str]:
     out = {}
     for _, row in plans.iterrows():
         name = Text(str(row.get("name_en", "plan")), str(row.get("name_vi", "kế hoạch")))
-        out[row["doc"]] = f"{_say(name, language)} ({year_span(row.get('period_start'), row.get('period_end'))})"
+        period = year_span(row.get("period_start"), row.get("period_end"))
+        out[row["doc"]] = f"{_say(name, language)} ({period})"
     return out
 
 
@@ -409,7 +410,8 @@ def trajectory_figure(
                                 "kind": "rank" if series == "rank" else "score"}
             mine = rows[(rows["index"] == index) & (rows["series"] == series)]
             mine = mine.dropna(subset=["value"]).sort_values("year")
-            tg = targets[(targets["index"] == index) & (targets["series"] == series)]                 if len(targets) else targets
+            tg = (targets[(targets["index"] == index) & (targets["series"] == series)]
+                  if len(targets) else targets)
             ax.set_title(_score_title(index, language) if series == "score"
                          else _rank_title(index, language), fontsize=9)
             ax.set_xlim(x0, x1)
@@ -575,7 +577,7 @@ def _score_limits(ax, values: list[float], index: str) -> None:
 
 
 def index_trajectories(report: ProvinceReport, language: str = "en") -> Figure:
-    """The report's trajectory figure: :func:`trajectory_figure` for one province-year.
+    """Draw the report's trajectory figure: :func:`trajectory_figure` for one province-year.
 
     The plans in force are shaded, their index targets are stars at their deadlines,
     the national and regional references come from the report's ``reference``, and

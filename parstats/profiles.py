@@ -224,7 +224,7 @@ def _plans_table(p: Province, plans: pd.DataFrame, targets: pd.DataFrame,
 
 
 def _index_table(p: Province, rows: pd.DataFrame, language: str) -> Table:
-    """The province's index figures by year: reuses the per-year report's table builder."""
+    """Return the province's index figures by year (the per-year report's table builder)."""
     from types import SimpleNamespace
 
     from parstats.sections import index_table
@@ -450,7 +450,8 @@ def maps_html(language: str = "both") -> str:
             fig,
             Text(f"{index} {word} {year}: each province a dot at its centroid; darker is better; "
                  f"{count} of 63 provinces have a figure (hollow rings: none).",
-                 f"{index} {year}: mỗi tỉnh là một chấm tại tâm; màu đậm hơn là tốt hơn; {count}/63 "
+                 f"{index} {year}: mỗi tỉnh là một chấm tại tâm; màu đậm hơn là tốt hơn; "
+                 f"{count}/63 "
                  "tỉnh có số liệu (vòng rỗng: không có)."),
             source_line([index], derived_papi=index == "PAPI" and year > 2017),
             Text(f"Dot map of {index} {word} {year} for {count} provinces",
@@ -474,6 +475,8 @@ def maps_html(language: str = "both") -> str:
         "map-units-2025", language,
     )
     choose = html_text(Text("Index and year", "Chỉ số và năm"), language)
+    heading = html_text(Text("63 provinces, by index and year", "63 tỉnh, theo chỉ số và năm"),
+                        language)
     script = (
         "<script>\n(function(){var s=document.getElementById('ps-map-choice');"
         "function show(){document.querySelectorAll('.ps-map').forEach(function(d){"
@@ -485,8 +488,7 @@ def maps_html(language: str = "both") -> str:
         f'<p class="ps-nav"><a href="index.html">'
         f'{html_text(Text("All provinces and reports", "Tất cả tỉnh và báo cáo"), language)}'
         "</a></p>"
-        f'<section class="ps-section" id="index-map"><h2>'
-        f'{html_text(Text("63 provinces, by index and year", "63 tỉnh, theo chỉ số và năm"), language)}'
+        f'<section class="ps-section" id="index-map"><h2>{heading}'
         f'</h2><label>{choose}: <select id="ps-map-choice">{"".join(options)}</select></label>'
         + "".join(figures) + "</section>"
         f'<section class="ps-section" id="units"><h2>'
@@ -633,7 +635,7 @@ def run_profiles(
     only_maps: bool = False,
     on_done: Callable[[str], None] | None = None,
 ) -> ProfilesResult:
-    """Write the profiles of ``provinces`` (all 63 when empty) and the maps page, skipping the current.
+    """Write the profiles of ``provinces`` (all 63 when empty) and the maps page, if not current.
 
     Call it holding the report batch's lock (:func:`parstats.reports.run_reports` does).
 

@@ -387,7 +387,7 @@ _PLAN_COLUMNS = (
 def _plans(
     documents: pd.DataFrame | None, code: str | None, year: int | None
 ) -> pd.DataFrame:
-    """Plans of a province (``code``; national ones for ``None``) in force in ``year`` (all: None)."""
+    """Return the plans of a province (national: ``None``) in force in ``year`` (all: ``None``)."""
     if documents is None:
         return _empty(_PLAN_COLUMNS)
     if code is None:
@@ -402,7 +402,7 @@ def _plans(
 
 
 def plan_name(row: Any) -> tuple[str, str]:
-    """Return a plan's name in English and Vietnamese: ``("Plan 64/KH-UBND", "Kế hoạch 64/KH-UBND")``.
+    """Return a plan's name in English and Vietnamese, e.g. ``"Plan 64/KH-UBND"``.
 
     Without a number: the type and issuer (``"Plan of Sở Tư pháp tỉnh Tây Ninh"``);
     without a type either, the title. Never the document's hash id.

@@ -37,7 +37,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import hashlib
-import html
 import json
 import os
 import signal
@@ -1061,9 +1060,9 @@ def run_reports(
             elif todo:
                 ran = _run_pool(todo, inputs, min(workers, len(todo)), progress, on_done)
             if profiles is not None or maps:
-                from parstats.profiles import run_profiles
-
                 from tqdm import tqdm
+
+                from parstats.profiles import run_profiles
 
                 total = len(profiles) if profiles else 63
                 with tqdm(total=total if profiles is not None else 0, unit="profile",

@@ -69,7 +69,7 @@ def _level(code: Any) -> Text | None:
 
 
 def plans_table(report: ProvinceReport, language: str, name: str) -> Table:
-    """The plans in force: name, title, issuer, kind, period, issue date, targets."""
+    """Return the plans in force: name, title, issuer, kind, period, issue date, targets."""
     import pandas as pd
 
     rows = []
@@ -102,7 +102,7 @@ def plans_table(report: ProvinceReport, language: str, name: str) -> Table:
 
 
 def targets_table(report: ProvinceReport, language: str, name: str) -> Table:
-    """The targets of the plans in force: area, indicator, level, commitment, deadline, plan."""
+    """Return the targets in force: area, indicator, level, commitment, deadline, plan."""
     import pandas as pd
 
     names = _plan_names(report.plans)
@@ -218,7 +218,7 @@ def ambition_table(report: ProvinceReport, language: str, name: str) -> Table:
 
 
 def index_table(report: ProvinceReport, language: str, name: str) -> Table:
-    """The province's index figures by year, one column per index, measure and scale."""
+    """Return the province's index figures by year, one column per index, measure and scale."""
     import pandas as pd
 
     from parstats.narrative import N_PROVINCES
@@ -370,7 +370,7 @@ def _vi_series(name: str) -> str:
 
 
 def missing_items(report: ProvinceReport) -> list[Text]:
-    """What the report could not show, one phrase each (English and Vietnamese)."""
+    """Return what the report could not show, one phrase each (English and Vietnamese)."""
     from parstats.report_data import index_value
 
     out: list[Text] = []
@@ -453,7 +453,7 @@ class ReportPage:
         return headline(self.report)
 
     def html(self) -> str:
-        """The whole page body (outside a notebook)."""
+        """Return the whole page body (outside a notebook)."""
         return self.header.html() + "".join(s.html() for s in self.sections)
 
 
@@ -527,7 +527,6 @@ def report_page(province: str, year: int, language: str = "both") -> ReportPage:
     InputError
         If ``language`` is not one of the three.
     """
-    from parstats import plots
     from parstats.report_data import province_report
 
     language = check_language(language)
@@ -681,7 +680,7 @@ def page_for(report: ProvinceReport, language: str) -> ReportPage:
 
 
 def traj_section_table(section: Section) -> Table | None:
-    """The index table of the trajectory section (for the Excel file)."""
+    """Return the index table of the trajectory section (for the Excel file)."""
     return next((p for p in section.parts if isinstance(p, Table)), None)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 
 def main(page_path: str, out: str, width: int = 1200, height: int = 1350) -> int:
+    """Screenshot the top of ``page_path`` into ``out`` (a 256-colour PNG)."""
     from PIL import Image
     from playwright.sync_api import sync_playwright
 

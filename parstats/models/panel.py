@@ -418,7 +418,7 @@ def index_change(
     start: str = "period_start",
     end: str = "period_end",
 ) -> pd.DataFrame:
-    """Add each plan's change in an index over its period: ``value[end] - value[start]``, or why not.
+    """Add each plan's index change over its period (``value[end] - value[start]``) or why not.
 
     A plan whose years or province the panel lacks gets ``NA`` with its reason; the
     other plans keep their values (nothing raises for the whole table). For index
