@@ -36,6 +36,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parstats.commands.indices",
     "parstats.commands.analyse",
     "parstats.commands.reports",
+    "parstats.commands.explain",
+    "parstats.commands.scan",
+    "parstats.commands.rules",
 )
 
 EXIT_ERROR = 2

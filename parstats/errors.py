@@ -69,6 +69,14 @@ class BusyError(ParstatsError):
     """Another process holds the lock (a build, or a report batch); the message names it."""
 
 
+class DocumentTooLargeError(InputError):
+    """A document beyond what extraction may spend on one (size, number expressions, time).
+
+    Extraction stops that document with this error, naming the limit it passed; a
+    caller that extracts many documents reports it and goes on with the others.
+    """
+
+
 class ModelError(ParstatsError):
     """A model that cannot be fitted honestly (no data, no degrees of freedom)."""
 

@@ -263,6 +263,13 @@ def _targets_schema() -> pa.DataFrameSchema:
                 nullable=True,
                 description="The heading path above the target, ' > ' joined",
             ),
+            "rules": pa.Column(
+                "string",
+                nullable=True,
+                description="The ids of the rules behind each field (field=rule, ';' joined; "
+                "rows of parstats/lang/vi/*.csv and the extractor's resolvers); "
+                "parstats explain shows them",
+            ),
         },
         strict=True,
         ordered=True,

@@ -22,12 +22,13 @@ Rules (in this order, so anyone can re-derive the list):
 5. Batch 2 (``--batch 2``; batch 1 held mostly legal texts with no targets): every
    administrative document not in batch 1 whose title block names a plan ("KẾ HOẠCH",
    "CHƯƠNG TRÌNH", "ĐỀ ÁN", "LỘ TRÌNH"), in the same seeded order, appended to the file
-   with ``batch`` = 2; ``--holdout`` of them are ``untuned`` as in rule 4.
+   with ``batch`` = 2; ``--holdout2`` of them are ``untuned`` as in rule 4.
 
 Usage::
 
     python scripts/select_real_documents.py --n 16 --holdout 4 \
         --texts-to /tmp/annot/docs     # texts outside the repository, for annotators
+    python scripts/select_real_documents.py --batch 2   # batch 1 and batch 2 (the list committed)
 """
 
 from __future__ import annotations
@@ -120,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "tests" / "real" / "selection.csv")
     parser.add_argument("--texts-to", type=Path, help="folder outside the repository")
     parser.add_argument("--batch", type=int, choices=(1, 2), default=1)
+    parser.add_argument("--holdout2", type=int, default=2, help="untuned documents of batch 2")
     args = parser.parse_args(argv)
     if not args.corpus.exists():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
@@ -128,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     first = select(corpus, args.n, args.holdout, args.digital).assign(batch=1)
     chosen = first
     if args.batch == 2:
-        chosen = select_plans(corpus, set(first.doc_id), args.holdout).assign(batch=2)
+        chosen = select_plans(corpus, set(first.doc_id), args.holdout2).assign(batch=2)
         first = pd.concat([first, chosen], ignore_index=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     first.to_csv(args.out, index=False, lineterminator="\n")

@@ -195,7 +195,7 @@ def test_validate_names_table_column_and_rows():
         "doc": "d", "target_no": 1, "start": 0, "end": 3, "quote": "80%", "sentence": "80%",
         "value": 80.0, "value_high": None, "unit": "percent", "comparator": "ge",
         "direction": "attain", "year": 2025, "level": "all", "area": "overall",
-        "kind": "target", "indicator": None, "heading": None,
+        "kind": "target", "indicator": None, "heading": None, "rules": None,
     }
     bad = dict(good, start=10, unit="percentage")
     frame = pd.DataFrame([good, bad])

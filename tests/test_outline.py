@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from parstats.clean import parse_view
@@ -86,38 +84,20 @@ def test_area_of_title(title: str, area: str | None) -> None:
     assert area_of_title(title) == area
 
 
-def _top_branches(pattern: str) -> list[str]:
-    """Split a pattern at its top-level ``|`` (outside groups and classes)."""
-    out, depth, start, escaped = [], 0, 0, False
-    for i, ch in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            out.append(pattern[start:i])
-            start = i + 1
-    out.append(pattern[start:])
-    return out
-
-
-def test_area_words_are_needed_by_every_branch() -> None:
+def test_area_words_are_needed_by_every_match() -> None:
     """``AREA_WORDS`` may skip an area's pattern only if no match can lack them.
 
-    Every top-level branch must hold one of its area's words outside any group
-    (a word inside a group may be optional or one of several alternatives).
+    The words are derived from ``section_roles.csv``; every text a pattern matches
+    (each area row's example among them) holds one of its area's words.
     """
+    from parstats import rules
+
     assert [a for a, _ in AREA_TITLES] == list(AREA_WORDS)
-    for area, pattern in AREA_TITLES:
-        for branch in _top_branches(pattern.pattern):
-            outside = branch
-            while re.search(r"\([^()]*\)", outside):
-                outside = re.sub(r"\([^()]*\)[?*+]?", "\x00", outside)
-            assert any(word in outside for word in AREA_WORDS[area]), (area, branch)
+    table = rules.table("section_roles")
+    for row in table.select("area"):
+        title = row.example.lower()
+        assert dict(AREA_TITLES)[row.value].search(title), row.id
+        assert any(word in title for word in AREA_WORDS[row.value]), (row.id, AREA_WORDS)
 
 
 @pytest.mark.parametrize(

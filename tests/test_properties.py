@@ -9,8 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 targets_module = pytest.importorskip("parstats.targets")
-
 from parstats.errors import InputError  # noqa: E402
+from parstats.extraction.numbers import HINT  # noqa: E402
+from parstats.extraction.strings import collapse  # noqa: E402
 from parstats.metadata import extract_metadata  # noqa: E402
 from parstats.text import decode_bytes  # noqa: E402
 from parstats.vn import parse_number  # noqa: E402
@@ -123,11 +124,11 @@ SPACED = st.lists(st.one_of(TOKENS, SPACES), max_size=40).map("".join)
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(SPACED, st.text(max_size=80)))
 def test_collapse_is_split_and_join(text):
-    assert targets_module._collapse(text) == " ".join(text.split())
+    assert collapse(text) == " ".join(text.split())
 
 
 # The line scan tries only the first digit of a run of digits (``(?<!\d\d)``).
-_PLAIN_HINT = re.compile(targets_module._HINT.pattern.replace(r"\d(?<!\d\d)", r"\d", 1))
+_PLAIN_HINT = re.compile(HINT.pattern.replace(r"\d(?<!\d\d)", r"\d", 1))
 
 
 def _hint_lines(pattern: re.Pattern[str], text: str) -> set[int]:
@@ -137,5 +138,5 @@ def _hint_lines(pattern: re.Pattern[str], text: str) -> set[int]:
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(PLANLIKE, st.text(alphabet="0123456789١٢,. %\nnhóm top", max_size=60)))
 def test_hint_scan_finds_the_lines_of_the_plain_pattern(text):
-    assert _PLAIN_HINT.pattern != targets_module._HINT.pattern
-    assert _hint_lines(targets_module._HINT, text) == _hint_lines(_PLAIN_HINT, text)
+    assert _PLAIN_HINT.pattern != HINT.pattern
+    assert _hint_lines(HINT, text) == _hint_lines(_PLAIN_HINT, text)

@@ -1062,3 +1062,34 @@ def test_city_tiers_and_closing_deadlines() -> None:
         (97.0, "gt", "district", 2024),
         (96.0, "gt", "commune", 2024),
     ]
+
+
+def test_design_review_p2_phuong_xa_names_the_commune_tier() -> None:
+    # code-design-review.md P2: "phường, xã" added to the level words never matched,
+    # because the hand-written first-letter filter lacked "p".
+    rows = extract_targets("Tỷ lệ hồ sơ trực tuyến đạt 90% ở phường, xã.", meta=META_2025)
+    assert [(t.value, t.level) for t in rows] == [(90.0, "commune")]
+    assert "level=level.trailing_tier>level.commune.phuong_xa" in rows[0].rules
+
+
+@pytest.mark.parametrize(
+    "papi",
+    ["Chỉ số PAPI", "Chỉ số hiệu quả quản trị và hành chính công cấp tỉnh"],
+    ids=["abbreviation", "full-name"],
+)
+def test_design_review_p2_a_move_of_indices_named_together_gives_a_row_per_index(
+    papi: str,
+) -> None:
+    # code-design-review.md P2: "Chỉ số PCI và Chỉ số PAPI tăng 3 bậc" got no indicator
+    # while the same sentence with PAPI's full name got PCI's: both indices move, and
+    # each gets its row (PCI's code; PAPI has no code for a move in its ranking).
+    rows = extract_targets(f"Phấn đấu Chỉ số PCI và {papi} tăng 3 bậc.", meta=META_2025)
+    assert sorted((t.value, t.unit, t.indicator or "") for t in rows) == [
+        (3.0, "rank_places", ""),
+        (3.0, "rank_places", "pci_rank_change"),
+    ]
+    # An index named apart from the move does not move: the nearest one does.
+    rows = extract_targets(
+        "Phấn đấu Chỉ số PCI thuộc nhóm khá, Chỉ số PAPI tăng 3 bậc.", meta=META_2025
+    )
+    assert [(t.value, t.indicator) for t in rows] == [(3.0, None)]

@@ -1,0 +1,242 @@
+"""The extractor's result: :class:`Target` records, and the targets table.
+
+The ``assemble`` component turns every number kept as a target into one
+:class:`Target` per indicator it names; an equivalent or baseline stated next to a
+target becomes a copy of that target with its own value, kind and year.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from parstats.extraction import sections
+from parstats.extraction.doc import PlanDoc
+from parstats.extraction.pipeline import component
+from parstats.extraction.strings import collapse
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = ["TARGET_COLUMNS", "RULE_FIELDS", "Target", "targets_frame", "assemble"]
+
+TARGET_COLUMNS: tuple[str, ...] = (
+    "doc",
+    "target_no",
+    "start",
+    "end",
+    "quote",
+    "sentence",
+    "value",
+    "value_high",
+    "unit",
+    "comparator",
+    "direction",
+    "year",
+    "level",
+    "area",
+    "kind",
+    "indicator",
+    "heading",
+    "rules",
+)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One target: a number the plan commits to, and what the text says about it.
+
+    Attributes
+    ----------
+    value, value_high
+        The number (``.`` decimal) and, for a range, its upper end.
+    unit
+        ``percent``, ``count``, ``rank`` or ``rank_places``.
+    comparator
+        ``ge``, ``gt``, ``eq``, ``le``, ``lt`` or ``range``.
+    direction
+        ``increase``, ``decrease`` or ``attain``.
+    year
+        Deadline year (for a baseline: the year it describes), or ``None``.
+    level
+        Tier of government (``vocab.LEVELS``).
+    area
+        Reform area of the heading the target sits under (``vocab.AREAS``).
+    kind
+        ``target``, ``baseline`` or ``equivalent``.
+    indicator
+        Indicator code of the catalogue, or ``None`` when no rule names one.
+    start, end
+        Span of the number expression in the NFC text (``text[start:end]``).
+    sentence
+        The sentence, whitespace collapsed.
+    quote
+        A short excerpt starting at the number, whitespace collapsed.
+    heading
+        The heading path, ``" > "`` joined.
+    rules
+        The ids of the rules behind each field, ``field=rule`` joined by ``;``
+        (``unit=unit.percent.sign;...;year=deadline.before.den;...``); a rule read
+        through another is written ``how>rule`` (``level=level.own_words>level.commune.cap_xa``).
+        ``parstats explain`` shows them.
+    """
+
+    value: float
+    value_high: float | None
+    unit: str
+    comparator: str
+    direction: str
+    year: int | None
+    level: str
+    area: str
+    kind: str
+    indicator: str | None
+    start: int
+    end: int
+    sentence: str
+    quote: str
+    heading: str
+    rules: str = ""
+
+
+# The order of the fields in a target's ``rules``.
+RULE_FIELDS: tuple[str, ...] = (
+    "unit", "comparator", "direction", "kind", "year", "level", "area", "indicator"
+)
+
+
+_HEAD_FIELDS = RULE_FIELDS[:-2]  # the fields before area and indicator
+
+
+def _rules_text(found: dict[str, str], area_rule: str, indicator_rule: str) -> str:
+    """Return the ``rules`` cell of a target: ``field=rule`` for each field, in order."""
+    return f"{_rules_head(found)};area={area_rule};indicator={indicator_rule}"
+
+
+def _rules_head(found: dict[str, str]) -> str:
+    return ";".join(f"{name}={found[name]}" for name in _HEAD_FIELDS if name in found)
+
+
+@component(
+    "assemble",
+    requires=("number.target_kind", "number.target_comparator", "number.target_direction",
+              "number.year", "number.level", "number.codes", "number.parent", "view", "outline"),
+    assigns=("targets",),
+)
+def assemble(doc: PlanDoc) -> None:
+    """Make the targets of every kept number, in document order."""
+    view, outline = doc.view, doc.outline
+    out = doc.targets
+    for sentence in doc.sentences:
+        numbers = sentence.numbers
+        if not numbers:
+            continue
+        original = sentence.text
+        offset = sentence.offset
+        sentence_text = sentence.collapsed = collapse(original)
+        node = sentence.node
+        area = outline.node(node).area
+        heading = doc.headings[node]
+        area_rule = sections.area_rule(outline, node, doc.area_rules)
+        for number in numbers:
+            if number.rejected is not None:
+                continue
+            c = number.cand
+            start, end = view.span_to_source(offset + c.start, offset + c.end)
+            quote = collapse(original[c.start : c.end + 60])
+            if number.attached:
+                parent = number.parent.targets[-1]
+                found = dict(number.parent.rules)
+                found.update(number.rules)
+                if c.unit == "rank_places":
+                    found["unit"] = "unit.parent"
+                target = replace(
+                    parent,
+                    value=c.value,
+                    value_high=c.value_high,
+                    unit=c.unit if c.unit != "rank_places" else parent.unit,
+                    comparator=number.target_comparator,
+                    direction=number.target_direction,
+                    year=number.year,
+                    kind=number.target_kind,
+                    start=start,
+                    end=end,
+                    quote=quote,
+                    rules=_rules_text(found, area_rule, number.parent.code_rules[-1]),
+                )
+                number.targets = [target]
+                out.append(target)
+                continue
+            head = _rules_head(number.rules)
+            made = [
+                Target(
+                    value=c.value,
+                    value_high=c.value_high,
+                    unit=c.unit,
+                    comparator=number.target_comparator,
+                    direction=number.target_direction,
+                    year=number.year,
+                    level=number.level,
+                    area=area,
+                    kind=number.target_kind,
+                    indicator=code,
+                    start=start,
+                    end=end,
+                    sentence=sentence_text,
+                    quote=quote,
+                    heading=heading,
+                    rules=f"{head};area={area_rule};indicator={code_rule}",
+                )
+                for code, code_rule in zip(number.codes, number.code_rules, strict=True)
+            ]
+            number.targets = made
+            out.extend(made)
+
+# The columns that are fields of :class:`Target`.
+_TARGET_FIELDS = tuple(c for c in TARGET_COLUMNS if c not in ("doc", "target_no"))
+
+
+def targets_frame(doc: str, targets: Sequence[Target]) -> pd.DataFrame:
+    """Return targets as a table with the columns of ``ARCHITECTURE.md`` (``TARGET_COLUMNS``).
+
+    Parameters
+    ----------
+    doc
+        The document's file stem.
+    targets
+        Targets of that document, in document order.
+    """
+    import pandas as pd
+
+    # Built column by column: a table of tens of thousands of targets is made far
+    # faster from lists than from one dict per row.
+    n = len(targets)
+    columns: dict[str, list[object]] = {
+        "doc": [doc] * n,
+        "target_no": list(range(1, n + 1)),
+    }
+    for name in _TARGET_FIELDS:
+        columns[name] = [getattr(t, name) for t in targets]
+    frame = pd.DataFrame(columns, columns=list(TARGET_COLUMNS))
+    dtypes = {
+        "doc": "string",
+        "target_no": "Int64",
+        "start": "Int64",
+        "end": "Int64",
+        "quote": "string",
+        "sentence": "string",
+        "value": "Float64",
+        "value_high": "Float64",
+        "unit": "string",
+        "comparator": "string",
+        "direction": "string",
+        "year": "Int64",
+        "level": "string",
+        "area": "string",
+        "kind": "string",
+        "indicator": "string",
+        "heading": "string",
+        "rules": "string",
+    }
+    return frame.astype(dtypes)

@@ -1,0 +1,1 @@
+"""Language data: the rule tables of each language (``parstats/lang/<code>/*.csv``)."""

@@ -1,0 +1,1 @@
+"""Vietnamese rule tables: one CSV per cue family (see :mod:`parstats.rules`)."""
