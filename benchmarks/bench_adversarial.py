@@ -36,7 +36,7 @@ import json, resource, sys, time
 sys.path.insert(0, {repo!r})
 from parstats.errors import DocumentTooLargeError
 from parstats.extraction import extract_targets, targets_frame
-from parstats.metadata import DocumentMeta
+from parstats.extraction.metadata import DocumentMeta
 base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 text = open({path!r}, encoding="utf-8").read()
 meta = DocumentMeta(issued="2021-12-10", period_start=2021, period_end=2025)

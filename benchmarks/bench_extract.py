@@ -56,7 +56,7 @@ def vary(text: str, rng: random.Random, i: int) -> str:
 
 def encode(text: str, i: int) -> bytes:
     """Encode one copy; one in ten each gets CRLF, a BOM, UTF-16 or Windows-1258."""
-    from parstats.text import encode_cp1258
+    from parstats.extraction.decode import encode_cp1258
 
     kind = i % 10
     if kind == 1:
@@ -105,9 +105,9 @@ def timed_extract(folder: Path, workers: int) -> tuple[float, float, int, int]:
 
 def stage_times(folder: Path, sample: int) -> dict[str, float]:
     """Seconds per MB of each stage (decode, metadata, targets) on the first ``sample`` files."""
-    from parstats.metadata import extract_metadata
-    from parstats.targets import extract_targets
-    from parstats.text import decode_bytes
+    from parstats.extraction import extract_targets
+    from parstats.extraction.decode import decode_bytes
+    from parstats.extraction.metadata import extract_metadata
 
     files = sorted(folder.glob("*.txt"))[:sample]
     blobs = [f.read_bytes() for f in files]

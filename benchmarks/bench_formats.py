@@ -241,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
 
-    from parstats.text import read_text
+    from parstats.extraction.decode import read_text
 
     seeds = {p.stem: read_text(p) for p in sorted((REPO / "data/raw/plans").glob("*.txt"))}
     figures: dict[str, object] = {}

@@ -36,9 +36,9 @@ CHILD = """
 import sys
 sys.path.insert(0, {repo!r})
 from pathlib import Path
-from parstats.metadata import extract_metadata
-from parstats.targets import extract_targets
-from parstats.text import decode_bytes
+from parstats.extraction.metadata import extract_metadata
+from parstats.extraction import extract_targets
+from parstats.extraction.decode import decode_bytes
 files = sorted(Path({folder!r}).glob("*.txt"))
 texts = [decode_bytes(f.read_bytes(), name=f.name).text for f in files]
 metas = [extract_metadata(t) for t in texts]

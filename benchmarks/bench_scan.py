@@ -128,9 +128,9 @@ def make_replica(corpus: Path, folder: Path, n: int, seed: int = 16) -> Path:
 
 def baseline(texts: list[str]) -> dict[str, float]:
     """Time the single-process extractor (metadata, then targets) on ``texts``."""
-    from parstats.metadata import extract_metadata
+    from parstats.extraction import extract_targets
+    from parstats.extraction.metadata import extract_metadata
     from parstats.scan import warm_up
-    from parstats.targets import extract_targets
 
     warm_up()  # imports and compiled patterns, as each scan worker does before its tasks
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
@@ -148,9 +148,9 @@ def baseline(texts: list[str]) -> dict[str, float]:
 
 def _extract_share(texts: list[str]) -> tuple[float, float]:
     """Warm up, then extract ``texts``; return (wall, CPU) seconds (a pool task)."""
-    from parstats.metadata import extract_metadata
+    from parstats.extraction import extract_targets
+    from parstats.extraction.metadata import extract_metadata
     from parstats.scan import warm_up
-    from parstats.targets import extract_targets
 
     warm_up()
     wall, cpu = time.perf_counter(), time.process_time()

@@ -60,14 +60,14 @@ def _extract_texts(texts: dict[str, str]):
     """Return the targets frame of every text, one frame for all, in key order."""
     import pandas as pd
 
-    from parstats.targets import extract_targets, targets_frame
+    from parstats.extraction import extract_targets, targets_frame
 
     frames = [targets_frame(doc, extract_targets(text)) for doc, text in texts.items()]
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
 def _metadata(texts: dict[str, str]) -> dict[str, str]:
-    from parstats.metadata import extract_metadata
+    from parstats.extraction.metadata import extract_metadata
 
     return {doc: repr(extract_metadata(text)) for doc, text in texts.items()}
 
@@ -115,7 +115,7 @@ def _scores(frames: dict[str, object], texts: dict[str, dict[str, str]]) -> dict
 def _bench_corpus_frame():
     from bench_extract import make_corpus
 
-    from parstats.text import decode_bytes
+    from parstats.extraction.decode import decode_bytes
 
     with tempfile.TemporaryDirectory(prefix="parstats-ident-") as tmp:
         folder = Path(tmp)
@@ -137,7 +137,7 @@ def _corpus_frame():
 
 def compute(corpus: bool) -> tuple[dict, dict]:
     """Return (hashes and summaries, full frames) of every output compared."""
-    from parstats.text import read_text
+    from parstats.extraction.decode import read_text
 
     result: dict = {"processed": _processed_hashes(), "frames": {}, "metadata": {}}
     frames: dict = {}

@@ -572,7 +572,10 @@ def _commitments(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame
 
     cat = indicators()
     keys = plan_keys(documents)
-    frame = targets.loc[targets["kind"] == "target"].copy()
+    # The processed targets table carries these keys and marks already; they are
+    # computed again here from the documents, so any frame of targets gives the same.
+    carried = [c for c in (*keys.columns.drop("doc"), "restates_target_no") if c in targets]
+    frame = targets.loc[targets["kind"] == "target"].drop(columns=carried)
     frame["doc"] = frame["doc"].astype("string")
     frame = frame.merge(keys, on="doc", how="left")
     frame = frame.sort_values(["doc", "target_no", "indicator"], kind="stable").reset_index(

@@ -2,14 +2,22 @@
 
 The steps, each a small function:
 
-1. :func:`read_manifest` and :func:`check_plans` — every plan file is listed in
-   ``data/raw/plans/manifest.csv`` with the SHA-256 of its bytes; an unlisted,
-   missing or changed file stops the build before anything is written;
-2. :func:`parstats.extract.extract_paths` — metadata and targets of every plan;
-   any failing document stops the build (previous outputs stay in place);
-3. each :class:`~parstats.schema.TableSpec` of :data:`TABLES` produces its frame,
+1. :func:`read_manifest` and :func:`check_plans` — every plan file (``.pdf .docx
+   .doc .html .htm .txt``, any letter case) is listed in
+   ``data/raw/plans/manifest.csv`` with the SHA-256 of its original bytes; an
+   unlisted, missing or changed file stops the build before anything is written;
+2. :func:`parstats.review.read_corrections` — the reviewers' corrections
+   (``data/raw/corrections.csv``, if there is one), checked row by row;
+3. :func:`parstats.extract.extract_paths` — metadata, kind and targets of every
+   plan, each target with its page and line; only documents whose kind sets
+   commitments keep their targets (unless ``all_kinds``); any failing document
+   stops the build (previous outputs stay in place);
+4. :func:`parstats.review.apply_corrections` — the corrections applied to the
+   targets (a stale one is reported, never dropped silently), then every target
+   gets its plan's keys and restatements (:func:`parstats.extract.with_keys`);
+5. each :class:`~parstats.schema.TableSpec` of :data:`TABLES` produces its frame,
    validated against its pandera schema;
-4. :func:`write_outputs` — every table as ``.parquet`` and ``.csv``, plus
+6. :func:`write_outputs` — every table as ``.parquet`` and ``.csv``, plus
    ``datapackage.json`` (schemas, input hashes, the SHA-256 of every file,
    parstats version; no timestamps), written into a new generation folder and
    published with one atomic switch of the ``data/processed`` link
@@ -27,11 +35,12 @@ import csv
 import shutil
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parstats.errors import InputError, UnreadInputWarning
+from parstats.formats.sniff import PLAN_SUFFIXES
 from parstats.schema import Resource, Source, TableSpec
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,11 +48,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from parstats.extract import ExtractionResult
     from parstats.processed import Generation
+    from parstats.review import AppliedCorrections
 
 MANIFEST = "manifest.csv"
 MANIFEST_COLUMNS = ("file", "sha256", "bytes", "source")
 DATAPACKAGE = "datapackage.json"
-PLAN_SUFFIX = ".txt"
+CORRECTIONS = "corrections.csv"
+"""The reviewers' corrections, in ``data/raw`` (``docs/REVIEW.md``)."""
 # Files that may sit in data/raw/plans without a manifest row (documentation).
 _NOT_PLANS = (".md",)
 
@@ -57,7 +68,10 @@ class BuildContext:
     root
         The project directory.
     extraction
-        Documents and targets of every plan.
+        Documents and targets of every plan, as extracted.
+    corrections
+        The reviewers' corrections applied: the targets and documents tables with
+        them, and the corrections table.
     tables
         Frames produced so far, by table name (in :data:`TABLES` order), so a
         later table (ambition, delivery) can use an earlier one.
@@ -65,15 +79,20 @@ class BuildContext:
 
     root: Path
     extraction: ExtractionResult
+    corrections: AppliedCorrections
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
 
 def _documents(context: BuildContext) -> pd.DataFrame:
-    return context.extraction.documents
+    return context.corrections.documents
 
 
 def _targets(context: BuildContext) -> pd.DataFrame:
-    return context.extraction.targets
+    return context.corrections.targets
+
+
+def _corrections(context: BuildContext) -> pd.DataFrame:
+    return context.corrections.table
 
 
 def _provinces(context: BuildContext) -> pd.DataFrame:
@@ -120,7 +139,10 @@ def _delivery(context: BuildContext) -> pd.DataFrame:
 def _trajectories(context: BuildContext) -> pd.DataFrame:
     from parstats.delivery import index_trajectories
 
-    return index_trajectories(context.tables["documents"], context.tables["indices"])
+    documents = context.tables["documents"]
+    # Index trajectories are drawn for plans, not for the reports or laws listed beside them.
+    plans = documents.loc[documents["targets_kept"].fillna(False).astype(bool)]
+    return index_trajectories(plans.reset_index(drop=True), context.tables["indices"])
 
 
 TABLES: list[TableSpec] = [
@@ -131,6 +153,7 @@ TABLES: list[TableSpec] = [
     TableSpec("ambition", "parstats.ambition:SCHEMA", _ambition),
     TableSpec("delivery", "parstats.delivery:SCHEMA", _delivery),
     TableSpec("trajectories", "parstats.delivery:TRAJECTORY_SCHEMA", _trajectories),
+    TableSpec("corrections", "parstats.schema:CORRECTIONS_SCHEMA", _corrections),
 ]
 """Tables of the processed package, built in this order. Append a
 ``TableSpec(name, "module:SCHEMA", producer)`` to add one (indices, provinces,
@@ -181,12 +204,25 @@ class BuildResult:
         Number of plans extracted.
     generation
         The generation folder ``data/processed`` now points to.
+    documents
+        The documents table written (kinds, whether targets were kept).
+    corrections
+        The corrections table written (applied and stale corrections).
     """
 
     tables: tuple[WrittenTable, ...]
     datapackage: Path
     n_documents: int
     generation: Path | None = None
+    documents: pd.DataFrame | None = None
+    corrections: pd.DataFrame | None = None
+
+    @property
+    def not_plans(self) -> pd.DataFrame | None:
+        """The documents whose targets were not kept (their kind sets no commitments)."""
+        if self.documents is None:
+            return None
+        return self.documents.loc[~self.documents["targets_kept"].astype(bool)]
 
 
 # --------------------------------------------------------------------------- inputs
@@ -208,9 +244,9 @@ def read_manifest(path: str | Path) -> list[ManifestRow]:
     ------
     InputError
         If the file is missing, lacks a column, or a row has an empty file
-        name, a file name that is not a ``.txt`` inside the plans folder, a
-        malformed hash, a non-integer size, a duplicate file or an inverted
-        period.
+        name, a file name that is not a plan file (:data:`PLAN_SUFFIXES`) inside
+        the plans folder, a malformed hash, a non-integer size, a duplicate file
+        or an inverted period.
     """
     path = Path(path)
     if not path.is_file():
@@ -265,11 +301,12 @@ def _manifest_rows(path: Path, reader: csv.DictReader) -> list[ManifestRow]:
 
 
 def check_plan_name(name: str, *, path: Path | None = None, line: int | None = None) -> str:
-    """Return a manifest ``file`` cell if it names a ``.txt`` file inside the plans folder.
+    """Return a manifest ``file`` cell if it names a plan file inside the plans folder.
 
     Only a relative path without ``..``, backslashes or control characters,
-    ending in ``.txt`` (any case), is accepted; where it leads is checked
-    again on disk by :func:`check_plans` (symbolic links).
+    ending in a plan suffix (``.pdf .docx .doc .html .htm .txt``, any case), is
+    accepted; where it leads is checked again on disk by :func:`check_plans`
+    (symbolic links).
 
     Raises
     ------
@@ -289,10 +326,10 @@ def check_plan_name(name: str, *, path: Path | None = None, line: int | None = N
             "'..', a leading '/' or control characters",
             path=path, line=line, value=name,
         )
-    if not name.lower().endswith(PLAN_SUFFIX):
+    if not name.lower().endswith(PLAN_SUFFIXES):
         raise InputError(
-            f"file must be a plain-text plan ending in {PLAN_SUFFIX}", path=path, line=line,
-            value=name,
+            f"file must be a plan file ending in {', '.join(PLAN_SUFFIXES)} (any letter case)",
+            path=path, line=line, value=name,
         )
     return name
 
@@ -314,10 +351,11 @@ def check_plans(plans_dir: Path, rows: Sequence[ManifestRow]) -> list[Path]:
     Raises
     ------
     InputError
-        If a plan (``*.txt`` in any case) or another file in the folder is not
-        listed, a listed plan is missing or leads outside the folder (a
-        symbolic link), or a file's size or SHA-256 differs from the
-        manifest's (raw data changed without the manifest).
+        If a plan (any of :data:`PLAN_SUFFIXES`, in any case) or another file in
+        the folder is not listed, a listed plan is missing or leads outside the
+        folder (a symbolic link), or a file's size or SHA-256 differs from the
+        manifest's (raw data changed without the manifest). The SHA-256 is that
+        of the file's bytes as they are (a PDF's, not of the text read from it).
     """
     from parstats.io import sha256_file
 
@@ -328,7 +366,7 @@ def check_plans(plans_dir: Path, rows: Sequence[ManifestRow]) -> list[Path]:
         if p.name != MANIFEST and not p.name.startswith(".") and p.name not in listed
         and not p.is_dir()
     ]
-    unlisted = [p.name for p in present if p.suffix.lower() == PLAN_SUFFIX]
+    unlisted = [p.name for p in present if p.suffix.lower() in PLAN_SUFFIXES]
     if unlisted:
         raise InputError(
             f"plan files not listed in {MANIFEST}: {unlisted}; add a row for each with its "
@@ -338,9 +376,9 @@ def check_plans(plans_dir: Path, rows: Sequence[ManifestRow]) -> list[Path]:
     others = [p.name for p in present if p.suffix.lower() not in _NOT_PLANS]
     if others:
         raise InputError(
-            f"files that are not listed plans: {others}; only plan texts ({PLAN_SUFFIX}) listed "
-            f"in {MANIFEST} belong in {plans_dir.name}/: convert a plan to plain text and list "
-            "it, or move the file out",
+            f"files that are not listed plans: {others}; only plan files "
+            f"({' '.join(PLAN_SUFFIXES)}) listed in {MANIFEST} belong in {plans_dir.name}/: "
+            "save a plan in one of these formats and list it, or move the file out",
             path=manifest,
         )
     root = plans_dir.resolve()
@@ -377,7 +415,13 @@ def check_plans(plans_dir: Path, rows: Sequence[ManifestRow]) -> list[Path]:
 # --------------------------------------------------------------------------- build
 
 
-def build(*, root: str | Path | None = None, workers: int = 1, wait: float = 0.0) -> BuildResult:
+def build(
+    *,
+    root: str | Path | None = None,
+    workers: int = 1,
+    wait: float = 0.0,
+    all_kinds: bool = False,
+) -> BuildResult:
     """Rebuild ``data/processed`` from the plans in ``data/raw/plans``.
 
     Parameters
@@ -389,6 +433,10 @@ def build(*, root: str | Path | None = None, workers: int = 1, wait: float = 0.0
         Processes for extraction (the output does not depend on it).
     wait
         Seconds to wait for another build to finish (default: refuse at once).
+    all_kinds
+        Keep the targets of every document in ``data/raw/plans``, also those
+        whose kind sets no commitments (reports, laws ...); by default they are
+        listed in the documents table with their kind and no targets.
 
     Returns
     -------
@@ -399,8 +447,9 @@ def build(*, root: str | Path | None = None, workers: int = 1, wait: float = 0.0
     BusyError
         If another build is running (the message names it).
     InputError
-        If the manifest and the plans disagree, or any plan fails to extract
-        (every failure is listed); nothing is written then.
+        If the manifest and the plans disagree, ``data/raw/corrections.csv`` has
+        a bad row, or any plan fails to extract (every failure is listed);
+        nothing is written then.
     SchemaError
         If a table does not satisfy its schema; nothing is written then.
     """
@@ -410,37 +459,55 @@ def build(*, root: str | Path | None = None, workers: int = 1, wait: float = 0.0
     out_dir = root / "data" / "processed"
     with build_lock(out_dir, wait=wait):
         collect_garbage(out_dir)  # leftovers of killed builds (no other build runs now)
-        return _build_locked(root, out_dir, workers)
+        return _build_locked(root, out_dir, workers, all_kinds)
 
 
-def _build_locked(root: Path, out_dir: Path, workers: int) -> BuildResult:
+def _build_locked(root: Path, out_dir: Path, workers: int, all_kinds: bool) -> BuildResult:
     from parstats.extract import extract_paths
+    from parstats.review import apply_corrections, read_corrections
     from parstats.schema import validate
 
     plans_dir = root / "data" / "raw" / "plans"
     rows = read_manifest(plans_dir / MANIFEST)
     files = check_plans(plans_dir, rows)
+    corrections_file = root / "data" / "raw" / CORRECTIONS
+    corrections = read_corrections(corrections_file) if corrections_file.is_file() else ()
     overrides = {row.file: row.override for row in rows}
-    extraction = extract_paths(files, workers=workers, overrides=overrides)
+    extraction = extract_paths(
+        files,
+        workers=workers,
+        overrides=overrides,
+        all_kinds=all_kinds,
+        keep_texts={c.sha256 for c in corrections},
+    )
     if extraction.failures:
         listing = "; ".join(f"{f.path}: {f.reason}" for f in extraction.failures)
         raise InputError(
             f"{len(extraction.failures)} plan(s) failed, nothing written: {listing}",
             value=[f.path for f in extraction.failures],
         )
-    context = BuildContext(root=root, extraction=extraction)
+    applied = apply_corrections(
+        extraction.targets, extraction.documents, corrections, extraction.texts
+    )
+    context = BuildContext(root=root, extraction=extraction, corrections=applied)
     for spec in TABLES:
         context.tables[spec.name] = validate(spec.produce(context), spec.load_schema(), spec.name)
-    sources = _sources(root, plans_dir, rows)
-    return write_outputs(
+    sources = _sources(root, plans_dir, rows, corrections_file)
+    result = write_outputs(
         context.tables,
         out_dir,
         sources=sources,
         n_documents=len(extraction.docs),
+        options={"all_kinds": all_kinds},
+    )
+    return replace(
+        result, documents=context.tables["documents"], corrections=context.tables["corrections"]
     )
 
 
-def _sources(root: Path, plans_dir: Path, rows: Sequence[ManifestRow]) -> list[Source]:
+def _sources(
+    root: Path, plans_dir: Path, rows: Sequence[ManifestRow], corrections: Path
+) -> list[Source]:
     from parstats.io import sha256_file
     from parstats.paths import package_data
 
@@ -456,6 +523,9 @@ def _sources(root: Path, plans_dir: Path, rows: Sequence[ManifestRow]) -> list[S
         Source(relative(plans_dir / row.file), row.sha256, row.bytes, row.source)
         for row in rows
     ]
+    if corrections.is_file():
+        out.append(Source(relative(corrections), sha256_file(corrections),
+                          corrections.stat().st_size, "reviewers' corrections of the targets"))
     out += _index_sources(root / "data" / "raw" / "indices", relative)
     for name in PACKAGE_INPUTS:
         path = package_data(name)
@@ -494,6 +564,7 @@ def write_outputs(
     *,
     sources: Sequence[Source],
     n_documents: int,
+    options: Mapping[str, Any] | None = None,
 ) -> BuildResult:
     """Write every table (``.parquet``, ``.csv``) and ``datapackage.json`` as a new generation.
 
@@ -502,7 +573,8 @@ def write_outputs(
     file's SHA-256 and size. :func:`parstats.processed.publish` then makes the
     folder the current generation and points ``out_dir`` at it in one atomic
     step. A failure before that leaves ``out_dir`` exactly as it was. Holds
-    the build lock.
+    the build lock. ``options`` (the build's options, such as ``all_kinds``) are
+    recorded in ``datapackage.json``.
     """
     from parstats import __version__
     from parstats.io import sha256_file, write_frame, write_json
@@ -547,6 +619,7 @@ def write_outputs(
                     "documents": n_documents,
                     "files": files,
                     "csv_text_cells": CSV_TEXT_NOTE,
+                    "options": dict(options or {}),
                 },
             )
             write_json(staging / DATAPACKAGE, descriptor)

@@ -38,6 +38,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "parstats.commands.reports",
     "parstats.commands.explain",
     "parstats.commands.scan",
+    "parstats.commands.review",
+
     "parstats.commands.rules",
 )
 

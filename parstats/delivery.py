@@ -507,6 +507,8 @@ def delivery_status(
     specs = {s.indicator: s for s in OBSERVABLE}
     docs = documents.reindex(columns=["doc", "province", "province_code"]).drop_duplicates("doc")
     frame = targets.loc[(targets["kind"] == "target") & targets["indicator"].isin(list(specs))]
+    # The processed targets table carries its document's province; take the documents'.
+    frame = frame.drop(columns=[c for c in docs.columns.drop("doc") if c in frame])
     frame = frame.merge(docs, on="doc", how="left")
     frame = frame.loc[(frame["province"] != "national").fillna(True)]
     frame = frame.sort_values(["doc", "target_no", "indicator"], kind="stable")

@@ -98,7 +98,24 @@ class IncomparableScaleWarning(ParstatsWarning):
 
 
 class NotAPlanWarning(ParstatsWarning):
-    """A document with no province, no date and no target: probably not a plan."""
+    """A document that is not a plan: its kind sets no commitments, or it looks like none.
+
+    A report, a law or a news item (``parstats.kinds``), or a text with no province,
+    no date and no target. One per document; the documents table records its kind
+    and evidence.
+    """
+
+
+class ConversionWarning(ParstatsWarning):
+    """What converting a PDF, Word file or web page noticed, for the reader to check.
+
+    Pages OCR could not read or read with low confidence, legacy fonts converted, a
+    suffix that does not match the bytes.
+    """
+
+
+class StaleCorrectionWarning(ParstatsWarning):
+    """A reviewer's correction that no longer finds its document, quote or target."""
 
 
 class UnreadInputWarning(ParstatsWarning):

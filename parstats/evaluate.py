@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from parstats.errors import InputError
-from parstats.targets import TARGET_COLUMNS
+from parstats.extraction import TARGET_COLUMNS
 from parstats.vn import nfc, parse_number
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -1,14 +1,18 @@
-"""Extraction of whole documents: text, metadata and targets, one file or many.
+"""Extraction of whole documents: text, metadata, kind and targets, one file or many.
 
-:func:`read_document` is the unit: read and decode one plan
-(:mod:`parstats.text`), read its metadata (:mod:`parstats.metadata`), find its
-targets (:mod:`parstats.targets`); :func:`extract_document` adds its targets
-table. :func:`extract_paths` runs it over files and folders, in one process or
-several, and collects what failed instead of stopping: a bad file is reported
-with its reason and the others still count. The tables are built once for all
-documents, and their order depends only on the paths, never on the number of
-workers. A worker that dies (out of memory, a crash) loses nothing but its own
-document: the unfinished documents are retried one by one, and the one that
+:func:`read_document` is the unit: read one plan file in any format
+(:func:`parstats.formats.plans.read_plan`: PDF, scanned PDF, Word, web page or
+text, the SHA-256 of its original bytes), read its metadata
+(:mod:`parstats.metadata`), decide its kind (:func:`parstats.kinds.decide`, the
+same call as ``parstats scan``), find its targets (:mod:`parstats.targets`) if its
+kind sets commitments (or every kind is asked for), and locate each target's page
+and line; :func:`extract_document` adds its tables. :func:`extract_paths` runs it
+over files and folders, in one process or several, and collects what failed
+instead of stopping: a bad file (encrypted, corrupt, empty, a converter missing or
+too slow) is reported with its reason and the others still count. The tables are
+built once for all documents, and their order depends only on the paths, never on
+the number of workers. A worker that dies (out of memory, a crash) loses nothing but
+its own document: the unfinished documents are retried one by one, and the one that
 kills its worker again is reported as a failure.
 """
 
@@ -17,7 +21,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,18 +30,13 @@ from parstats.errors import InputError, NotAPlanWarning, ParstatsError
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from parstats.metadata import DocumentMeta
+    from parstats.extraction.metadata import DocumentMeta
+    from parstats.formats.document import ConvertedDocument
+    from parstats.formats.plans import Provenance
+    from parstats.kinds import KindDecision
 
-PLAN_GLOB = "*.txt"
-
-# Formats that are not plain text, by their first bytes ("magic numbers").
-BINARY_FORMATS: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "a PDF file; convert it to text first (e.g. `pdftotext -layout`)"),
-    (b"PK\x03\x04", "a ZIP container (a Word .docx, Excel .xlsx or OpenDocument file); "
-     "save it as plain text (.txt) first"),
-    (b"\xd0\xcf\x11\xe0", "an old Office file (Word .doc or Excel .xls); save it as plain "
-     "text (.txt) first"),
-)
+KIND_EVIDENCE_CHARS = 400
+"""``documents.kind_evidence`` is shortened to this many characters (at a cue's end)."""
 
 
 @dataclass(frozen=True)
@@ -51,13 +50,16 @@ class ExtractedDocument:
     meta
         Its metadata.
     targets
-        Its targets table (zero rows is a valid result).
+        Its targets table (zero rows is a valid result; zero rows too when its
+        kind sets no commitments and every kind was not asked for).
     encoding
-        The encoding the file was decoded from.
+        The encoding its text came from (``documents.encoding``).
     sha256
-        SHA-256 of the file's bytes.
+        SHA-256 of the file's bytes as they are (the original PDF, Word file ...).
     bytes
         Size of the file.
+    document
+        Its row of the documents table (kind, provenance, plan key ...).
     """
 
     doc: str
@@ -66,6 +68,7 @@ class ExtractedDocument:
     encoding: str
     sha256: str
     bytes: int
+    document: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,8 @@ class ExtractionResult:
     Attributes
     ----------
     documents
-        One row per extracted document (columns of ``parstats.schema.DOCUMENTS_SCHEMA``).
+        One row per extracted document (columns of ``parstats.schema.DOCUMENTS_SCHEMA``),
+        also those whose kind sets no commitments (with no targets).
     targets
         All their targets (columns of ``parstats.schema.TARGETS_SCHEMA``).
     failures
@@ -91,12 +95,37 @@ class ExtractionResult:
         folders) first, then files that could not be extracted, in path order.
     docs
         Ids of the extracted documents, in path order.
+    texts
+        The converted documents asked for with ``keep_texts`` (by document id):
+        what a correction needs to find its quote.
     """
 
     documents: pd.DataFrame
     targets: pd.DataFrame
     failures: tuple[Failure, ...]
     docs: tuple[str, ...]
+    texts: Mapping[str, ConvertedDocument] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """What is done to each document (the same for every worker).
+
+    Attributes
+    ----------
+    all_kinds
+        Keep the targets of documents whose kind sets no commitments (``--all-kinds``).
+    convert
+        Options of :func:`parstats.formats.convert` (``ocr``, ``dpi``,
+        ``page_timeout``, ``progress``, ``office_timeout``).
+    keep_texts
+        SHA-256 digests of the files whose converted text is sent back
+        (:attr:`ExtractionResult.texts`).
+    """
+
+    all_kinds: bool = False
+    convert: Mapping[str, Any] = field(default_factory=dict)
+    keep_texts: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -106,6 +135,22 @@ class DocumentRecord:
     The light form of :class:`ExtractedDocument` that workers send back: the
     tables are built once for all documents (building a pandas frame per
     document would cost more than extracting it).
+
+    Attributes
+    ----------
+    doc, meta, targets, encoding, sha256, bytes
+        As :class:`ExtractedDocument` (``targets`` as objects).
+    kind
+        The kind decision's summary (:class:`KindSummary`).
+    provenance
+        Source format, page count and conversion
+        (:class:`parstats.formats.plans.Provenance`).
+    notes
+        What the conversion noticed (``ConvertedDocument.warnings``).
+    pages, lines
+        Each target's page (``None`` if unpaged) and line.
+    converted
+        The converted document, when its text was asked for (``keep_texts``).
     """
 
     doc: str
@@ -114,6 +159,37 @@ class DocumentRecord:
     encoding: str
     sha256: str
     bytes: int
+    kind: KindSummary | None = None
+    provenance: Provenance | None = None
+    notes: tuple[str, ...] = ()
+    pages: tuple[int | None, ...] = ()
+    lines: tuple[int, ...] = ()
+    converted: ConvertedDocument | None = None
+
+
+@dataclass(frozen=True)
+class KindSummary:
+    """What the documents table records of a kind decision (:func:`parstats.kinds.decide`).
+
+    Attributes
+    ----------
+    kind
+        The document kind.
+    sets_commitments
+        Whether that kind sets commitments.
+    targets_kept
+        Whether the document's targets are kept.
+    evidence
+        The kind's reason (score and cues), shortened to :data:`KIND_EVIDENCE_CHARS`.
+    reason
+        The decision's reason in full (what ``parstats scan`` records as ``kind_reason``).
+    """
+
+    kind: str
+    sets_commitments: bool
+    targets_kept: bool
+    evidence: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -127,69 +203,106 @@ class _Outcome:
 
 
 def read_document(
-    path: str | Path, *, override: Mapping[str, str] | None = None
+    path: str | Path,
+    *,
+    override: Mapping[str, str] | None = None,
+    options: ExtractOptions | None = None,
 ) -> DocumentRecord:
-    """Read one plan file and extract its metadata and targets (as objects).
+    """Read one plan file and extract its metadata, kind and targets (as objects).
+
+    The file may be a PDF (text layer or scanned), a Word file, a web page or a
+    text file, in any letter case (``docs/FORMATS.md``). Its kind is decided by
+    :func:`parstats.kinds.decide` on its text and metadata, the call ``parstats scan``
+    makes; targets are extracted only from a document whose kind sets commitments,
+    unless ``options.all_kinds``. A document that is not a plan (or that looks
+    like none: no province, no date, no target) gives one :class:`NotAPlanWarning`;
+    what the conversion noticed (unreadable pages, legacy fonts) one
+    :class:`ConversionWarning`.
 
     Raises
     ------
-    InputError, EncodingError
-        If the file is missing, empty, binary or in an unknown encoding.
+    InputError, EncodingError, FormatError
+        If the file is missing, empty, binary, in an unknown encoding, encrypted,
+        corrupt, without pages or text, or a converter is missing or too slow.
     """
-    from parstats.io import sha256_bytes
-    from parstats.metadata import extract_metadata
-    from parstats.targets import extract_targets
-    from parstats.text import decode_bytes, read_bytes
+    from parstats.errors import ConversionWarning
+    from parstats.extraction import extract_targets
+    from parstats.extraction.metadata import extract_metadata
+    from parstats.formats.plans import locations, provenance, read_plan
+    from parstats.kinds import decide
 
+    options = options or ExtractOptions()
     path = Path(path)
-    data = read_bytes(path)
-    sniff_format(path, data[:8])
-    decoded = decode_bytes(data, name=str(path))
-    meta = extract_metadata(decoded.text, override=override, path=str(path))
+    plan = read_plan(path, **options.convert)
+    document = plan.document
+    if document.warnings:
+        warnings.warn(f"{path}: {'; '.join(document.warnings)}", ConversionWarning, stacklevel=2)
+    text = document.text
+    meta = extract_metadata(text, override=override, path=str(path))
     check_period(meta, path)
-    targets = tuple(extract_targets(decoded.text, meta=meta))
-    if not targets and meta.province is None and meta.issued is None and (
-        meta.period_start is None
-    ):
-        warnings.warn(
-            f"{path}: no province, no date and no target found; is it a plan? (check that it "
-            "is the plan's text, not a table of numbers or a converted binary file)",
-            NotAPlanWarning,
-            stacklevel=2,
-        )
+    decision = decide(text, meta, all_kinds=options.all_kinds)
+    targets = tuple(extract_targets(text, meta=meta)) if decision.keep_targets else ()
+    _warn_not_a_plan(path, meta, decision, targets)
+    places = locations(document, [t.start for t in targets])
     return DocumentRecord(
         doc=path.stem,
         meta=meta,
         targets=targets,
-        encoding=decoded.encoding,
-        sha256=sha256_bytes(data),
-        bytes=len(data),
+        encoding=document.encoding,
+        sha256=plan.sha256,
+        bytes=plan.bytes,
+        kind=summarise_kind(decision),
+        provenance=provenance(document),
+        notes=document.warnings,
+        pages=tuple(p.page for p in places),
+        lines=tuple(p.line for p in places),
+        converted=document if plan.sha256 in options.keep_texts else None,
     )
 
 
-def sniff_format(path: str | Path, head: bytes | None = None) -> str:
-    r"""Return ``"text"`` unless the file's first bytes name a binary document format.
+def summarise_kind(decision: KindDecision) -> KindSummary:
+    """Return what the documents table records of a kind decision."""
+    kind = decision.kind
+    return KindSummary(
+        kind=kind.kind,
+        sets_commitments=kind.sets_commitments,
+        targets_kept=decision.keep_targets,
+        evidence=shorten(kind.reason, KIND_EVIDENCE_CHARS),
+        reason=decision.reason,
+    )
 
-    Parameters
-    ----------
-    path
-        The file (read only when ``head`` is not given).
-    head
-        Its first bytes, if already read.
 
-    Raises
-    ------
-    InputError
-        For a PDF (``%PDF``), a ZIP container such as ``.docx`` (``PK\x03\x04``)
-        or an old Office file (``\xD0\xCF\x11\xE0``), saying how to convert it.
-    """
-    if head is None:
-        with open(path, "rb") as fh:
-            head = fh.read(8)
-    for magic, what in BINARY_FORMATS:
-        if head.startswith(magic):
-            raise InputError(f"{what}; parstats reads plain-text plans", path=path)
-    return "text"
+def shorten(text: str, limit: int) -> str:
+    """Return ``text`` cut after the last whole cue (``"; "``) that fits in ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind("; ", 0, limit - 2)
+    return (text[:cut] if cut > 0 else text[: limit - 2]) + " …"
+
+
+def _warn_not_a_plan(
+    path: Path, meta: DocumentMeta, decision: KindDecision, targets: tuple[Any, ...]
+) -> None:
+    """Warn once about a document that is not a plan, or that looks like none."""
+    bare = meta.province is None and meta.issued is None and meta.period_start is None
+    if not decision.is_plan:
+        kept = (
+            "its targets are kept (all kinds asked for)"
+            if decision.keep_targets
+            else "its targets are not kept (--all-kinds keeps them)"
+        )
+        found = "; no province, no date found" if bare else ""
+        message = (
+            f"{path}: not a plan: {shorten(decision.kind.reason, 200)}{found}; {kept}"
+        )
+    elif not targets and bare:
+        message = (
+            f"{path}: no province, no date and no target found; is it a plan? (check that it "
+            "is the plan's text, not a table of numbers or a converted binary file)"
+        )
+    else:
+        return
+    warnings.warn(message, NotAPlanWarning, stacklevel=3)
 
 
 def check_period(meta: DocumentMeta, path: str | Path) -> None:
@@ -211,41 +324,56 @@ def check_period(meta: DocumentMeta, path: str | Path) -> None:
 
 
 def extract_document(
-    path: str | Path, *, override: Mapping[str, str] | None = None
+    path: str | Path,
+    *,
+    override: Mapping[str, str] | None = None,
+    all_kinds: bool = False,
+    convert_options: Mapping[str, Any] | None = None,
 ) -> ExtractedDocument:
     """Read one plan file and extract its metadata and targets table.
 
     Parameters
     ----------
     path
-        The plan's text file.
+        The plan file (``.pdf .docx .doc .html .htm .txt``, any case).
     override
         Manifest metadata used where the text is silent (see
         :func:`parstats.metadata.extract_metadata`).
+    all_kinds
+        Keep its targets even if its kind sets no commitments.
+    convert_options
+        Options of :func:`parstats.formats.convert`.
 
     Raises
     ------
-    InputError, EncodingError
-        If the file is missing, empty, binary or in an unknown encoding.
+    InputError, EncodingError, FormatError
+        If the file cannot be read (see :func:`read_document`).
     """
-    record = read_document(path, override=override)
+    options = ExtractOptions(all_kinds=all_kinds, convert=dict(convert_options or {}))
+    record = read_document(path, override=override, options=options)
+    documents = documents_frame([record])
     return ExtractedDocument(
         doc=record.doc,
         meta=record.meta,
-        targets=targets_table([record]),
+        targets=with_keys(base_targets([record]), documents),
         encoding=record.encoding,
         sha256=record.sha256,
         bytes=record.bytes,
+        document=documents,
     )
 
 
 def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]]:
-    """Return the plan files ``paths`` name (folders: their ``*.txt``, sorted) and the misses.
+    """Return the plan files ``paths`` name (folders: their plan files, sorted) and the misses.
 
-    Files are kept in the order given; a folder contributes its ``*.txt`` files
-    sorted by name; a path named twice is read once. A path that does not
-    exist, or a folder without plans, is a :class:`Failure`.
+    Files are kept in the order given; a folder contributes its files with a plan
+    suffix (``.pdf .docx .doc .html .htm .txt``, any letter case) sorted by name
+    (:func:`parstats.formats.plans.plan_files`); a path named twice is read once. A
+    path that does not exist, or a folder without plans, is a :class:`Failure`.
     """
+    from parstats.formats import PLAN_SUFFIXES
+    from parstats.formats.plans import plan_files
+
     files: list[Path] = []
     missing: list[Failure] = []
     seen: set[Path] = set()
@@ -255,9 +383,11 @@ def expand_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[Failure]
             missing.append(Failure(str(path), _broken_link(path)))
             continue
         if path.is_dir():
-            found = sorted(p for p in path.glob(PLAN_GLOB) if p.is_file())
+            found = plan_files(path)
             if not found:
-                missing.append(Failure(str(path), f"folder holds no plan files ({PLAN_GLOB})"))
+                missing.append(
+                    Failure(str(path), f"folder holds no plan files ({' '.join(PLAN_SUFFIXES)})")
+                )
         elif path.exists():
             found = [path]
         else:
@@ -282,11 +412,13 @@ def _broken_link(path: Path) -> str:
     return f"broken symbolic link (it points to {os.readlink(path)}, which does not exist)"
 
 
-def _extract_one(path: Path, override: Mapping[str, str] | None) -> _Outcome:
+def _extract_one(
+    path: Path, override: Mapping[str, str] | None, options: ExtractOptions
+) -> _Outcome:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            record = read_document(path, override=override)
+            record = read_document(path, override=override, options=options)
             failure = None
         except ParstatsError as exc:
             record, failure = None, Failure(str(path), _reason(exc))
@@ -306,8 +438,11 @@ def extract_paths(
     *,
     workers: int = 1,
     overrides: Mapping[str, Mapping[str, str]] | None = None,
+    all_kinds: bool = False,
+    convert_options: Mapping[str, Any] | None = None,
+    keep_texts: Iterable[str] = (),
 ) -> ExtractionResult:
-    """Extract every plan in ``paths`` (files, or folders of ``*.txt``).
+    """Extract every plan in ``paths`` (files, or folders of plan files in any format).
 
     Parameters
     ----------
@@ -318,6 +453,16 @@ def extract_paths(
         same for any number of workers.
     overrides
         Manifest metadata by file name (``"000_x.txt"``), used where a text is silent.
+    all_kinds
+        Keep the targets of every document, also those whose kind sets no
+        commitments (reports, laws, news ...); by default they are listed in the
+        documents table with their kind and no targets.
+    convert_options
+        Options of :func:`parstats.formats.convert` (``ocr``, ``dpi``,
+        ``page_timeout``, ``office_timeout``, ``progress``).
+    keep_texts
+        SHA-256 digests of files whose converted text to return
+        (:attr:`ExtractionResult.texts`).
 
     Returns
     -------
@@ -328,12 +473,18 @@ def extract_paths(
         raise InputError("workers must be at least 1", value=workers)
     files, failures = expand_paths(paths)
     overrides = overrides or {}
-    jobs = [(file, overrides.get(file.name)) for file in files]
+    options = ExtractOptions(
+        all_kinds=all_kinds, convert=dict(convert_options or {}), keep_texts=frozenset(keep_texts)
+    )
+    jobs = [(file, overrides.get(file.name), options) for file in files]
     if workers == 1 or len(jobs) <= 1:
         outcomes = [_extract_one(*job) for job in jobs]
     else:
         outcomes = _extract_parallel(jobs, workers)
     return _collect(outcomes, failures)
+
+
+_Job = tuple[Path, "Mapping[str, str] | None", ExtractOptions]
 
 
 def _worker_init(parent_pid: int) -> None:
@@ -342,9 +493,7 @@ def _worker_init(parent_pid: int) -> None:
     die_with_parent(parent_pid)
 
 
-def _extract_parallel(
-    jobs: Sequence[tuple[Path, Mapping[str, str] | None]], workers: int
-) -> list[_Outcome]:
+def _extract_parallel(jobs: Sequence[_Job], workers: int) -> list[_Outcome]:
     """Extract ``jobs`` with ``workers`` processes, in job order; survive a worker that dies."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -371,11 +520,11 @@ def _extract_parallel(
     return [done[i] for i in range(len(jobs))]
 
 
-def _extract_chunk(jobs: Sequence[tuple[Path, Mapping[str, str] | None]]) -> list[_Outcome]:
+def _extract_chunk(jobs: Sequence[_Job]) -> list[_Outcome]:
     return [_extract_one(*job) for job in jobs]
 
 
-def _extract_isolated(job: tuple[Path, Mapping[str, str] | None]) -> _Outcome:
+def _extract_isolated(job: _Job) -> _Outcome:
     """Extract one document in a process of its own; its death becomes a :class:`Failure`."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -410,11 +559,13 @@ def _collect(outcomes: Sequence[_Outcome], failures: Sequence[Failure]) -> Extra
             continue
         ids[record.doc] = outcome.path
         records.append(record)
+    documents = documents_frame(records)
     return ExtractionResult(
-        documents=documents_frame(records),
-        targets=targets_table(records),
+        documents=documents,
+        targets=with_keys(base_targets(records), documents),
         failures=tuple(failed),
         docs=tuple(r.doc for r in records),
+        texts={r.doc: r.converted for r in records if r.converted is not None},
     )
 
 
@@ -439,16 +590,25 @@ def empty_frame(schema_name: str) -> pd.DataFrame:
 
 
 def document_row(record: DocumentRecord) -> dict[str, Any]:
-    """Return a document's row of the documents table."""
-    from parstats.metadata import meta_fields
+    """Return a document's row of the documents table (without its plan key)."""
+    from parstats.extraction.metadata import meta_fields
 
     meta = record.meta
     row: dict[str, Any] = {"doc": record.doc}
     row.update({name: getattr(meta, name) for name in meta_fields()})
+    kind, source = record.kind, record.provenance
     row.update(
         province_code=_province_code(meta.province),
+        kind=kind.kind if kind else None,
+        sets_commitments=kind.sets_commitments if kind else None,
+        targets_kept=kind.targets_kept if kind else None,
+        kind_evidence=kind.evidence if kind else None,
         sha256=record.sha256,
         bytes=record.bytes,
+        source_format=source.source_format if source else None,
+        page_count=source.page_count if source else None,
+        conversion=source.conversion if source else None,
+        conversion_notes=" | ".join(record.notes) or None,
         encoding=record.encoding,
         n_targets=len(record.targets),
         metadata_sources=",".join(meta.from_override) or None,
@@ -457,7 +617,7 @@ def document_row(record: DocumentRecord) -> dict[str, Any]:
 
 
 def _province_code(province: str | None) -> str | None:
-    from parstats.metadata import NATIONAL
+    from parstats.extraction.metadata import NATIONAL
     from parstats.provinces import resolve
 
     if not province or province == NATIONAL:
@@ -465,24 +625,55 @@ def _province_code(province: str | None) -> str | None:
     return resolve(province).code
 
 
+DOCUMENT_KEY_COLUMNS: tuple[str, ...] = ("plan_id", "doc_kind")
+"""Columns :func:`documents_frame` takes from :func:`parstats.ambition.plan_keys`."""
+
+TARGET_KEY_COLUMNS: tuple[str, ...] = (
+    "plan_id",
+    "province",
+    "province_code",
+    "period_start",
+    "period_end",
+)
+"""Columns :func:`with_keys` copies from the documents table onto every target."""
+
+
 def documents_frame(records: Sequence[DocumentRecord]) -> pd.DataFrame:
-    """Return the documents table for extracted documents, in their order."""
+    """Return the documents table for extracted documents, in their order, with plan keys."""
     import pandas as pd
 
     if not records:
         return empty_frame("DOCUMENTS_SCHEMA")
-    return conform(pd.DataFrame([document_row(r) for r in records]), "DOCUMENTS_SCHEMA")
+    frame = pd.DataFrame([document_row(r) for r in records])
+    return add_plan_keys(frame)
 
 
-def targets_table(records: Sequence[DocumentRecord]) -> pd.DataFrame:
-    """Return all documents' targets in one table, in document order then ``target_no``.
+def add_plan_keys(documents: pd.DataFrame) -> pd.DataFrame:
+    """Return ``documents`` with ``plan_id`` and ``doc_kind`` (:func:`parstats.ambition.plan_keys`).
 
-    :func:`parstats.targets.targets_frame` lays out the columns; it is called
-    once for all documents, then ``doc`` and ``target_no`` are set per document.
+    The keys are computed again from the other columns (any present are replaced),
+    so the frame's order is kept and the result is laid out as the schema.
+    """
+    from parstats.ambition import plan_keys
+
+    frame = documents.drop(columns=[c for c in DOCUMENT_KEY_COLUMNS if c in documents])
+    keys = plan_keys(frame)[["doc", *DOCUMENT_KEY_COLUMNS]]
+    frame = frame.astype({"doc": "string"}).merge(keys, on="doc", how="left", validate="1:1")
+    return conform(frame, "DOCUMENTS_SCHEMA")
+
+
+def base_targets(records: Sequence[DocumentRecord]) -> pd.DataFrame:
+    """Return all documents' targets as extracted, in document order then ``target_no``.
+
+    :func:`parstats.targets.targets_frame` lays out the extractor's columns; it is
+    called once for all documents, then ``doc``, ``target_no``, ``page`` and
+    ``line`` are set per document, ``origin`` is ``extracted``, and the columns an
+    extractor may not give (``confidence``, ``area_source``) are NA. The plan's
+    keys are added by :func:`with_keys`.
     """
     import pandas as pd
 
-    from parstats.targets import targets_frame
+    from parstats.extraction import targets_frame
 
     targets = [t for r in records for t in r.targets]
     frame = targets_frame("", targets)
@@ -490,4 +681,48 @@ def targets_table(records: Sequence[DocumentRecord]) -> pd.DataFrame:
     frame["target_no"] = pd.array(
         [i for r in records for i in range(1, len(r.targets) + 1)], dtype="Int64"
     )
+    frame["page"] = pd.array([p for r in records for p in r.pages], dtype="Int64")
+    frame["line"] = pd.array([n for r in records for n in r.lines], dtype="Int64")
+    for name, dtype in (("confidence", "Float64"), ("area_source", "string")):
+        if name not in frame:
+            frame[name] = pd.array([None] * len(frame), dtype=dtype)
+    frame["origin"] = pd.array(["extracted"] * len(frame), dtype="string")
+    frame["correction"] = pd.array([None] * len(frame), dtype="string")
+    return frame
+
+
+def with_keys(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Return ``targets`` with their plan's keys and restatements, laid out as the schema.
+
+    Every target gets its document's ``plan_id``, ``province``, ``province_code``,
+    ``period_start`` and ``period_end`` (issue 14: the keys researchers join on), and
+    ``restates_target_no`` (:func:`parstats.ambition.restatements`: the first
+    statement of the same commitment in the document; both rows are kept). Key
+    columns already present are computed again, so this can follow a correction.
+    """
+    import pandas as pd
+
+    from parstats.ambition import restatements
+
+    drop = [c for c in (*TARGET_KEY_COLUMNS, "restates_target_no") if c in targets]
+    frame = targets.drop(columns=drop).reset_index(drop=True)
+    keys = documents.loc[:, ["doc", *TARGET_KEY_COLUMNS]].astype({"doc": "string"})
+    frame = frame.astype({"doc": "string"}).merge(keys, on="doc", how="left", validate="m:1")
+    restated = restatements(frame)
+    if len(restated):
+        frame = frame.merge(restated, on=["doc", "target_no"], how="left", validate="1:1")
+    else:
+        frame["restates_target_no"] = pd.array([None] * len(frame), dtype="Int64")
     return conform(frame, "TARGETS_SCHEMA")
+
+
+def count_targets(documents: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Return ``documents`` with ``n_targets`` counted again from ``targets``."""
+    import pandas as pd
+
+    counts = targets.groupby("doc", observed=True).size()
+    out = documents.copy()
+    out["n_targets"] = pd.array(
+        [int(counts.get(d, 0)) for d in out["doc"]], dtype="Int64"
+    )
+    return out

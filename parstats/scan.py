@@ -3,7 +3,9 @@
 ``parstats scan SOURCE --out DIR`` (issue 16). The steps, each a small function:
 
 1. :func:`open_source` — SOURCE is a folder (files of every suffix a converter is
-   registered for: ``.txt`` today, see :func:`register_converter`), a JSONL file, or
+   registered for: the plan formats ``.pdf .docx .doc .html .htm .txt`` read by
+   :mod:`parstats.formats`, as ``parstats extract`` reads them; more with
+   :func:`register_converter`), a JSONL file, or
    a Parquet file or dataset folder with a text column. It is checked (columns,
    readability, not empty) and cut into :class:`Partition` s *without reading the
    texts*: lists of file names, byte ranges of the JSONL file, slices of Parquet
@@ -66,12 +68,31 @@ Converter = Callable[[bytes, str], str]
 
 
 def _txt(data: bytes, name: str) -> str:
-    from parstats.text import decode_bytes
+    from parstats.extraction.decode import decode_bytes
 
     return decode_bytes(data, name=name).text
 
 
-_CONVERTERS: dict[str, Converter] = {".txt": _txt}
+def convert_plan(data: bytes, name: str) -> str:
+    """Return the text of a plan file of any format, as ``parstats extract`` reads it.
+
+    :func:`parstats.formats.convert_bytes` with its defaults (the format told by the
+    bytes; OCR of scanned pages where Tesseract is installed), so a folder scan and
+    ``parstats extract`` read the same text and decide the same kind.
+    """
+    from parstats.formats import convert_bytes
+
+    return convert_bytes(data, name=name).text
+
+
+_CONVERTERS: dict[str, Converter] = {
+    ".txt": convert_plan,
+    ".pdf": convert_plan,
+    ".docx": convert_plan,
+    ".doc": convert_plan,
+    ".html": convert_plan,
+    ".htm": convert_plan,
+}
 
 
 def register_converter(suffix: str, converter: Converter) -> None:
@@ -604,9 +625,9 @@ def scan_decoded(text: str, options: ScanOptions, row: dict[str, Any]) -> tuple[
     :func:`parstats.metadata.extract_metadata`, :func:`parstats.kinds.decide`, then
     :func:`parstats.targets.extract_targets` only when the decision keeps targets.
     """
+    from parstats.extraction import extract_targets
+    from parstats.extraction.metadata import extract_metadata
     from parstats.kinds import decide
-    from parstats.metadata import extract_metadata
-    from parstats.targets import extract_targets
 
     meta = extract_metadata(text)
     decision = decide(text, meta, all_kinds=options.all_kinds)
@@ -648,7 +669,7 @@ def _record_kind(row: dict[str, Any], decision: Any) -> None:
 
 
 def _province_code(province: str | None) -> str | None:
-    from parstats.metadata import NATIONAL
+    from parstats.extraction.metadata import NATIONAL
     from parstats.provinces import resolve
 
     if not province or province == NATIONAL:
@@ -706,7 +727,7 @@ def scanned_targets_frame(scanned: Sequence[ScannedDocument]) -> pd.DataFrame:
     """Return the targets of scanned documents (``parstats.targets.targets_frame`` columns)."""
     import pandas as pd
 
-    from parstats.targets import targets_frame
+    from parstats.extraction import targets_frame
 
     targets = [t for s in scanned for t in s.targets]
     frame = targets_frame("", targets)
@@ -1278,13 +1299,22 @@ def _plan_documents(out_dir: Path) -> dict[int, list[str]]:
     return found
 
 
-def _plan_bytes(raw: RawDocument) -> bytes:
-    """Return the bytes a plans-folder file gets: a ``.txt`` file's own bytes, else the text."""
-    if raw.data is not None and Path(raw.source).suffix.lower() == ".txt":
-        return raw.data
+def _plan_bytes(raw: RawDocument) -> tuple[bytes, str]:
+    """Return the bytes and suffix a plans-folder file gets.
+
+    A plan file (``.pdf .docx .doc .html .htm .txt``, which ``parstats build``
+    reads) keeps its own bytes and suffix, so the manifest records the SHA-256 of
+    the file as published; a file of another registered suffix, or a row of
+    JSONL/Parquet, is written as its UTF-8 text.
+    """
+    from parstats.formats import PLAN_SUFFIXES
+
+    suffix = Path(raw.source).suffix.lower()
+    if raw.data is not None and suffix in PLAN_SUFFIXES:
+        return raw.data, suffix
     if raw.data is not None:
-        return _CONVERTERS[Path(raw.source).suffix.lower()](raw.data, raw.source).encode("utf-8")
-    return (raw.text or "").encode("utf-8")
+        return _CONVERTERS[suffix](raw.data, raw.source).encode("utf-8"), ".txt"
+    return (raw.text or "").encode("utf-8"), ".txt"
 
 
 def recover_adoption(plans_dir: Path) -> None:
@@ -1311,8 +1341,10 @@ def recover_adoption(plans_dir: Path) -> None:
 def adopt_plans(out_dir: str | Path, plans_dir: str | Path | None = None) -> AdoptionResult:
     """Add the plans a scan found to the plans folder, with their manifest rows, as one set.
 
-    Each plan gets the file ``<slug of its id>.txt`` (``-2``, ``-3`` ... when that
-    name holds another text: never overwritten); a plan whose bytes the manifest
+    Each plan gets the file ``<slug of its id>.<suffix>`` (a PDF, Word file or web
+    page keeps its bytes and suffix; a row of JSONL/Parquet becomes ``.txt``; ``-2``,
+    ``-3`` ... when that name holds another file: never overwritten); a plan whose
+    bytes the manifest
     already lists is not added again. The new files and the new manifest are
     staged, then moved into place, the manifest last; a failure part-way removes
     the files already moved, and a killed adoption is undone by the next one.
@@ -1372,16 +1404,16 @@ def adopt_plans(out_dir: str | Path, plans_dir: str | Path | None = None) -> Ado
         for raw in read_partition(src.partitions[index], options):
             if raw.doc not in wanted_ids:
                 continue
-            data = _plan_bytes(raw)
+            data, suffix = _plan_bytes(raw)
             digest = sha256_bytes(data)
             if digest in by_sha:
                 adopted.append(Adopted(raw.doc, by_sha[digest], digest, "already listed"))
                 continue
             stem = slugify(raw.doc) or "plan"
-            name, k = f"{stem}.txt", 1
+            name, k = f"{stem}{suffix}", 1
             while name in taken:
                 k += 1
-                name = f"{stem}-{k}.txt"
+                name = f"{stem}-{k}{suffix}"
             taken.add(name)
             by_sha[digest] = name
             new_files[name] = data

@@ -11,7 +11,8 @@ schema lives (``"module:ATTRIBUTE"``, imported on first use) and the function
 that produces its frame. ``parstats.build.TABLES`` lists them.
 
 Importing this module imports neither pandas nor pandera; the schemas
-``DOCUMENTS_SCHEMA`` and ``TARGETS_SCHEMA`` are built on first access.
+``DOCUMENTS_SCHEMA``, ``TARGETS_SCHEMA`` and ``CORRECTIONS_SCHEMA`` are built on first
+access.
 """
 
 from __future__ import annotations
@@ -34,8 +35,33 @@ ENCODINGS: tuple[str, ...] = (
     "utf-32-le",
     "utf-32-be",
     "cp1258",
+    "unicode",
+    "tcvn3",
+    "vni",
 )
-"""Encodings :func:`parstats.text.decode_bytes` reports."""
+"""Encodings a document's text came from: what :func:`parstats.text.decode_bytes` reports
+for a text file; ``unicode`` for a PDF, Word file or web page in Unicode fonts; ``tcvn3`` or
+``vni`` where most of its text was typed in legacy Vietnamese fonts and converted."""
+
+SOURCE_FORMATS: tuple[str, ...] = (
+    "pdf-text",
+    "pdf-ocr",
+    "pdf-mixed",
+    "docx",
+    "doc",
+    "html",
+    "txt",
+)
+"""How a plan file was read (:data:`parstats.formats.CONVERTED_FORMATS`)."""
+
+ORIGINS: tuple[str, ...] = ("extracted", "corrected")
+"""Where a target row comes from: the extractor, or a reviewer (``data/raw/corrections.csv``)."""
+
+CORRECTION_ACTIONS: tuple[str, ...] = ("keep", "drop", "fix", "add")
+"""What a row of ``data/raw/corrections.csv`` does (``docs/REVIEW.md``)."""
+
+AREA_SOURCES: tuple[str, ...] = ("heading", "indicator", "cue")
+"""Where a target's area was read: the heading above it, its indicator, or cue words."""
 
 MAX_REPORTED_ROWS = 5
 """How many offending rows a :class:`~parstats.errors.SchemaError` lists."""
@@ -85,6 +111,8 @@ def resolve_ref(ref: str) -> Any:
 def _documents_schema() -> pa.DataFrameSchema:
     import pandera.pandas as pa
 
+    from parstats.ambition import DOC_KINDS
+    from parstats.kinds import DOCUMENT_KINDS
     from parstats.provinces import all_provinces
 
     provinces = sorted(p.name_vi for p in all_provinces()) + ["national"]
@@ -97,7 +125,15 @@ def _documents_schema() -> pa.DataFrameSchema:
                 nullable=False,
                 unique=True,
                 checks=pa.Check.str_length(min_value=1),
-                description="Document id: the plan's file name without .txt",
+                description="Document id: the plan's file name without its suffix "
+                "(.txt, .pdf, .docx, .doc, .html, .htm)",
+            ),
+            "plan_id": pa.Column(
+                "string",
+                nullable=False,
+                description="Readable plan key researchers join on: province slug, document "
+                "type and number, issue year (dak-lak_qd-3478_2021); "
+                "parstats.ambition.plan_id",
             ),
             "province": pa.Column(
                 checks=pa.Check.isin(provinces),
@@ -143,11 +179,48 @@ def _documents_schema() -> pa.DataFrameSchema:
                 description="Last year the plan covers (an annual plan: the same year)",
             ),
             "title": pa.Column(description="The plan's own title (trích yếu)", **text),
+            "doc_kind": pa.Column(
+                "string",
+                nullable=False,
+                checks=pa.Check.isin(list(DOC_KINDS)),
+                description="Who issued it for how long, the peer group of ambition: "
+                "provincial_programme, provincial_annual_plan, department_plan, national or "
+                "unknown (parstats.ambition.document_kind; not the document kind of 'kind')",
+            ),
+            "kind": pa.Column(
+                "string",
+                nullable=False,
+                checks=pa.Check.isin(list(DOCUMENT_KINDS)),
+                description="What kind of document it is (parstats.kinds, docs/SCAN.md): plan, "
+                "decision_commitments, directive (these set commitments), report, legal_norm, "
+                "article or other",
+            ),
+            "sets_commitments": pa.Column(
+                "boolean",
+                nullable=False,
+                description="Whether documents of its kind set commitments (plan, "
+                "decision_commitments, directive)",
+            ),
+            "targets_kept": pa.Column(
+                "boolean",
+                nullable=False,
+                description="Whether its targets are in the targets table: its kind sets "
+                "commitments, or the build was run with --all-kinds; false: the document is "
+                "listed here with its kind and evidence and has no targets",
+            ),
+            "kind_evidence": pa.Column(
+                "string",
+                nullable=False,
+                description="Why it has its kind: the winning kind's score and the cues that "
+                "fired (rule id, where, weight, the words), as parstats.kinds gives them, "
+                "shortened to 400 characters",
+            ),
             "sha256": pa.Column(
                 "string",
                 nullable=False,
                 checks=pa.Check.str_matches(r"^[0-9a-f]{64}$"),
-                description="SHA-256 of the plan file's bytes",
+                description="SHA-256 of the plan file's bytes as published (the original PDF, "
+                "Word file or web page, not the text read from it)",
             ),
             "bytes": pa.Column(
                 "Int64",
@@ -155,11 +228,40 @@ def _documents_schema() -> pa.DataFrameSchema:
                 checks=pa.Check.ge(1),
                 description="Size of the plan file in bytes",
             ),
+            "source_format": pa.Column(
+                "string",
+                nullable=False,
+                checks=pa.Check.isin(list(SOURCE_FORMATS)),
+                description="How the file was read: pdf-text (text layer), pdf-ocr (scanned, "
+                "OCR), pdf-mixed, docx, doc (through LibreOffice), html (a web page's main "
+                "text) or txt (docs/FORMATS.md)",
+            ),
+            "page_count": pa.Column(
+                "Int64",
+                nullable=True,
+                checks=pa.Check.ge(1),
+                description="Pages of the document; NA for a document without pages (a web "
+                "page, a text file without form feeds, a .docx whose pages Word did not record)",
+            ),
+            "conversion": pa.Column(
+                "string",
+                nullable=False,
+                description="The libraries and versions that read it, e.g. 'pypdfium2 5.15.2 "
+                "(PDFium 8149) + tesseract 5.3.0 vie (300 dpi)'",
+            ),
+            "conversion_notes": pa.Column(
+                description="What the conversion noticed, ' | ' joined: pages OCR could not "
+                "read or read with low confidence, legacy fonts converted, a suffix that did "
+                "not match the bytes; NA when nothing",
+                **text,
+            ),
             "encoding": pa.Column(
                 "string",
                 nullable=False,
                 checks=pa.Check.isin(ENCODINGS),
-                description="Encoding the file was decoded from",
+                description="Encoding the text came from: a text file's (utf-8, utf-16-le, "
+                "cp1258 ...); unicode for a PDF, Word file or web page in Unicode fonts; tcvn3 "
+                "or vni where legacy Vietnamese fonts were converted",
             ),
             "n_targets": pa.Column(
                 "Int64",
@@ -177,8 +279,9 @@ def _documents_schema() -> pa.DataFrameSchema:
         ordered=True,
         unique=["doc"],
         name="documents",
-        description="One row per plan: metadata read from its text (completed by the "
-        "manifest where the text is silent) and the file's provenance",
+        description="One row per plan file: metadata read from its text (completed by the "
+        "manifest where the text is silent), its plan key, its document kind and the file's "
+        "provenance (format, pages, conversion)",
     )
 
 
@@ -205,7 +308,9 @@ def _targets_schema() -> pa.DataFrameSchema:
                 "Int64",
                 checks=pa.Check.ge(1),
                 nullable=False,
-                description="1-based order of the target in its document",
+                description="1-based order of the target in its document as extracted; a row "
+                "dropped by a reviewer leaves its number unused, rows a reviewer added are "
+                "numbered after the extracted ones",
             ),
             "start": pa.Column(
                 "Int64",
@@ -251,7 +356,18 @@ def _targets_schema() -> pa.DataFrameSchema:
                 "Tier of government: province, district, commune, all, or two tiers",
                 nullable=True,
             ),
-            "area": closed(AREAS, "Reform area of the heading the target sits under"),
+            "area": closed(
+                AREAS,
+                "Reform area: of the heading the target sits under, else read from its "
+                "indicator or cue words (area_source)",
+            ),
+            "area_source": closed(
+                AREA_SOURCES,
+                "Where the area was read: heading, indicator (the catalogue's area of the "
+                "target's indicator) or cue (words of the sentence); NA where the extractor "
+                "does not say",
+                nullable=True,
+            ),
             "kind": closed(KINDS, "target, baseline (current state) or equivalent (restated)"),
             "indicator": closed(
                 list(indicators()),
@@ -268,20 +384,185 @@ def _targets_schema() -> pa.DataFrameSchema:
                 nullable=True,
                 description="The ids of the rules behind each field (field=rule, ';' joined; "
                 "rows of parstats/lang/vi/*.csv and the extractor's resolvers); "
-                "parstats explain shows them",
+                "parstats explain shows them; a field set by a reviewer reads field=correction",
+            ),
+            "confidence": pa.Column(
+                "Float64",
+                checks=pa.Check.in_range(0, 1),
+                nullable=True,
+                description="Probability that the row is a true target of the document, "
+                "calibrated on the annotated sets; NA where the extractor gives none",
+            ),
+            "page": pa.Column(
+                "Int64",
+                checks=pa.Check.ge(1),
+                nullable=True,
+                description="Page of the document the number is on (1-based); NA for a "
+                "document without pages (web page, text file without form feeds, most .docx)",
+            ),
+            "line": pa.Column(
+                "Int64",
+                checks=pa.Check.ge(1),
+                nullable=False,
+                description="Line the number is on: on its page, or in the document when it "
+                "has no pages (1-based, lines of the text parstats read)",
+            ),
+            "plan_id": pa.Column(
+                "string",
+                nullable=False,
+                description="The document's plan key (see the documents table)",
+            ),
+            "province": pa.Column(
+                "string",
+                nullable=True,
+                description="The document's province (pre-2025 name) or 'national'; NA if the "
+                "text names none",
+            ),
+            "province_code": pa.Column(
+                "string",
+                checks=pa.Check.str_matches(r"^\d{2}$"),
+                nullable=True,
+                description="The document's GSO province code; NA for national",
+            ),
+            "period_start": pa.Column(
+                "Int64",
+                checks=pa.Check.in_range(1945, 2100),
+                nullable=True,
+                description="First year of the document's plan period",
+            ),
+            "period_end": pa.Column(
+                "Int64",
+                checks=pa.Check.in_range(1945, 2100),
+                nullable=True,
+                description="Last year of the document's plan period",
+            ),
+            "restates_target_no": pa.Column(
+                "Int64",
+                checks=pa.Check.ge(1),
+                nullable=True,
+                description="target_no of the first statement of the same commitment in this "
+                "document (same indicator, level, unit, direction, comparator, values and "
+                "deadline: parstats.ambition.restatements); NA for a first statement. Both rows "
+                "are kept; count a commitment once by keeping the rows where this is NA",
+            ),
+            "origin": pa.Column(
+                "string",
+                checks=pa.Check.isin(list(ORIGINS)),
+                nullable=False,
+                description="extracted (as the extractor read it, or confirmed by a reviewer) "
+                "or corrected (a field set, or the row added, by data/raw/corrections.csv)",
+            ),
+            "correction": pa.Column(
+                "string",
+                checks=pa.Check.isin(["keep", "fix", "add"]),
+                nullable=True,
+                description="The reviewer's decision applied to the row (docs/REVIEW.md): keep "
+                "(checked, unchanged), fix (fields set), add (a target the extractor missed); "
+                "NA: not reviewed. Dropped rows are listed in the corrections table",
             ),
         },
         strict=True,
         ordered=True,
         unique=["doc", "target_no"],
         name="targets",
-        description="One row per numeric target in a plan (docs/TARGETS.md)",
+        description="One row per numeric target in a plan (docs/TARGETS.md), with where it "
+        "stands (page, line), its plan's keys, restatements marked, and reviewers' "
+        "corrections applied (origin)",
+    )
+
+
+def _corrections_schema() -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
+    text = {"dtype": "string", "nullable": True}
+    return pa.DataFrameSchema(
+        {
+            "file_line": pa.Column(
+                "Int64",
+                checks=pa.Check.ge(2),
+                nullable=False,
+                unique=True,
+                description="Line of data/raw/corrections.csv (the header is line 1)",
+            ),
+            "action": pa.Column(
+                "string",
+                checks=pa.Check.isin(list(CORRECTION_ACTIONS)),
+                nullable=False,
+                description="keep, drop, fix or add (docs/REVIEW.md)",
+            ),
+            "sha256": pa.Column(
+                "string",
+                checks=pa.Check.str_matches(r"^[0-9a-f]{64}$"),
+                nullable=False,
+                description="SHA-256 of the document the correction is for (documents.sha256)",
+            ),
+            "doc": pa.Column(
+                description="The document of this build with that SHA-256; NA if none", **text
+            ),
+            "page": pa.Column(
+                "Int64",
+                checks=pa.Check.ge(1),
+                nullable=True,
+                description="Page of the quoted number (NA: the document has no pages)",
+            ),
+            "line": pa.Column(
+                "Int64",
+                checks=pa.Check.ge(1),
+                nullable=True,
+                description="Line of the quoted number (targets.line); NA for an added "
+                "target found by its quote alone",
+            ),
+            "quote": pa.Column(
+                "string",
+                nullable=False,
+                description="The quoted number the correction is keyed by (targets.quote)",
+            ),
+            "value": pa.Column(
+                "Float64",
+                nullable=True,
+                description="The number as extracted (keep, drop, fix) or added (add)",
+            ),
+            "indicator": pa.Column(
+                description="The indicator as extracted, telling apart rows read from one "
+                "number (keep, drop, fix); the added row's indicator (add)",
+                **text,
+            ),
+            "status": pa.Column(
+                "string",
+                checks=pa.Check.isin(["applied", "stale"]),
+                nullable=False,
+                description="applied, or stale: it no longer finds its document, its quote or "
+                "a target at the quote (reason says which); a stale correction changes nothing",
+            ),
+            "target_no": pa.Column(
+                "Int64",
+                checks=pa.Check.ge(1),
+                nullable=True,
+                description="The targets row it kept, fixed or added, or the number of the row "
+                "it dropped (no longer in the targets table); NA when stale",
+            ),
+            "changes": pa.Column(
+                description="What it did: the fields a fix set (field: old -> new), the "
+                "dropped or added row's fields; NA for keep and stale",
+                **text,
+            ),
+            "reason": pa.Column(description="Why it is stale; NA when applied", **text),
+            "note": pa.Column(description="The reviewer's note", **text),
+        },
+        strict=True,
+        ordered=True,
+        unique=["file_line"],
+        name="corrections",
+        description="One row per row of data/raw/corrections.csv: the reviewers' corrections, "
+        "whether each was applied to the targets table (dropped rows are listed here) or is "
+        "stale, and why",
     )
 
 
 _BUILDERS: dict[str, Callable[[], Any]] = {
     "DOCUMENTS_SCHEMA": _documents_schema,
     "TARGETS_SCHEMA": _targets_schema,
+    "CORRECTIONS_SCHEMA": _corrections_schema,
 }
 
 

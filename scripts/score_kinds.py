@@ -95,7 +95,7 @@ def score(frame: pd.DataFrame) -> dict[str, float]:
 
 def plans_frame(repo: Path = REPO) -> pd.DataFrame:
     """Return the predictions for the shipped and held-out plans (label ``plan``)."""
-    from parstats.text import read_text
+    from parstats.extraction.decode import read_text
 
     files = sorted((repo / "data/raw/plans").glob("*.txt")) + sorted(
         repo.glob("tests/heldout*/plans/*.txt")

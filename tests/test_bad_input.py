@@ -36,11 +36,16 @@ def _failure_for(path: Path) -> str:
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary file"),
         (b"K\x81\x8d plan \xff\xfe", "not Windows-1258"),
         ("Straße über Köln, Österreich".encode("latin-1"), "does not look like Vietnamese"),
-        # Audit D22 (P13-P15): known document formats are named, with how to convert them.
-        (b"%PDF-1.7\n\x00\x00\x01binary", "a PDF file; convert it to text first"),
-        (b"%PDF-1.4 1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 80% 2025", "a PDF file"),
-        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "save it as plain text"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old word", "an old Office file"),
+        # Audit D22 (P13-P15): known document formats are named. Since plans in every
+        # format are read (issue 15), such bytes are read as what they are, whatever the
+        # name says, and a damaged one is named with its format.
+        (b"%PDF-1.7\n\x00\x00\x01binary",
+         "not a readable PDF (PDFium: Data format error); the file may be damaged or truncated"),
+        (b"%PDF-1.4 1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 80% 2025", "not a readable PDF"),
+        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml",
+         "not a readable Word file: the zip archive is damaged"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1old word",
+         "an Office file that is not a Word document"),
     ],
     ids=["empty", "blank", "binary", "undecodable", "latin1", "pdf", "ascii-pdf", "docx", "doc"],
 )

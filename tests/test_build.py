@@ -196,6 +196,9 @@ def test_validate_names_table_column_and_rows():
         "value": 80.0, "value_high": None, "unit": "percent", "comparator": "ge",
         "direction": "attain", "year": 2025, "level": "all", "area": "overall",
         "kind": "target", "indicator": None, "heading": None, "rules": None,
+        "area_source": None, "confidence": None, "page": None, "line": 1, "plan_id": "p",
+        "province": None, "province_code": None, "period_start": None, "period_end": None,
+        "restates_target_no": None, "origin": "extracted", "correction": None,
     }
     bad = dict(good, start=10, unit="percentage")
     frame = pd.DataFrame([good, bad])

@@ -179,7 +179,7 @@ def test_d1_every_crash_point_leaves_one_whole_generation(built_home: Path, monk
         monkeypatch.setattr(processed, "fault_point", crash)
         with pytest.raises(KeyboardInterrupt):
             real_write(captured["tables"], captured["out_dir"], sources=captured["sources"],
-                       n_documents=captured["n_documents"])
+                       n_documents=captured["n_documents"], options=captured["options"])
         state = snapshot(link)
         assert state in (a, b), f"mixed state after step {step} ({operations[step - 1]})"
         docs, targets = build_module.load_documents(), build_module.load_targets()
@@ -394,7 +394,7 @@ def test_d4_a_plan_sentence_cannot_become_a_formula_in_targets_csv(project_home:
 @pytest.mark.parametrize(
     "name",
     ["../../../../outside.txt", "/etc/hostname", "sub/../../x.txt", "..\\x.txt",
-     "plan.pdf", "C:/x.txt", "a\x1b[2J.txt"],
+     "plan.exe", "plan.pdf.zip", "C:/x.pdf", "a\x1b[2J.docx"],
 )
 def test_d9_manifest_paths_stay_inside_the_plans_folder(project_home: Path, name: str):
     """Audit B8: foreign files were read and published as plans."""
@@ -404,7 +404,15 @@ def test_d9_manifest_paths_stay_inside_the_plans_folder(project_home: Path, name
         fh.write(f"{name},{'a' * 64},1,x,,,,,,,,\n")
     with pytest.raises(InputError, match=r"manifest.csv, line 7") as info:
         build()
-    assert "inside data/raw/plans" in str(info.value) or ".txt" in str(info.value)
+    assert "inside data/raw/plans" in str(info.value) or (
+        "must be a plan file ending in .pdf, .docx, .doc, .html, .htm, .txt" in str(info.value)
+    )
+
+
+@pytest.mark.parametrize("name", ["plan.PDF", "sub/plan.docx", "plan.Htm", "plan.doc"])
+def test_d9_every_plan_suffix_in_any_case_is_a_manifest_name(name: str):
+    """Plans are read in every format (issue 15); the confinement rules stay the same."""
+    assert build_module.check_plan_name(name) == name
 
 
 def test_d9_a_symbolic_link_out_of_the_plans_folder_is_refused(project_home: Path, tmp_path):
@@ -434,7 +442,9 @@ def test_d17_manifest_bytes_are_checked(project_home: Path):
         build()
 
 
-@pytest.mark.parametrize("name", ["009_a.TXT", "009_a.Txt", "plan.docx", "notes.text"])
+@pytest.mark.parametrize(
+    "name", ["009_a.TXT", "009_a.Txt", "plan.docx", "notes.text", "scan.PDF", "page.HTM"]
+)
 def test_d18_unlisted_files_of_any_case_are_refused(project_home: Path, name: str):
     (project_home / "data" / "raw" / "plans" / name).write_bytes(b"x")
     with pytest.raises(InputError, match=rf"not listed.*{name}"):
@@ -478,10 +488,10 @@ def test_d12_a_worker_that_dies_loses_only_its_document(tmp_path: Path, monkeypa
 
     real = extract.read_document
 
-    def read_or_die(path, *, override=None):
+    def read_or_die(path, *, override=None, **options):
         if "crash" in Path(path).name:
             os.kill(os.getpid(), signal.SIGKILL)
-        return real(path, override=override)
+        return real(path, override=override, **options)
 
     monkeypatch.setattr(extract, "read_document", read_or_die)  # forked workers inherit it
     names = ["001_a.txt", "002_crash.txt", "003_b.txt", "004_c.txt"]
@@ -585,22 +595,39 @@ def test_d22_a_file_that_is_not_a_plan_is_warned_about(tmp_path: Path):
     """Audit P12: 2,000 lines of numbers: exit 0, no metadata, no warning."""
     numbers = tmp_path / "numbers.txt"
     numbers.write_text("".join(f"{i}\t{i * 3.5}\n" for i in range(2000)), encoding="utf-8")
-    with pytest.warns(NotAPlanWarning, match="no province, no date and no target"):
+    with pytest.warns(NotAPlanWarning, match="numbers.txt: not a plan: article.*no province, "
+                      "no date found; its targets are not kept") as caught:
         result = extract_paths([numbers])
+    assert len([w for w in caught if w.category is NotAPlanWarning]) == 1  # one signal
     assert list(result.docs) == ["numbers"]
+    row = result.documents.iloc[0]
+    assert (row["kind"], row["targets_kept"], row["n_targets"]) == ("article", False, 0)
     with warnings.catch_warnings():
         warnings.simplefilter("error", NotAPlanWarning)
         extract_paths([SEED])  # a plan is not warned about
 
 
-def test_d22_sniff_format_names_binary_documents(tmp_path: Path):
-    from parstats.extract import sniff_format
+def test_d22_a_plan_with_no_province_date_or_target_is_still_warned_about(tmp_path: Path):
+    bare = tmp_path / "bare.txt"
+    bare.write_text("KẾ HOẠCH\nCải cách hành chính\n\nI. MỤC ĐÍCH\nNâng cao chất lượng.\n",
+                    encoding="utf-8")
+    with pytest.warns(NotAPlanWarning, match="no province, no date and no target found"):
+        result = extract_paths([bare])
+    assert result.documents["kind"].tolist() == ["plan"]
 
+
+def test_d22_binary_documents_are_read_as_what_their_bytes_are(tmp_path: Path):
+    """A PDF named .txt is read as a PDF (issue 15), and a damaged one is named as such."""
     plan = tmp_path / "plan.txt"
     plan.write_bytes(b"%PDF-1.4 1 0 obj")
-    with pytest.raises(InputError, match="a PDF file"):
-        sniff_format(plan)
-    assert sniff_format(SEED) == "text"
+    result = extract_paths([plan])
+    assert result.failures[0].reason.startswith("not a readable PDF")
+    from parstats.formats.samples import Run, font_pdf
+
+    plan.write_bytes(font_pdf([[[Run("KE HOACH: toi thieu 80% ho so truc tuyen")]]]))
+    with pytest.warns(UserWarning, match="named .txt but its bytes are PDF"):
+        result = extract_paths([plan])
+    assert result.documents["source_format"].tolist() == ["pdf-text"]
 
 
 # --------------------------------------------------------------------------- D15, D20, D27, D28

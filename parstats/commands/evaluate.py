@@ -44,7 +44,7 @@ def _read_table(path: Path):
 
 def _read_doc(path: Path) -> str:
     try:
-        from parstats.text import read_text
+        from parstats.extraction.decode import read_text
     except ImportError:  # pragma: no cover - the shared reader is part of the package
         from parstats.vn import nfc
 

@@ -23,7 +23,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "digits that are no number expression."
         ),
     )
-    parser.add_argument("file", type=Path, metavar="FILE", help="a plan's text file")
+    parser.add_argument(
+        "file", type=Path, metavar="FILE",
+        help="a plan file (.pdf .docx .doc .html .htm .txt)",
+    )
     parser.add_argument(
         "--at",
         type=int,
@@ -35,9 +38,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def _text(explanations: list, out) -> None:
+def _where(document, offset: int) -> str:
+    """Return ``page P, line L`` (or ``line L`` for a document without pages)."""
+    place = document.location(offset)
+    return (f"page {place.page}, " if place.page is not None else "") + f"line {place.line}"
+
+
+def _text(explanations: list, out, document) -> None:
     for e in explanations:
-        head = f"[{e.start}-{e.end}] {e.text!r}"
+        head = f"[{e.start}-{e.end}] {_where(document, e.start)}: {e.text!r}"
         if e.status == "target":
             print(f"{head}: target ({len(e.targets)} row{'s' if len(e.targets) > 1 else ''})",
                   file=out)
@@ -61,9 +70,10 @@ def run(args: argparse.Namespace) -> int:
 
     from parstats.extraction import extract_document
     from parstats.extraction.explain import explain
-    from parstats.text import read_text
+    from parstats.formats import convert
 
-    text = read_text(args.file)
+    document = convert(args.file)
+    text = document.text
     if args.at is not None and not 0 <= args.at < len(text):
         raise InputError(
             f"--at must be an offset in the text (0 to {len(text) - 1})",
@@ -73,7 +83,11 @@ def run(args: argparse.Namespace) -> int:
     doc = extract_document(text)
     found = explain(doc, at=args.at)
     if args.json:
-        json.dump([asdict(e) for e in found], sys.stdout, ensure_ascii=False, indent=1)
+        rows = [
+            {**asdict(e), "page": document.page_of(e.start), "line": document.line_of(e.start)}
+            for e in found
+        ]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0
     if not found:
@@ -82,5 +96,5 @@ def run(args: argparse.Namespace) -> int:
         return 0
     targets = sum(len(e.targets) for e in found)
     print(f"{args.file}: {len(found)} number(s), {targets} target row(s)")
-    _text(found, sys.stdout)
+    _text(found, sys.stdout, document)
     return 0

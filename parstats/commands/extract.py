@@ -16,11 +16,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "extract",
         help="extract the targets of plan files",
         description=(
-            "Extract every target of the plans in PATH (files, or folders of *.txt) into one "
-            "table: document, character span, sentence and every field of docs/TARGETS.md. "
-            "Documents that fail are reported on stderr and the command exits with 1; the "
-            "others are still written. A manifest.csv next to the plans supplies metadata "
-            "their text lacks."
+            "Extract every target of the plans in PATH (files, or folders of plan files: .pdf "
+            ".docx .doc .html .htm .txt in any letter case) into one table: document, page and "
+            "line, character span, sentence and every field of docs/TARGETS.md. Only documents "
+            "whose kind sets commitments (plans, decisions with commitments, directives) keep "
+            "their targets, unless --all-kinds; the others are listed in --docs-out with their "
+            "kind and evidence. Documents that fail (unreadable, encrypted, corrupt ...) are "
+            "reported on stderr and the command exits with 1; the others are still written. A "
+            "manifest.csv next to the plans supplies metadata their text lacks."
         ),
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="plan files or folders")
@@ -32,6 +35,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--workers", type=int, default=1, metavar="N", help="processes to use (default 1)"
+    )
+    parser.add_argument(
+        "--all-kinds", action="store_true",
+        help="keep the targets of every document, also those whose kind sets no commitments "
+        "(reports, laws, news items)",
+    )
+    parser.add_argument(
+        "--no-ocr", action="store_true",
+        help="do not OCR scanned PDF pages (they are reported unread)",
+    )
+    parser.add_argument(
+        "--page-timeout", type=float, metavar="SECONDS",
+        help="time limit for the OCR of one page (default 120); a page past it is reported",
     )
     parser.set_defaults(func=run)
 
@@ -70,6 +86,19 @@ def manifest_overrides(paths: list[str]) -> dict[str, dict[str, str]]:
     return overrides
 
 
+def convert_options(args: argparse.Namespace) -> dict[str, object]:
+    """Return the options of :func:`parstats.formats.convert` the command line asks for."""
+    options: dict[str, object] = {}
+    if getattr(args, "no_ocr", False):
+        options["ocr"] = False
+    timeout = getattr(args, "page_timeout", None)
+    if timeout is not None:
+        if timeout <= 0:
+            raise InputError("--page-timeout must be a positive number of seconds", value=timeout)
+        options["page_timeout"] = timeout
+    return options
+
+
 def run(args: argparse.Namespace) -> int:
     """Extract, write what succeeded, report what failed; return the exit code."""
     from parstats.extract import extract_paths
@@ -79,7 +108,11 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise InputError("--workers must be at least 1", value=args.workers)
     result = extract_paths(
-        args.paths, workers=args.workers, overrides=manifest_overrides(args.paths)
+        args.paths,
+        workers=args.workers,
+        overrides=manifest_overrides(args.paths),
+        all_kinds=args.all_kinds,
+        convert_options=convert_options(args),
     )
     for failure in result.failures:
         print(f"parstats extract: {failure.path}: {failure.reason}", file=sys.stderr)
@@ -92,6 +125,11 @@ def run(args: argparse.Namespace) -> int:
             f"to {args.out}"
             + (f"; documents to {args.docs_out}" if args.docs_out is not None else "")
         )
+        skipped = result.documents.loc[~result.documents["targets_kept"].astype(bool)]
+        if len(skipped):
+            kinds = ", ".join(f"{r.doc} ({r.kind})" for r in skipped.itertuples())
+            print(f"{len(skipped)} document(s) set no commitments, no targets kept "
+                  f"(--all-kinds keeps them): {kinds}")
     else:
         print("parstats extract: no document extracted; nothing written", file=sys.stderr)
     if result.failures:

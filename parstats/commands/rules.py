@@ -41,7 +41,7 @@ def unattributed(lang: str = "vi") -> list[tuple[str, str]]:
     """Return ``(row id, example)`` of the rows whose example does not show the row's id."""
     from parstats import rules
     from parstats.extraction import extract_document
-    from parstats.metadata import DocumentMeta
+    from parstats.extraction.metadata import DocumentMeta
 
     meta = DocumentMeta(issued="2021-12-10", period_start=2021, period_end=2025)
     missing = []

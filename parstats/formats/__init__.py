@@ -102,7 +102,7 @@ def convert(
         If it cannot be converted; the subclass says why (encrypted, corrupt,
         empty, a zip that is no Word file, a converter missing or too slow).
     """
-    from parstats.text import read_bytes
+    from parstats.extraction.decode import read_bytes
 
     path = Path(path)
     return convert_bytes(
@@ -180,7 +180,7 @@ def _pdf(data, name, ocr, dpi, page_timeout, progress, warnings) -> ConvertedDoc
 
 
 def _text(data: bytes, name: str) -> ConvertedDocument:
-    from parstats.text import decode_bytes
+    from parstats.extraction.decode import decode_bytes
 
     decoded = decode_bytes(data, name=name)
     text = decoded.text

@@ -72,7 +72,7 @@ def decode_html(data: bytes) -> str:
     Bytes that are not valid in the declared encoding are replaced (a page
     often declares one encoding and holds a stray byte of another).
     """
-    from parstats.text import _BOMS
+    from parstats.extraction.decode import _BOMS
 
     for bom, encoding in _BOMS:
         if data.startswith(bom):

@@ -75,9 +75,9 @@ def read_plan(path: str | Path, **options: object) -> PlanFile:
     InputError
         A missing or empty file, or any :class:`~parstats.formats.errors.FormatError`.
     """
+    from parstats.extraction.decode import read_bytes
     from parstats.formats import convert_bytes
     from parstats.io import sha256_bytes
-    from parstats.text import read_bytes
 
     data = read_bytes(path)
     document = convert_bytes(data, name=str(path), **options)  # type: ignore[arg-type]
