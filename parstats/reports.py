@@ -522,11 +522,17 @@ _VOLATILE_CELL = ("start_time", "end_time", "duration", "exception")
 
 
 def scrub_volatile(nb: Any) -> Any:
-    """Remove execution timings and temporary paths so that equal inputs give equal files."""
+    """Remove execution timings and temporary paths so that equal inputs give equal files.
+
+    Cell ids (random when papermill upgrades the template to nbformat 4.5, or
+    injects the parameters cell) become the cell's position.
+    """
     meta = nb.metadata.get("papermill", {})
     for name in _VOLATILE_NB:
         meta.pop(name, None)
-    for cell in nb.cells:
+    for number, cell in enumerate(nb.cells, 1):
+        if "id" in cell:
+            cell["id"] = f"cell-{number}"
         cell.metadata.pop("execution", None)
         for name in _VOLATILE_CELL:
             cell.metadata.get("papermill", {}).pop(name, None)
@@ -600,8 +606,32 @@ def export_html(nb: Any, title: str) -> str:
     return body
 
 
+@dataclass(frozen=True)
+class RenderedReport:
+    """A report's files, ready to write: what a Dask worker sends back to the batch.
+
+    Attributes
+    ----------
+    record
+        The record, with the SHA-256 of the two files.
+    notebook
+        The executed notebook (``.ipynb`` bytes).
+    page
+        The standalone HTML page, or ``None`` if a cell failed.
+    """
+
+    record: ReportRecord
+    notebook: bytes
+    page: bytes | None
+
+
 def write_report(job: ReportJob, executed: ExecutedReport, key: str) -> ReportRecord:
     """Write the notebook, its HTML (when it ran) and its record; return the record."""
+    return write_rendered(job, render_report(job, executed, key))
+
+
+def render_report(job: ReportJob, executed: ExecutedReport, key: str) -> RenderedReport:
+    """Return the notebook's bytes, its HTML page (when it ran) and its record, unwritten."""
     import nbformat
 
     notebook = (nbformat.writes(executed.notebook) + "\n").encode("utf-8")
@@ -623,8 +653,14 @@ def write_report(job: ReportJob, executed: ExecutedReport, key: str) -> ReportRe
         files=files,
         language=job.language,
     )
+    return RenderedReport(record, notebook, page)
+
+
+def write_rendered(job: ReportJob, rendered: RenderedReport) -> ReportRecord:
+    """Write a rendered report's notebook, HTML page and, last, its record; return the record."""
+    record, page = rendered.record, rendered.page
     # The record goes last: a run stopped before it leaves no report the cache takes as done.
-    write_bytes(job.notebook_path(), notebook)
+    write_bytes(job.notebook_path(), rendered.notebook)
     if page is not None:
         write_bytes(job.html_path(), page)
     else:
@@ -1001,6 +1037,7 @@ def run_reports(
     profiles: Sequence[str] | None = None,
     maps: bool = False,
     language: str = "both",
+    scheduler: str | None = None,
 ) -> BatchResult:
     """Run every job not already fresh, with ``workers`` warm-kernel processes.
 
@@ -1031,9 +1068,17 @@ def run_reports(
         Also write ``reports/maps.html``.
     language
         The language of the profiles and maps (the reports carry their own).
+    scheduler
+        ``None``: this process (``workers`` 1) or a pool of forked processes.
+        ``"local"``: a ``dask.distributed.LocalCluster`` of ``workers``
+        single-threaded processes. An address (``tcp://host:8786``): a running
+        Dask cluster, whose workers must see the project folder at the same path
+        (each worker process runs one report at a time, in one warm kernel).
 
     Raises
     ------
+    InputError
+        If the Dask scheduler cannot be reached.
     BusyError
         If another batch is running in this project (the message names it).
     DamagedDataError
@@ -1055,7 +1100,12 @@ def run_reports(
         written = None
         pages_written = False
         try:
-            if todo and workers <= 1:
+            if todo and scheduler is not None:
+                from parstats.reports_dask import run_dask
+
+                ran = run_dask(todo, inputs, scheduler, min(workers, len(todo)), progress,
+                               on_done)
+            elif todo and workers <= 1:
                 ran = _run_here(todo, inputs, progress, on_done)
             elif todo:
                 ran = _run_pool(todo, inputs, min(workers, len(todo)), progress, on_done)

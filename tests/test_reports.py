@@ -226,6 +226,16 @@ def test_scrub_volatile_removes_timings():
     assert out.cells[0].metadata == {"papermill": {"status": "completed"}}
 
 
+def test_scrub_volatile_gives_cells_their_position_as_id():
+    """Papermill gave every run new random cell ids: two runs never wrote equal notebooks."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("1"), nbformat.v4.new_markdown_cell("x")]
+    assert len({c.id for c in nb.cells}) == 2  # random ids, as papermill leaves them
+    out = reports.scrub_volatile(nb)
+    assert [c.id for c in out.cells] == ["cell-1", "cell-2"]
+    nbformat.validate(out)
+
+
 def test_find_headline_reads_the_typed_output_not_text():
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("headline(report)")

@@ -47,7 +47,13 @@ def register(subparsers: Any) -> None:
     many.add_argument("--language", default="both", help=LANGUAGE_HELP)
     many.add_argument("--no-profiles", action="store_true",
                       help="write no province profile and no maps page")
-    many.add_argument("-j", "--jobs", type=int, default=1, help="parallel workers (default 1)")
+    many.add_argument("-j", "--jobs", type=int, default=1,
+                      help="parallel workers (default 1); with --scheduler local, the Dask "
+                           "workers")
+    many.add_argument("--scheduler", metavar="ADDRESS",
+                      help="run the reports on Dask: `local` (a LocalCluster of -j workers) or "
+                           "a running scheduler (tcp://host:8786) whose workers see this "
+                           "project folder at the same path")
     many.add_argument("--force", action="store_true", help="ignore the cache and run every report")
     many.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     many.set_defaults(func=run_batch)
@@ -100,7 +106,7 @@ def _no_jobs_message(provinces: list[str], years: list[int]) -> str:
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    """Run many reports (``parstats reports [--all] [-j N] [--province P] [--year Y]``)."""
+    """Run many reports (``parstats reports [--all] [-j N] [--scheduler S] [--province P]``)."""
     from parstats.display import check_language
     from parstats.errors import InputError
     from parstats.reports import default_jobs, run_reports
@@ -123,5 +129,6 @@ def run_batch(args: argparse.Namespace) -> int:
     else:
         profiles, maps = (), True
     result = run_reports(jobs, workers=args.jobs, force=args.force, progress=not args.no_progress,
-                         profiles=profiles, maps=maps, language=language)
+                         profiles=profiles, maps=maps, language=language,
+                         scheduler=args.scheduler)
     return _summarise(result)
