@@ -43,6 +43,7 @@ PLUGIN_NAME = "parstats-report-kernel"
 _LOG_LEVEL = 40
 _LOCK = threading.Lock()  # one report at a time per worker process: one kernel per process
 _STOPPING = threading.Event()  # set when the batch killed this worker's kernel
+_STOPPED: set[str] = set()  # batches stopped: their tasks still queued on _LOCK do not run
 
 
 class _QuietWhenStopped(logging.Filter):
@@ -60,7 +61,7 @@ def _quiet_jupyter_logs() -> None:
             logger.addFilter(_QuietWhenStopped())
 
 
-def run_task(job: ReportJob, inputs: InputSnapshot, home: str) -> RenderedReport:
+def run_task(job: ReportJob, inputs: InputSnapshot, home: str, batch: str = "") -> RenderedReport:
     """Run one report on a Dask worker and return its files, unwritten.
 
     Parameters
@@ -71,8 +72,17 @@ def run_task(job: ReportJob, inputs: InputSnapshot, home: str) -> RenderedReport
     home
         The batch's project folder (``PARSTATS_HOME``), which the worker must
         see at the same path.
+    batch
+        The batch's id: a task of a batch that has stopped does not run.
+
+    Raises
+    ------
+    RuntimeError
+        If the batch has stopped (the batch no longer waits for the result).
     """
     with _LOCK:
+        if batch and batch in _STOPPED:
+            raise RuntimeError(f"batch {batch} has stopped")
         _quiet_jupyter_logs()
         _STOPPING.clear()
         previous = os.environ.get("PARSTATS_HOME")
@@ -93,8 +103,16 @@ def run_task(job: ReportJob, inputs: InputSnapshot, home: str) -> RenderedReport
                 os.environ["PARSTATS_HOME"] = previous
 
 
-def kill_kernel() -> None:
-    """End this worker process's report kernel at once and remove its files; no waiting."""
+def kill_kernel(batch: str = "") -> None:
+    """End this worker process's report kernel at once and remove its files; no waiting.
+
+    Parameters
+    ----------
+    batch
+        A batch that has stopped: its tasks not yet started will not run.
+    """
+    if batch:
+        _STOPPED.add(batch)
     km = reports._KERNEL
     if km is not None and reports._KERNEL_OWNER == os.getpid():
         _STOPPING.set()
@@ -207,14 +225,14 @@ def run_dask(
     from parstats.paths import project_root
 
     client, cluster = connect(scheduler, workers)
+    batch = f"{os.getpid()}-{os.urandom(4).hex()}"
     ran: list[ReportRecord] = []
     futures: dict[Any, ReportJob] = {}
     try:
         client.register_plugin(KernelPlugin(), name=PLUGIN_NAME)
         home = str(project_root())
-        batch = f"{os.getpid()}-{os.urandom(4).hex()}"
         for job in jobs:
-            future = client.submit(run_task, job, inputs, home, pure=False,
+            future = client.submit(run_task, job, inputs, home, batch, pure=False,
                                    key=f"parstats-report-{job.slug}-{job.year}-{batch}")
             futures[future] = job
         with tqdm(total=len(jobs), unit="report", disable=not progress, file=sys.stderr) as bar:
@@ -239,7 +257,7 @@ def run_dask(
         with contextlib.suppress(Exception):
             client.cancel(list(futures), force=True)
         with contextlib.suppress(Exception):
-            client.run(kill_kernel, on_error="ignore")
+            client.run(kill_kernel, batch, on_error="ignore")
         raise
     else:
         # The kernels read this batch's generation of the data: they end with it.
