@@ -185,7 +185,7 @@ def connect(scheduler: str, workers: int) -> tuple[Any, Any]:
     if scheduler == LOCAL_SCHEDULER:
         with dask.config.set({"distributed.worker.profile.enabled": False}), _sigint_blocked():
             cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, memory_limit=0,
+                                   dashboard_address=":0", memory_limit=0,
                                    silence_logs=_LOG_LEVEL)
             return Client(cluster), cluster
     if "://" not in scheduler:
