@@ -8,6 +8,8 @@ corpus is in force), this measures
    (each pays interpreter start-up, a new kernel and the imports);
 2. ``parstats reports -j 2`` on the same grid, from cold (``force``);
 3. the same batch again with nothing changed (every report a cache hit);
+3b. the batch on Dask (``--scheduler local``, a ``LocalCluster`` of the same number
+   of workers), from cold, for comparison (no bar);
 4. one report (``parstats report``): wall time and peak memory.
 
 Bars: (2) <= 0.3 x (1); (3) <= 5% of (2).
@@ -40,7 +42,8 @@ RUN_BATCH = """
 import json, sys
 from parstats.reports import ReportJob, run_reports
 jobs = [ReportJob(**j) for j in json.loads(sys.argv[1])]
-result = run_reports(jobs, workers=int(sys.argv[2]), force=sys.argv[3] == "force", progress=False)
+result = run_reports(jobs, workers=int(sys.argv[2]), force=sys.argv[3] == "force", progress=False,
+                     scheduler=sys.argv[4] or None)
 counts = {"ran": len(result.ran), "cached": len(result.cached), "failed": len(result.failed)}
 print(json.dumps(counts))
 """
@@ -96,10 +99,10 @@ def plain_loop(jobs: list, home: Path) -> float:
     return time.perf_counter() - start
 
 
-def batch(jobs: list, workers: int, force: bool) -> tuple[float, dict]:
+def batch(jobs: list, workers: int, force: bool, scheduler: str = "") -> tuple[float, dict]:
     payload = json.dumps([j.__dict__ for j in jobs], ensure_ascii=False)
     elapsed, done = timed(
-        [PYTHON, "-c", RUN_BATCH, payload, str(workers), "force" if force else "cache"]
+        [PYTHON, "-c", RUN_BATCH, payload, str(workers), "force" if force else "cache", scheduler]
     )
     return elapsed, json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -157,11 +160,17 @@ def main() -> int:
         batch_s, first = batch(jobs, args.jobs, force=True)
         again_s, second = batch(jobs, args.jobs, force=False)
         assert first["failed"] == 0 and second["ran"] == 0, (first, second)
+        dask_s, on_dask = batch(jobs, args.jobs, force=True, scheduler="local")
+        assert on_dask["failed"] == 0, on_dask
 
     n = len(jobs)
     print(f"plain papermill loop : {loop_s:7.1f} s  ({loop_s / n:.2f} s/report)")
     print(f"parstats reports -j{args.jobs}: {batch_s:7.1f} s  ({batch_s / n:.2f} s/report)")
     print(f"  ratio batch/loop   : {batch_s / loop_s:7.2f}   (bar <= 0.30)")
+    print(f"on Dask (--scheduler local -j{args.jobs}): {dask_s:7.1f} s  "
+          f"({dask_s / n:.2f} s/report; "
+          f"ratio to the loop {dask_s / loop_s:.2f}, to the default batch {dask_s / batch_s:.2f}; "
+          "cluster start-up included)")
     print(f"cached re-run        : {again_s:7.2f} s  ({second['cached']} cache hits)")
     print(f"  ratio re-run/batch : {again_s / batch_s:7.3f}   (bar <= 0.05)")
     print(f"one report ({jobs[0].key}, `parstats report`: a new kernel, the report and the "
