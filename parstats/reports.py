@@ -740,7 +740,9 @@ def _warm_kernel(pin: str | None = None) -> Any:
     # Known before it starts: a worker stopped meanwhile must kill it too.
     _KERNEL, _KERNEL_OWNER, _KERNEL_PIN = km, os.getpid(), pin
     try:
-        run_sync(km.start_kernel)(stderr=subprocess.DEVNULL, env=env)
+        # Started in its own folder: the caller's folder may hold another ``parstats``
+        # (a second checkout), which the kernel would import first.
+        run_sync(km.start_kernel)(stderr=subprocess.DEVNULL, env=env, cwd=str(_kernel_dir()))
     except BaseException:
         _KERNEL = None
         _kill_kernel(km)

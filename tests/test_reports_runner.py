@@ -154,3 +154,16 @@ def test_cli_report_writes_notebook_html_and_summaries(project_home: Path):
     assert again.returncode == 0, again.stderr
     assert "0 written, 1 unchanged, 0 failed" in again.stdout
     assert "profiles: 0 written, 1 unchanged" in again.stdout
+
+
+def test_the_kernel_does_not_import_a_parstats_folder_of_the_callers_folder(
+    project_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Run from a second checkout, the batch's kernels imported that checkout's parstats."""
+    build_processed()
+    other = tmp_path / "other-checkout"
+    (other / "parstats").mkdir(parents=True)
+    (other / "parstats" / "__init__.py").write_text("raise ImportError('the wrong parstats')\n")
+    monkeypatch.chdir(other)
+    result = reports.run_reports(reports.default_jobs(["Hưng Yên"], [2023]), progress=False)
+    assert [r.status for r in result.ran] == ["ok"], result.ran[0].error
