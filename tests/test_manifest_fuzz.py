@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from parstats.build import MANIFEST_COLUMNS, read_manifest
 from parstats.errors import InputError
+from parstats.formats.sniff import PLAN_SUFFIXES
 
 HEADER = [*MANIFEST_COLUMNS, "province", "period_start", "period_end"]
 NAME_PARTS = st.sampled_from(
@@ -73,7 +74,7 @@ def _check(data: bytes) -> None:
             assert exc.path == path and str(exc).startswith(str(path))
             return
         for row in rows:
-            assert row.file.lower().endswith(".txt")
+            assert row.file.lower().endswith(PLAN_SUFFIXES)
             assert not os.path.isabs(row.file) and ".." not in row.file.split("/")
             assert not any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in row.file)
             resolved = (plans / row.file).resolve()
