@@ -1,5 +1,6 @@
 # parstats: `make help` lists the targets.
-#   make all   - set up (if needed), build the dataset and every report
+#   make all   - set up (if needed), build the dataset, the plan-year reports, every province
+#                profile, the maps and the index (FULL=1: every province-year, about 940 reports)
 #   make test  - set up (if needed) and run the whole test suite
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -27,10 +28,13 @@ setup: $(STAMP) ## Create the environment (.venv) if missing and install parstat
 build: setup ## Rebuild data/processed from data/raw
 	$(BIN)/parstats build
 
-reports: build ## Run every province-year report into reports/
-	$(BIN)/parstats reports -j $(JOBS)
+FULL ?=
+REPORT_SCOPE := $(if $(FULL),--all,)
 
-all: reports ## Set up, build the dataset and all reports (the main job)
+reports: build ## Plan-year reports, 63 profiles, maps, index (FULL=1: every province-year)
+	$(BIN)/parstats reports -j $(JOBS) $(REPORT_SCOPE)
+
+all: reports ## Set up, build the dataset, reports, profiles and index (the main job)
 
 chromium: ## Find or install headless Chromium for the browser tests
 	@bash scripts/ensure_chromium.sh

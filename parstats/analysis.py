@@ -46,6 +46,7 @@ from parstats.errors import (
     ModelError,
     SmallSampleWarning,
 )
+from parstats.warn import warn_user
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -881,7 +882,7 @@ def ambition_vs_indices(
                 if row.any()
             )
         )
-        warnings.warn(f"ambition vs indices: {notes[-1]}", DroppedRowsWarning, stacklevel=2)
+        warn_user(f"ambition vs indices: {notes[-1]}", DroppedRowsWarning)
     rhs = " + ".join([ambition, *controls])
     ols_formula = f"{outcome} ~ {rhs}"
     with warnings.catch_warnings():
@@ -917,7 +918,7 @@ def ambition_vs_indices(
             else "; OLS inference by permutation and bootstrap"
         )
         notes.append(msg)
-        warnings.warn(msg, SmallSampleWarning, stacklevel=2)
+        warn_user(msg, SmallSampleWarning)
     return AmbitionAnalysis(
         outcome=outcome,
         ambition=ambition,
@@ -1193,7 +1194,7 @@ def family_ambition_vs_index(
         f"{label} vs {index} {measure}: N={n} of {len(frame)} plans with both ambition and "
         f"outcome" + ("" if ols.ols.fitted or wcr.fitted else "; every model refused")
     )
-    warnings.warn(msg, SmallSampleWarning, stacklevel=2)
+    warn_user(msg, SmallSampleWarning)
     return FamilyQuestion(
         family=family, family_label=label, index=index, measure=measure, ambition=ambition,
         outcome=outcome, frame=frame, n_plans=len(frame), nobs=n, ols=ols, wcr=wcr,

@@ -39,7 +39,6 @@ used unless ``allow_derived=False``, and the row's ``derived`` column says so.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, get_args
@@ -48,6 +47,7 @@ from parstats.ambition import frame_schema, typed_frame
 from parstats.catalogue import indicators
 from parstats.errors import IncomparableScaleWarning, InputError
 from parstats.indices import HEADLINE as _INDEX_HEADLINE
+from parstats.warn import warn_user
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -766,11 +766,10 @@ def index_trajectories(
                 }
             )
     if withheld:
-        warnings.warn(
+        warn_user(
             f"{withheld} plan trajectories have scores on two scales; "
             "their score_change is NA (ranks are still compared)",
-            IncomparableScaleWarning,
-            stacklevel=2,
+            IncomparableScaleWarning
         )
     from parstats.schema import validate
 

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import csv
 import re
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -67,6 +66,7 @@ from parstats.scales import (
     scale_for,
 )
 from parstats.vocab import INDEX_NAMES
+from parstats.warn import warn_user
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -1466,19 +1466,17 @@ def panel(
         )
         keys = list(zip(chosen[label], chosen["year"], strict=True))
         chosen = chosen.loc[[k not in bad for k in keys]]
-        warnings.warn(
+        warn_user(
             f"{index} {measure}: {len(bad)} province-year(s) where sources disagree left "
             "missing in the panel",
-            DroppedRowsWarning,
-            stacklevel=2,
+            DroppedRowsWarning
         )
     elif clashing:
-        warnings.warn(
+        warn_user(
             f"{index} {measure}: sources disagree for {clashing} value(s); the "
             "highest-precedence source is used (official dataset > official report > derived "
             "> press):\n" + "\n".join(_conflict_lines(settled, label)),
             ConflictWarning,
-            stacklevel=2,
         )
     segment_rows = chosen.assign(measure=chosen["measure_id"]) if "measure_id" in chosen else chosen
     check_comparable(segment_rows, errors=errors)

@@ -16,7 +16,7 @@ change, so a warm kernel that runs many reports reads each table once.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from parstats.processed import Generation
     from parstats.provinces import Province
 
-TABLES: tuple[str, ...] = ("documents", "targets", "indices", "ambition", "delivery")
+TABLES: tuple[str, ...] = (
+    "documents", "targets", "indices", "ambition", "delivery", "trajectories"
+)
 REPORT_INDICES: tuple[str, ...] = ("PAR", "SIPAS", "PAPI", "PCI")
 # Plan indicators that are a province's rank in a published index.
 RANK_INDICATORS: dict[str, str] = {
@@ -42,6 +44,12 @@ INDEX_LABELS: dict[str, str] = {
     "PCI": "PCI (Chỉ số năng lực cạnh tranh cấp tỉnh)",
 }
 NATIONAL = "national"
+BAND_MIN_PROVINCES = 50
+"""A national median and inter-quartile band is drawn for an index-year only when at
+least this many of the 63 provinces have a figure (top-10 lists and provinces' own
+announcements would make a biased "median")."""
+REGION_MIN_PROVINCES = 3
+"""A region's median and band need at least this many of its provinces."""
 # The MIME type under which a report displays its headline figures; the runner
 # reads it from the executed notebook (no scraping of text).
 HEADLINE_MIME = "application/vnd.parstats.headline+json"
@@ -138,6 +146,15 @@ def plan_years(documents: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["province_code", "year"])
 
 
+def plan_grid() -> tuple[GridCell, ...]:
+    """Return every province-year with a provincial plan in force, sorted."""
+    documents = load_tables(("documents",))["documents"]
+    if documents is None:
+        return ()
+    years = plan_years(documents).drop_duplicates().sort_values(["province_code", "year"])
+    return tuple(GridCell(str(c), int(y)) for c, y in years.itertuples(index=False))
+
+
 def report_grid() -> tuple[GridCell, ...]:
     """Return every province-year with a plan in force or a PAR/SIPAS/PAPI/PCI figure, sorted."""
     import pandas as pd
@@ -190,6 +207,12 @@ class Headline:
     pci_rank: float | None
     sipas_score: float | None
     n_missing: int
+    region: str | None = None
+    plan_ids: str | None = None
+    papi_scale: str | None = None
+    papi_derived: bool | None = None
+    par_unit: str | None = None
+    index_last_year: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """Return the figures as a JSON-ready dict."""
@@ -204,12 +227,20 @@ class Headline:
         text = "\n".join(f"{k}: {v}" for k, v in self.as_dict().items())
         return {
             "text/plain": text,
-            "text/html": f"<table>{rows}</table>",
+            # The figures are recorded for reports/results.parquet, not shown on the page.
+            "text/html": f'<table class="ps-headline" hidden>{rows}</table>',
             HEADLINE_MIME: self.as_dict(),
         }
 
 
-_DTYPES = {"str": "string", "int": "Int64", "int | None": "Int64", "float | None": "Float64"}
+_DTYPES = {
+    "str": "string",
+    "str | None": "string",
+    "int": "Int64",
+    "int | None": "Int64",
+    "float | None": "Float64",
+    "bool | None": "boolean",
+}
 # pandas dtypes of the Headline fields: the typed columns of results.parquet.
 HEADLINE_DTYPES: dict[str, str] = {f.name: _DTYPES[str(f.type)] for f in fields(Headline)}
 
@@ -243,6 +274,15 @@ class ProvinceReport:
         Delivery of the province's targets (met, not met, pending, no data).
     missing
         What the report could not show, one sentence each.
+    reference
+        The national and regional medians and inter-quartile ranges of each index's
+        headline score and rank by year (:func:`reference_bands`).
+    trajectories
+        The processed ``trajectories`` rows of the plans in force (plan × index).
+    all_plans
+        Every plan of the province in the corpus, in force or not (profiles, links).
+    corpus_plans, corpus_provinces
+        Provincial plans in the corpus and the provinces they come from.
     """
 
     province: Province
@@ -256,6 +296,11 @@ class ProvinceReport:
     index_targets: pd.DataFrame
     delivery: pd.DataFrame
     missing: tuple[str, ...]
+    reference: pd.DataFrame = field(default=None)  # type: ignore[assignment]
+    trajectories: pd.DataFrame = field(default=None)  # type: ignore[assignment]
+    all_plans: pd.DataFrame = field(default=None)  # type: ignore[assignment]
+    corpus_plans: int = 0
+    corpus_provinces: int = 0
 
     @property
     def title(self) -> str:
@@ -333,17 +378,66 @@ def in_force(documents: pd.DataFrame, year: int) -> pd.Series:
     return (documents["period_start"] <= year) & (end >= year)
 
 
-def _plans(documents: pd.DataFrame | None, code: str | None, year: int) -> pd.DataFrame:
-    columns = ("doc", "doc_type", "doc_number", "issued", "period_start", "period_end", "title")
+_PLAN_COLUMNS = (
+    "doc", "plan_id", "name_en", "name_vi", "doc_kind", "doc_type", "doc_number", "issuer",
+    "issued", "period_start", "period_end", "title",
+)
+
+
+def _plans(
+    documents: pd.DataFrame | None, code: str | None, year: int | None
+) -> pd.DataFrame:
+    """Return the plans of a province (national: ``None``) in force in ``year`` (all: ``None``)."""
     if documents is None:
-        return _empty(columns)
+        return _empty(_PLAN_COLUMNS)
     if code is None:
         mine = documents["province"] == NATIONAL
     else:
         mine = documents["province_code"].astype("string") == code
-    rows = documents[mine.fillna(False) & in_force(documents, year).fillna(False)]
-    keep = [c for c in (*columns, "n_targets") if c in rows.columns]
-    return rows[keep].sort_values("doc").reset_index(drop=True)
+    if year is not None:
+        mine = mine.fillna(False) & in_force(documents, year).fillna(False)
+    rows = plan_table(documents[mine.fillna(False)])
+    keep = [c for c in (*_PLAN_COLUMNS, "n_targets") if c in rows.columns]
+    return rows[keep].sort_values(["period_start", "doc"]).reset_index(drop=True)
+
+
+def plan_name(row: Any) -> tuple[str, str]:
+    """Return a plan's name in English and Vietnamese, e.g. ``"Plan 64/KH-UBND"``.
+
+    Without a number: the type and issuer (``"Plan of Sở Tư pháp tỉnh Tây Ninh"``);
+    without a type either, the title. Never the document's hash id.
+    """
+    import pandas as pd
+
+    from parstats.display import label
+
+    def text(name: str) -> str | None:
+        value = row.get(name) if hasattr(row, "get") else getattr(row, name, None)
+        return None if value is None or pd.isna(value) else str(value)
+
+    kind = label("doc_type", text("doc_type")) if text("doc_type") else None
+    number, issuer, title = text("doc_number"), text("issuer"), text("title")
+    if kind is not None and number:
+        return f"{kind.en} {number}", f"{kind.vi} {number}"
+    if kind is not None and issuer:
+        return f"{kind.en} of {issuer}", f"{kind.vi} của {issuer}"
+    if title:
+        return title, title
+    return "Plan (unnamed)", "Kế hoạch (không rõ tên)"
+
+
+def plan_table(documents: pd.DataFrame) -> pd.DataFrame:
+    """Return ``documents`` with ``plan_id``, ``doc_kind``, ``name_en`` and ``name_vi`` added."""
+    from parstats.ambition import plan_keys
+
+    if documents.empty:
+        return documents.assign(plan_id=[], doc_kind=[], name_en=[], name_vi=[])
+    keys = plan_keys(documents)[["doc", "plan_id", "doc_kind"]]
+    out = documents.drop(columns=["plan_id", "doc_kind"], errors="ignore").merge(
+        keys, on="doc", how="left"
+    )
+    names = [plan_name(row) for _, row in out.iterrows()]
+    return out.assign(name_en=[n[0] for n in names], name_vi=[n[1] for n in names])
 
 
 def _labelled_targets(targets: pd.DataFrame | None, docs: pd.Series) -> pd.DataFrame:
@@ -383,6 +477,102 @@ def _index_rows(indices: pd.DataFrame | None, code: str) -> pd.DataFrame:
     front = list(columns)
     rows = rows[front + [c for c in rows.columns if c not in front]]
     return rows.sort_values(["index", "series", "year"]).reset_index(drop=True)
+
+
+def province_index_rows(indices: pd.DataFrame | None) -> pd.DataFrame:
+    """Return each province's headline score and rank by index and year, one value each.
+
+    The rows a trajectory is drawn from: :func:`parstats.indices.headline_rows`
+    (the value precedence prefers, published or derived, ``origin`` says which)
+    of PAR, SIPAS, PAPI and PCI, provinces only, with ``series`` (``score`` or
+    ``rank``) and the province's ``region``.
+    """
+    import pandas as pd
+
+    columns = ("index", "series", "year", "province_code", "value", "scale_version", "origin")
+    if indices is None:
+        return _empty((*columns, "region"))
+    rows = indices
+    if "preferred" in rows.columns:
+        from parstats.indices import headline_rows
+
+        rows = headline_rows(rows)
+    kinds = rows["measure_kind"] if "measure_kind" in rows.columns else rows["measure"]
+    keep = (
+        rows["index"].isin(REPORT_INDICES)
+        & kinds.isin(SERIES_KINDS).fillna(False)
+        & rows["value"].notna()
+        & rows["province_code"].notna()
+    )
+    if "is_aggregate" in rows.columns:
+        keep &= ~rows["is_aggregate"].astype(bool)
+    rows = rows.loc[keep]
+    out = rows.assign(series=kinds[rows.index].map(SERIES_KINDS))
+    for name, default in (("scale_version", ""), ("origin", "published")):
+        if name not in out.columns:
+            out = out.assign(**{name: default})
+    from parstats.provinces import all_provinces
+
+    regions = {p.code: p.region for p in all_provinces()}
+    out = out.assign(
+        province_code=out["province_code"].astype("string"),
+        region=out["province_code"].astype("string").map(regions),
+        value=out["value"].astype(float),
+        year=out["year"].astype(int),
+    )
+    return pd.DataFrame(out[[*columns, "region"]]).reset_index(drop=True)
+
+
+REFERENCE_COLUMNS = (
+    "index", "series", "year", "scale_version", "group", "n", "median", "q25", "q75"
+)
+
+
+def reference_bands(rows: pd.DataFrame) -> pd.DataFrame:
+    """Return the national and regional median and inter-quartile range by index-year.
+
+    Parameters
+    ----------
+    rows
+        :func:`province_index_rows` (one value per province, index, series and year).
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`REFERENCE_COLUMNS`: ``group`` is ``"national"`` or a region's
+        Vietnamese name; ``n`` the provinces with a figure. Only index-years where
+        at least :data:`BAND_MIN_PROVINCES` provinces have a figure are kept (and
+        regions with at least :data:`REGION_MIN_PROVINCES`); quartiles are pandas'
+        linear interpolation. Each year is on its own scale version, so a band
+        never crosses a scale break.
+    """
+    import pandas as pd
+
+    if rows.empty:
+        return _empty(REFERENCE_COLUMNS)
+    keys = ["index", "series", "year", "scale_version"]
+
+    def stats(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+        grouped = frame.groupby(by, dropna=False)["value"]
+        return pd.DataFrame({
+            "n": grouped.size(),
+            "median": grouped.median(),
+            "q25": grouped.quantile(0.25),
+            "q75": grouped.quantile(0.75),
+        }).reset_index()
+
+    national = stats(rows, keys)
+    national = national.loc[national["n"] >= BAND_MIN_PROVINCES].assign(group="national")
+    wide = rows.merge(national[keys], on=keys)
+    regional = stats(wide.dropna(subset=["region"]), [*keys, "region"])
+    regional = regional.loc[regional["n"] >= REGION_MIN_PROVINCES].rename(
+        columns={"region": "group"}
+    )
+    out = pd.concat([national, regional], ignore_index=True)
+    out = out.astype({"n": int, "year": int})
+    return out[list(REFERENCE_COLUMNS)].sort_values(keys + ["group"]).reset_index(drop=True)
+
+
 def _index_targets(targets: pd.DataFrame) -> pd.DataFrame:
     rows = targets[targets["indicator"].isin(RANK_INDICATORS)]
     out = rows.assign(index=rows["indicator"].map(RANK_INDICATORS), series="rank")
@@ -528,7 +718,58 @@ def headline(report: ProvinceReport) -> Headline:
         pci_rank=_value(value, "PCI", "rank", report.year),
         sipas_score=_value(value, "SIPAS", "score", report.year),
         n_missing=len(report.missing),
+        region=report.province.region or None,
+        plan_ids=";".join(report.plans["plan_id"].dropna()) if "plan_id" in report.plans
+        and len(report.plans) else None,
+        papi_scale=_scale_label(value, "PAPI", report.year),
+        papi_derived=_is_derived(value, "PAPI", "score", report.year),
+        par_unit=_par_unit(value, report.year),
+        index_last_year=_last_year(report.delivery),
     )
+
+
+def _scale_label(indices: pd.DataFrame, index: str, year: int) -> str | None:
+    """``"6-60"`` or ``"8-80"`` for a PAPI total of ``year`` shown in the report, else ``None``."""
+    if index_value(indices, index, "score", year).value is None:
+        return None
+    from parstats.indices import HEADLINE
+    from parstats.scales import scale_for
+
+    scale = scale_for(index, year, HEADLINE[index])
+    return f"{scale.low:g}-{scale.high:g}" if scale.low is not None else None
+
+
+def _is_derived(indices: pd.DataFrame, index: str, series: str, year: int) -> bool | None:
+    if "origin" not in indices.columns:
+        return None
+    hit = indices[
+        (indices["index"] == index) & (indices["series"] == series) & (indices["year"] == year)
+    ]
+    if hit.empty:
+        return None
+    return bool((hit["origin"] == "derived").all())
+
+
+def _par_unit(indices: pd.DataFrame, year: int) -> str | None:
+    if index_value(indices, "PAR", "score", year).value is None:
+        return None
+    from parstats.scales import scale_for
+
+    return scale_for("PAR", year, "score").unit
+
+
+def _last_year(delivery: pd.DataFrame) -> int | None:
+    if delivery.empty or "index_last_year" not in delivery.columns:
+        return None
+    years = delivery["index_last_year"].dropna()
+    return int(years.max()) if len(years) else None
+
+
+def _corpus_size(documents: pd.DataFrame | None) -> tuple[int, int]:
+    if documents is None:
+        return 0, 0
+    provincial = documents[(documents["province"] != NATIONAL).fillna(True)]
+    return len(provincial), int(provincial["province_code"].dropna().nunique())
 
 
 def province_report(province: str | Province, year: int) -> ProvinceReport:
@@ -553,6 +794,8 @@ def province_report(province: str | Province, year: int) -> ProvinceReport:
     plans = _plans(tables["documents"], p.code, year)
     national = _plans(tables["documents"], None, year)
     targets = _labelled_targets(tables["targets"], plans["doc"])
+    index_rows = province_index_rows(tables["indices"])
+    trajectories = tables["trajectories"]
     parts: dict[str, Any] = {
         "plans": plans,
         "targets": targets,
@@ -564,7 +807,18 @@ def province_report(province: str | Province, year: int) -> ProvinceReport:
         "delivery": _per_target(tables["delivery"], plans["doc"]),
     }
     return ProvinceReport(
-        province=p, year=year, missing=_missing(tables, parts, year), **parts
+        province=p,
+        year=year,
+        missing=_missing(tables, parts, year),
+        reference=reference_bands(index_rows),
+        trajectories=(
+            _empty(("doc", "index")) if trajectories is None
+            else trajectories[trajectories["doc"].isin(plans["doc"])].reset_index(drop=True)
+        ),
+        all_plans=_plans(tables["documents"], p.code, None),
+        corpus_plans=_corpus_size(tables["documents"])[0],
+        corpus_provinces=_corpus_size(tables["documents"])[1],
+        **parts,
     )
 
 

@@ -37,7 +37,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import hashlib
-import html
 import json
 import os
 import signal
@@ -227,17 +226,21 @@ class ReportJob:
         ASCII slug from the registry; the report's folder name.
     year
         The report year.
+    language
+        The language of the report's text: ``"both"`` (English and Vietnamese), ``"en"``
+        or ``"vi"``.
     """
 
     province: str
     province_code: str
     slug: str
     year: int
+    language: str = "both"
 
     @property
     def parameters(self) -> dict[str, Any]:
         """The parameters injected into the template."""
-        return {"province": self.province, "year": self.year}
+        return {"province": self.province, "year": self.year, "language": self.language}
 
     @property
     def key(self) -> str:
@@ -281,12 +284,15 @@ def check_year(year: Any) -> int:
     return year
 
 
-def job_for(province: Province, year: int) -> ReportJob:
-    """Return the job of a registry province and a checked year."""
-    return ReportJob(province.name_vi, province.code, province.slug, check_year(year))
+def job_for(province: Province, year: int, language: str = "both") -> ReportJob:
+    """Return the job of a registry province, a checked year and a checked language."""
+    from parstats.display import check_language
+
+    return ReportJob(province.name_vi, province.code, province.slug, check_year(year),
+                     check_language(language))
 
 
-def plan_report(province: str, year: Any, **extra: Any) -> ReportJob:
+def plan_report(province: str, year: Any, language: str = "both", **extra: Any) -> ReportJob:
     """Return the job for a province name as typed and a year, refusing anything else.
 
     Parameters
@@ -295,6 +301,8 @@ def plan_report(province: str, year: Any, **extra: Any) -> ReportJob:
         Any spelling the province registry resolves (``"Dak Lak"``, ``"66"``).
     year
         The report year (``int``).
+    language
+        ``"both"`` (default), ``"en"`` or ``"vi"``.
     **extra
         Further template parameters; any is refused unless the template declares it.
 
@@ -307,10 +315,13 @@ def plan_report(province: str, year: Any, **extra: Any) -> ReportJob:
     """
     from parstats.provinces import resolve
 
-    check_parameters({"province": province, "year": year, **extra}, read_template_parameters())
+    check_parameters(
+        {"province": province, "year": year, "language": language, **extra},
+        read_template_parameters(),
+    )
     if extra:
         raise InputError(f"parameters {sorted(extra)} cannot be set per report", value=extra)
-    return job_for(resolve(province), year)
+    return job_for(resolve(province), year, language)
 
 
 # --------------------------------------------------------------------------- inputs and cache
@@ -349,7 +360,10 @@ class InputSnapshot:
 
 
 # The modules that shape a report beyond the processed data (which is hashed).
-REPORT_MODULES: tuple[str, ...] = ("report_data.py", "plots.py", "reports.py")
+REPORT_MODULES: tuple[str, ...] = (
+    "report_data.py", "plots.py", "reports.py", "display.py", "narrative.py", "sections.py",
+    "citation.py", "data/report_labels.csv",
+)
 
 
 def _package_digest() -> str:
@@ -405,6 +419,8 @@ class ReportRecord:
     files
         SHA-256 of the notebook and HTML written (``{"ipynb": ..., "html": ...}``):
         the cache takes a report as done only if its files still hold these bytes.
+    language
+        The language the report was written in.
     """
 
     province: str
@@ -416,11 +432,12 @@ class ReportRecord:
     headline: dict[str, Any] | None = None
     error: str | None = None
     files: dict[str, str] | None = None
+    language: str = "both"
 
     @property
     def job(self) -> ReportJob:
         """The job this record belongs to."""
-        return ReportJob(self.province, self.province_code, self.slug, self.year)
+        return ReportJob(self.province, self.province_code, self.slug, self.year, self.language)
 
 
 def read_record(path: Path) -> ReportRecord | None:
@@ -505,11 +522,17 @@ _VOLATILE_CELL = ("start_time", "end_time", "duration", "exception")
 
 
 def scrub_volatile(nb: Any) -> Any:
-    """Remove execution timings and temporary paths so that equal inputs give equal files."""
+    """Remove execution timings and temporary paths so that equal inputs give equal files.
+
+    Cell ids (random when papermill upgrades the template to nbformat 4.5, or
+    injects the parameters cell) become the cell's position.
+    """
     meta = nb.metadata.get("papermill", {})
     for name in _VOLATILE_NB:
         meta.pop(name, None)
-    for cell in nb.cells:
+    for number, cell in enumerate(nb.cells, 1):
+        if "id" in cell:
+            cell["id"] = f"cell-{number}"
         cell.metadata.pop("execution", None)
         for name in _VOLATILE_CELL:
             cell.metadata.get("papermill", {}).pop(name, None)
@@ -583,8 +606,32 @@ def export_html(nb: Any, title: str) -> str:
     return body
 
 
+@dataclass(frozen=True)
+class RenderedReport:
+    """A report's files, ready to write: what a Dask worker sends back to the batch.
+
+    Attributes
+    ----------
+    record
+        The record, with the SHA-256 of the two files.
+    notebook
+        The executed notebook (``.ipynb`` bytes).
+    page
+        The standalone HTML page, or ``None`` if a cell failed.
+    """
+
+    record: ReportRecord
+    notebook: bytes
+    page: bytes | None
+
+
 def write_report(job: ReportJob, executed: ExecutedReport, key: str) -> ReportRecord:
     """Write the notebook, its HTML (when it ran) and its record; return the record."""
+    return write_rendered(job, render_report(job, executed, key))
+
+
+def render_report(job: ReportJob, executed: ExecutedReport, key: str) -> RenderedReport:
+    """Return the notebook's bytes, its HTML page (when it ran) and its record, unwritten."""
     import nbformat
 
     notebook = (nbformat.writes(executed.notebook) + "\n").encode("utf-8")
@@ -604,9 +651,16 @@ def write_report(job: ReportJob, executed: ExecutedReport, key: str) -> ReportRe
         headline=executed.headline,
         error=executed.error,
         files=files,
+        language=job.language,
     )
+    return RenderedReport(record, notebook, page)
+
+
+def write_rendered(job: ReportJob, rendered: RenderedReport) -> ReportRecord:
+    """Write a rendered report's notebook, HTML page and, last, its record; return the record."""
+    record, page = rendered.record, rendered.page
     # The record goes last: a run stopped before it leaves no report the cache takes as done.
-    write_bytes(job.notebook_path(), notebook)
+    write_bytes(job.notebook_path(), rendered.notebook)
     if page is not None:
         write_bytes(job.html_path(), page)
     else:
@@ -686,7 +740,9 @@ def _warm_kernel(pin: str | None = None) -> Any:
     # Known before it starts: a worker stopped meanwhile must kill it too.
     _KERNEL, _KERNEL_OWNER, _KERNEL_PIN = km, os.getpid(), pin
     try:
-        run_sync(km.start_kernel)(stderr=subprocess.DEVNULL, env=env)
+        # Started in its own folder: the caller's folder may hold another ``parstats``
+        # (a second checkout), which the kernel would import first.
+        run_sync(km.start_kernel)(stderr=subprocess.DEVNULL, env=env, cwd=str(_kernel_dir()))
     except BaseException:
         _KERNEL = None
         _kill_kernel(km)
@@ -818,10 +874,14 @@ class BatchResult:
         Records of the reports executed in this batch.
     cached
         Jobs skipped because their inputs had not changed.
+    profiles_written, profiles_unchanged
+        Slugs of the province profiles written, and of those already current.
     """
 
     ran: tuple[ReportRecord, ...]
     cached: tuple[ReportJob, ...] = field(default=())
+    profiles_written: tuple[str, ...] = field(default=())
+    profiles_unchanged: tuple[str, ...] = field(default=())
 
     @property
     def failed(self) -> tuple[ReportRecord, ...]:
@@ -929,7 +989,11 @@ def stop_workers(pool: Any, timeout: float = WORKER_STOP_SECONDS) -> None:
 
 
 def default_jobs(
-    provinces: Sequence[str] = (), years: Sequence[int] = ()
+    provinces: Sequence[str] = (),
+    years: Sequence[int] = (),
+    *,
+    plans_only: bool = False,
+    language: str = "both",
 ) -> tuple[ReportJob, ...]:
     """Return the batch grid: every province-year with a plan or index data, filtered.
 
@@ -939,6 +1003,11 @@ def default_jobs(
         Keep only these provinces (any spelling the registry resolves); all when empty.
     years
         Keep only these years; all when empty.
+    plans_only
+        Keep only the province-years with a plan in force (what ``parstats reports``
+        runs by default: every plan-year report; the full grid is ``--all``).
+    language
+        The reports' language (``"both"``, ``"en"``, ``"vi"``).
 
     Raises
     ------
@@ -946,17 +1015,17 @@ def default_jobs(
         If a name in ``provinces`` is not a province.
     """
     from parstats.provinces import by_code, resolve
-    from parstats.report_data import report_grid
+    from parstats.report_data import plan_grid, report_grid
 
     wanted_codes = {resolve(p).code for p in provinces}
     wanted_years = {check_year(y) for y in years}
     jobs = []
-    for cell in report_grid():
+    for cell in plan_grid() if plans_only else report_grid():
         if wanted_codes and cell.province_code not in wanted_codes:
             continue
         if wanted_years and cell.year not in wanted_years:
             continue
-        jobs.append(job_for(by_code(cell.province_code), cell.year))
+        jobs.append(job_for(by_code(cell.province_code), cell.year, language))
     return tuple(jobs)
 
 
@@ -966,6 +1035,11 @@ def run_reports(
     force: bool = False,
     progress: bool = True,
     on_done: Callable[[ReportRecord], None] | None = None,
+    *,
+    profiles: Sequence[str] | None = None,
+    maps: bool = False,
+    language: str = "both",
+    scheduler: str | None = None,
 ) -> BatchResult:
     """Run every job not already fresh, with ``workers`` warm-kernel processes.
 
@@ -988,9 +1062,25 @@ def run_reports(
         Show a progress bar (tqdm, on stderr).
     on_done
         Called with each record as it completes.
+    profiles
+        Also write these provinces' profile pages (``reports/<slug>/profile.html``,
+        :mod:`parstats.profiles`; every province when empty), after the reports
+        and before the summaries; ``None``: no profile.
+    maps
+        Also write ``reports/maps.html``.
+    language
+        The language of the profiles and maps (the reports carry their own).
+    scheduler
+        ``None``: this process (``workers`` 1) or a pool of forked processes.
+        ``"local"``: a ``dask.distributed.LocalCluster`` of ``workers``
+        single-threaded processes. An address (``tcp://host:8786``): a running
+        Dask cluster, whose workers must see the project folder at the same path
+        (each worker process runs one report at a time, in one warm kernel).
 
     Raises
     ------
+    InputError
+        If the Dask scheduler cannot be reached.
     BusyError
         If another batch is running in this project (the message names it).
     DamagedDataError
@@ -1009,19 +1099,41 @@ def run_reports(
         todo = [j for j in jobs if force or not is_fresh(j, cache_key(j, inputs))]
         cached = tuple(j for j in jobs if j not in set(todo))
         ran: list[ReportRecord] = []
+        written = None
+        pages_written = False
         try:
-            if todo and workers <= 1:
+            if todo and scheduler is not None:
+                from parstats.reports_dask import run_dask
+
+                ran = run_dask(todo, inputs, scheduler, min(workers, len(todo)), progress,
+                               on_done)
+            elif todo and workers <= 1:
                 ran = _run_here(todo, inputs, progress, on_done)
             elif todo:
                 ran = _run_pool(todo, inputs, min(workers, len(todo)), progress, on_done)
+            if profiles is not None or maps:
+                from tqdm import tqdm
+
+                from parstats.profiles import run_profiles
+
+                total = len(profiles) if profiles else 63
+                with tqdm(total=total if profiles is not None else 0, unit="profile",
+                          disable=not progress or profiles is None, file=sys.stderr) as bar:
+                    written = run_profiles(
+                        profiles or (), records=all_records(), language=language,
+                        workers=workers, force=force, with_maps=maps,
+                        only_maps=profiles is None, on_done=lambda _slug: bar.update(),
+                    )
+                pages_written = bool(written.written or written.maps)
         finally:
             # Also when interrupted: the summaries describe what is on disk. A
             # second Ctrl-C or SIGTERM waits until both are written.
             with signals_deferred():
-                if todo or not summaries_current():
-                    rebuild_summaries()
+                if todo or pages_written or not summaries_current():
+                    rebuild_summaries(language)
     ran.sort(key=lambda r: (r.slug, r.year))
-    return BatchResult(tuple(ran), cached)
+    return BatchResult(tuple(ran), cached, written.written if written else (),
+                       written.unchanged if written else ())
 
 
 def clear_leftovers() -> None:
@@ -1084,84 +1196,50 @@ def write_results(records: Sequence[ReportRecord]) -> Path:
     return write_frame(results_frame(records), reports_dir() / RESULTS_FILE)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:.2f}" if value != int(value) else f"{int(value)}"
-    return html.escape(str(value))
-
-
-_INDEX_COLUMNS = (
-    ("n_plans", "Plans in force"),
-    ("n_targets", "Targets (chỉ tiêu)"),
-    ("ambition_peer_percentile", "Ambition (peer percentile)"),
-    ("delivery_met", "Met"),
-    ("delivery_missed", "Missed"),
-    ("par_score", "PAR Index"),
-    ("papi_score", "PAPI"),
-    ("pci_score", "PCI"),
-    ("n_missing", "Missing data"),
-)
-
-_INDEX_STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #222; }
-table { border-collapse: collapse; font-size: 0.9rem; }
-th, td { border-bottom: 1px solid #ddd; padding: 0.3rem 0.6rem; text-align: right; }
-th { background: #f4f4f4; } td.name, th.name { text-align: left; }
-tr.failed td { background: #fde8e8; }
-"""
-
-
 def records_digest(records: Sequence[ReportRecord]) -> str:
-    """Return the SHA-256 of the records a summary is made from (equal records, equal digest)."""
-    payload = json.dumps([asdict(r) for r in records], sort_keys=True, ensure_ascii=False)
+    """Return the SHA-256 of what a summary is made from: the records and the pages beside them.
+
+    Equal records (and equal profile and map pages on disk) give an equal digest.
+    """
+    from parstats.profiles import profiles_listing
+
+    payload = json.dumps(
+        {"records": [asdict(r) for r in records], "pages": profiles_listing()},
+        sort_keys=True, ensure_ascii=False,
+    )
     return sha256_bytes(payload.encode("utf-8"))
 
 
 _DIGEST_META = '<meta name="parstats-records" content="{}">'
 
 
-def render_index(records: Sequence[ReportRecord]) -> str:
-    """Return ``reports/index.html``: a summary table linking every report.
+def render_index(records: Sequence[ReportRecord], language: str = "both") -> str:
+    """Return ``reports/index.html``: every province and every report, sortable and filterable.
 
-    The page has no script and no external resource; links are relative. It
-    records the digest of ``records`` (:func:`records_digest`).
+    The page loads nothing from the network (its script is inline); links are
+    relative. It records the digest of ``records`` (:func:`records_digest`). See
+    :mod:`parstats.index_page`.
     """
-    head = "".join(f"<th>{html.escape(label)}</th>" for _, label in _INDEX_COLUMNS)
-    rows = []
-    for r in records:
-        figures = r.headline or {}
-        if r.status == "ok":
-            link = f'<a href="{html.escape(r.slug)}/{r.year}.html">{r.year}</a>'
-            cells = "".join(f"<td>{_cell(figures.get(k))}</td>" for k, _ in _INDEX_COLUMNS)
-        else:
-            link = f'<a href="{html.escape(r.slug)}/{r.year}.ipynb">{r.year} (failed)</a>'
-            cells = f'<td colspan="{len(_INDEX_COLUMNS)}" class="name">{_cell(r.error)}</td>'
-        rows.append(
-            f'<tr class="{r.status}"><td class="name">{html.escape(r.province)}</td>'
-            f"<td>{link}</td>{cells}</tr>"
-        )
-    n_failed = sum(r.status != "ok" for r in records)
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        + _DIGEST_META.format(records_digest(records)) + "\n"
-        "<title>parstats reports — PAR plans by province and year</title>\n"
-        f"<style>{_INDEX_STYLE}</style>\n</head>\n<body>\n"
-        "<h1>Province reports (báo cáo cải cách hành chính theo tỉnh)</h1>\n"
-        f"<p>{len(records)} reports, {n_failed} failed. Headline figures are also in "
-        f'<code>{RESULTS_FILE}</code>.</p>\n<table>\n<thead><tr><th class="name">Province</th>'
-        f"<th>Year</th>{head}</tr></thead>\n<tbody>\n" + "\n".join(rows) + "\n</tbody>\n</table>\n"
-        "</body>\n</html>\n"
+    from parstats.index_page import render
+    from parstats.profiles import MAPS_FILE, profile_exists
+
+    slugs = {r.slug for r in records}
+    from parstats.provinces import all_provinces
+
+    slugs |= {p.slug for p in all_provinces()}
+    profiles = frozenset(s for s in slugs if profile_exists(s))
+    return render(
+        records, _DIGEST_META.format(records_digest(records)), profiles=profiles,
+        maps=(reports_dir() / MAPS_FILE).is_file(), language=language,
     )
 
 
-def write_index(records: Sequence[ReportRecord]) -> Path:
+def write_index(records: Sequence[ReportRecord], language: str = "both") -> Path:
     """Write ``reports/index.html`` from ``records``; return its path."""
-    return write_text(reports_dir() / INDEX_FILE, render_index(records))
+    return write_text(reports_dir() / INDEX_FILE, render_index(records, language))
 
 
-def rebuild_summaries() -> tuple[ReportRecord, ...]:
+def rebuild_summaries(language: str = "both") -> tuple[ReportRecord, ...]:
     """Rewrite ``results.parquet``, then ``index.html``, from every record; return the records.
 
     The index goes last and records the digest of the records, so a run
@@ -1169,7 +1247,7 @@ def rebuild_summaries() -> tuple[ReportRecord, ...]:
     """
     records = all_records()
     write_results(records)
-    write_index(records)
+    write_index(records, language)
     return records
 
 

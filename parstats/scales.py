@@ -18,12 +18,12 @@ puts several years on one axis: it warns (or raises) with the years and scales.
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal, get_args
 
 from parstats.errors import IncomparableScaleWarning, InputError
+from parstats.warn import warn_user
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -405,5 +405,5 @@ def check_comparable(
         if errors == "raise":
             raise InputError(result.message)
         if errors == "warn":
-            warnings.warn(result.message, IncomparableScaleWarning, stacklevel=2)
+            warn_user(result.message, IncomparableScaleWarning)
     return result

@@ -88,6 +88,7 @@ def _check(data: bytes) -> None:
 @example(b"\xef\xbb\xbffile,sha256,bytes,source\r\nplan.txt," + b"a" * 64 + b",1,x\r\n")
 @example(b"file,sha256,bytes,source\n/etc/hostname," + b"a" * 64 + b",1,x\n")
 @example(b"file,sha256,bytes,source\n../../x.txt," + b"a" * 64 + b",1,x\n")
+@example(b"file,sha256,bytes,source\n.pdf," + b"a" * 64 + b",0,\n")  # a PDF plan row
 def test_any_manifest_gives_confined_rows_or_an_input_error(data: bytes):
     _check(data)
 

@@ -137,8 +137,22 @@ def test_index_change_over_plan_periods():
     out = index_change(panel, plans)
     assert out["change"].iloc[0] == -5.0
     assert out["change"].iloc[1:].isna().all()
-    with pytest.raises(ModelError, match=r"no data for year\(s\) 2025"):
-        index_change(panel, plans.assign(period_end=2025))
+    assert out["reason"].tolist() == [pd.NA, "no value for 02 in 2020", "03 is not in the panel"]
+
+
+def test_index_change_gives_each_plan_its_value_or_its_reason_instead_of_raising():
+    """UX review: one plan year absent from the panel raised ModelError for the whole table."""
+    panel = pd.DataFrame({2016: [10.0, 20.0], 2020: [5.0, 18.0]}, index=["01", "02"])
+    plans = pd.DataFrame({"province_code": ["01", "02"], "period_start": [2016, 2021],
+                          "period_end": [2020, 2025]})
+    out = index_change(panel, plans)
+    assert out["change"].iloc[0] == -5.0 and pd.isna(out["change"].iloc[1])
+    assert out["reason"].iloc[1] == (
+        "no data for 2021 in the panel (years with data: 2016-2020); "
+        "no data for 2025 in the panel (years with data: 2016-2020)"
+    )
+    with pytest.raises(ModelError, match="column 'period_end' not in plans"):
+        index_change(panel, plans.drop(columns="period_end"))
 
 
 @pytest.fixture(scope="module")

@@ -32,9 +32,10 @@ def declared() -> tuple[reports.TemplateParameter, ...]:
 def test_template_parameters_cell_holds_typed_literals_with_help(repo: Path):
     nb = nbformat.read(repo / "notebooks" / "templates" / "province_report.ipynb", as_version=4)
     params = {p.name: p for p in reports.template_parameters(nb)}
-    assert set(params) == {"province", "year"}
+    assert set(params) == {"province", "year", "language"}
     assert params["province"].type_name == "str"
     assert params["year"].type_name == "int"
+    assert (params["language"].type_name, params["language"].default) == ("str", "both")
     assert all(p.help for p in params.values())
 
 
@@ -78,7 +79,13 @@ def test_plan_report_resolves_the_province_through_the_registry(project_home: Pa
     assert (job.province, job.province_code, job.slug) == ("Đắk Lắk", "66", "dak-lak")
     assert job.notebook_path() == project_home / "reports" / "dak-lak" / "2023.ipynb"
     assert job.html_path().name == "2023.html"
-    assert job.parameters == {"province": "Đắk Lắk", "year": 2023}
+    assert job.parameters == {"province": "Đắk Lắk", "year": 2023, "language": "both"}
+    assert reports.plan_report("dak lak", 2023, language="vi").parameters["language"] == "vi"
+
+
+def test_a_language_other_than_vi_en_both_is_refused(project_home: Path):
+    with pytest.raises(InputError, match="language"):
+        reports.plan_report("dak lak", 2023, language="fr")
 
 
 @pytest.mark.parametrize("name", ["../../etc", "/etc/passwd", "dak-lak/../../x", "", "Atlantis"])
@@ -219,6 +226,16 @@ def test_scrub_volatile_removes_timings():
     assert out.cells[0].metadata == {"papermill": {"status": "completed"}}
 
 
+def test_scrub_volatile_gives_cells_their_position_as_id():
+    """Papermill gave every run new random cell ids: two runs never wrote equal notebooks."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("1"), nbformat.v4.new_markdown_cell("x")]
+    assert len({c.id for c in nb.cells}) == 2  # random ids, as papermill leaves them
+    out = reports.scrub_volatile(nb)
+    assert [c.id for c in out.cells] == ["cell-1", "cell-2"]
+    nbformat.validate(out)
+
+
 def test_find_headline_reads_the_typed_output_not_text():
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("headline(report)")
@@ -278,13 +295,46 @@ def test_results_parquet_round_trips(project_home: Path):
     assert frame.loc[0, "par_score"] == 87.5
 
 
-def test_index_links_every_report_and_escapes_text():
+def test_index_links_every_report_and_escapes_text(project_home: Path):
     page = reports.render_index([_record("hung-yen", 2023), _record("tay-ninh", 2023, "failed")])
     assert 'href="hung-yen/2023.html"' in page
     assert 'href="tay-ninh/2023.ipynb"' in page
     assert "ValueError: boom &lt;b&gt;" in page
-    assert "2 reports, 1 failed" in page
-    assert "http" not in page
+    assert "2 reports (1 failed)" in page
+    assert "http" not in page and "<script src" not in page  # works offline, from file://
+    assert page.count("<tr data-search=") == 63 + 1  # every province, the successful report
+
+
+def _figures(**headline: object) -> dict[str, object]:
+    return {"n_plans": 1, "n_targets": 5, **headline}
+
+
+@pytest.mark.parametrize(
+    ("headline", "shown", "hidden"),
+    [
+        # every observable target not yet due: that is not "0 met"
+        (_figures(delivery_met=0, delivery_missed=0, delivery_not_yet_due=3, delivery_no_data=0),
+         "3 not yet due", "0 met"),
+        (_figures(delivery_met=1, delivery_missed=0, delivery_not_yet_due=0, delivery_no_data=4),
+         "1 met</span> · <span", "0 missed"),
+    ],
+)
+def test_index_states_delivery_in_words(project_home: Path, headline, shown, hidden):
+    record = reports.ReportRecord("Hưng Yên", "33", "hung-yen", 2023, "ok", "k", headline)
+    page = reports.render_index([record])
+    assert shown in page and hidden not in page
+
+
+def test_index_puts_each_scale_in_its_own_column(project_home: Path):
+    from parstats.index_page import COLUMNS, _value
+
+    old = {"year": 2017, "papi_score": 34.64, "papi_scale": "6-60", "par_score": 80.0,
+           "par_unit": "points"}
+    new = {"year": 2019, "papi_score": 44.6, "papi_scale": "8-80", "par_score": 85.0,
+           "par_unit": "percent"}
+    keys = [c.key for c in COLUMNS]
+    assert [k for k in keys if _value(old, k) is not None] == ["par_points", "papi_6_60"]
+    assert [k for k in keys if _value(new, k) is not None] == ["par_percent", "papi_8_80"]
 
 
 def test_default_jobs_filters_the_grid(monkeypatch: pytest.MonkeyPatch):
@@ -330,7 +380,7 @@ def test_stale_summaries_are_rebuilt_without_force(project_home: Path):
     assert result.ran == () and result.cached == (job,)  # nothing ran again
     assert reports.summaries_current()
     index = (project_home / "reports" / "index.html").read_text()
-    assert 'href="hung-yen/2023.html"' in index and "<td>57</td>" in index
+    assert 'href="hung-yen/2023.html"' in index and 'data-v="57.0">57</td>' in index
     results = pd.read_parquet(project_home / "reports" / "results.parquet")
     assert results["n_targets"].tolist() == [57]
 

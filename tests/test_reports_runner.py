@@ -97,7 +97,7 @@ def test_batch_runs_the_grid_in_parallel_and_survives_a_failure(project_home: Pa
     # The executed notebook records parameters and input hashes, and no timings.
     nb = nbformat.read(reports_dir / "hung-yen" / "2023.ipynb", as_version=4)
     meta = nb.metadata["parstats"]
-    assert meta["parameters"] == {"province": "Hưng Yên", "year": 2023}
+    assert meta["parameters"] == {"province": "Hưng Yên", "year": 2023, "language": "both"}
     assert {"documents.parquet", "targets.parquet", "indices.parquet"} <= set(
         meta["inputs"]["processed"]
     )
@@ -108,10 +108,10 @@ def test_batch_runs_the_grid_in_parallel_and_survives_a_failure(project_home: Pa
     # Standalone HTML without code; the failed report has none, the index says so.
     page = (reports_dir / "hung-yen" / "2023.html").read_text()
     assert "province_report(province, year)" not in page
-    assert page.count("data:image/png;base64") >= 3
+    assert page.count("data:image/svg+xml;base64") >= 2  # targets by area, trajectories
     assert not (reports_dir / "tay-ninh" / "2023.html").exists()
     index = (reports_dir / "index.html").read_text()
-    assert 'href="hung-yen/2023.html"' in index and "4 reports, 2 failed" in index
+    assert 'href="hung-yen/2023.html"' in index and "4 reports (2 failed)" in index
 
     # Nothing changed: the successful reports are not run again; the failed one is.
     again = reports.run_reports(jobs, workers=2, progress=False)
@@ -135,7 +135,10 @@ def test_cli_report_writes_notebook_html_and_summaries(project_home: Path):
     )
     assert done.returncode == 0, done.stderr
     out = project_home / "reports" / "tay-ninh"
-    assert sorted(p.name for p in out.iterdir()) == ["2023.html", "2023.ipynb", "2023.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "2023.html", "2023.ipynb", "2023.json", "profile.html", "profile.json"
+    ]
+    assert 'href="profile.html"' in (out / "2023.html").read_text()  # the report links it
     headline = json.loads((out / "2023.json").read_text())["headline"]
     assert headline["n_targets"] == n_targets_in_force("72", 2023)
     assert (project_home / "reports" / "index.html").is_file()
@@ -150,3 +153,17 @@ def test_cli_report_writes_notebook_html_and_summaries(project_home: Path):
     )
     assert again.returncode == 0, again.stderr
     assert "0 written, 1 unchanged, 0 failed" in again.stdout
+    assert "profiles: 0 written, 1 unchanged" in again.stdout
+
+
+def test_the_kernel_does_not_import_a_parstats_folder_of_the_callers_folder(
+    project_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Run from a second checkout, the batch's kernels imported that checkout's parstats."""
+    build_processed()
+    other = tmp_path / "other-checkout"
+    (other / "parstats").mkdir(parents=True)
+    (other / "parstats" / "__init__.py").write_text("raise ImportError('the wrong parstats')\n")
+    monkeypatch.chdir(other)
+    result = reports.run_reports(reports.default_jobs(["Hưng Yên"], [2023]), progress=False)
+    assert [r.status for r in result.ran] == ["ok"], result.ran[0].error

@@ -24,8 +24,10 @@ power_by_simulation, PowerResult, panel_changes
     Smallest detectable effect of ambition for a number of plans.
 cross_index_panel, province_year_frame, index_change, column_name
     The real-data cross-index model and the frames it needs.
-compare
-    Several fits side by side.
+compare, etable, ModelTable
+    Several fits side by side: ``compare`` as strings, ``etable`` for a paper (labels, SE or
+    CI, N, fixed effects, clusters, covariance and its small-sample convention), exported to
+    Markdown, LaTeX and HTML.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ from parstats.models.resampling import (
     permutation_test,
     rank_correlations,
 )
-from parstats.models.results import ModelResults, compare
+from parstats.models.results import ModelResults, ModelTable, compare, etable
 from parstats.models.wild import WildBootstrapResult, draw_weights, wild_cluster_bootstrap
 
 __all__ = [
@@ -56,6 +58,7 @@ __all__ = [
     "SCALE_BREAKS",
     "BootstrapResult",
     "ModelResults",
+    "ModelTable",
     "ModelSpec",
     "PermutationResult",
     "PowerResult",
@@ -65,6 +68,7 @@ __all__ = [
     "compare",
     "cross_index_panel",
     "draw_weights",
+    "etable",
     "fit_ols",
     "fit_ordered",
     "fit_small_sample",

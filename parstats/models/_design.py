@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import math
 import re
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,6 +24,7 @@ import pandas as pd
 
 from parstats.errors import DroppedRowsWarning, ModelError, SmallSampleWarning
 from parstats.vocab import check
+from parstats.warn import warn_user
 
 #: Below this many observations a :class:`~parstats.errors.SmallSampleWarning` is raised.
 SMALL_N = 30
@@ -220,10 +220,9 @@ def complete_rows(data: pd.DataFrame, needed: list[str], what: str = "model") ->
     if n_bad:
         per_col = {c: int(n) for c, n in na.sum().items() if n}
         detail = ", ".join(f"{c} ({n})" for c, n in per_col.items())
-        warnings.warn(
+        warn_user(
             f"{what}: dropped {n_bad} of {len(data)} rows with missing values in {detail}",
-            DroppedRowsWarning,
-            stacklevel=3,
+            DroppedRowsWarning
         )
     kept = data.loc[~bad, needed]
     if kept.empty:
@@ -440,7 +439,7 @@ def warn_small(what: str, n: int, G: int | None = None, *, advice: str = "") -> 
     msg = f"{what}: inference from {' and '.join(parts)}; read it with care" + (
         f" ({advice})" if advice else ""
     )
-    warnings.warn(msg, SmallSampleWarning, stacklevel=3)
+    warn_user(msg, SmallSampleWarning)
     return msg
 
 

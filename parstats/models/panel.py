@@ -9,7 +9,6 @@ province key, ``province_code`` (preferred) or ``province``. Aggregate rows
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,6 +19,7 @@ from parstats.models.ols import fit_ols
 from parstats.models.results import ModelResults
 from parstats.scales import LAST_PRE2025_YEAR, Scale, comparable_segments, scale_for
 from parstats.vocab import INDEX_NAMES, check
+from parstats.warn import warn_user
 
 
 def _scale_breaks() -> dict[str, tuple[int, ...]]:
@@ -218,10 +218,9 @@ def province_year_frame(
         vals = pd.to_numeric(sel["value"], errors="coerce")
         bad = int(vals.isna().sum())
         if bad:
-            warnings.warn(
+            warn_user(
                 f"{index} {measure!r}: {bad} non-numeric values left out",
-                DroppedRowsWarning,
-                stacklevel=2,
+                DroppedRowsWarning
             )
         tidy = pd.DataFrame(
             {
@@ -240,11 +239,10 @@ def province_year_frame(
                 f"{p} {y}: {v:g}"
                 for p, y, v in bad[["province", "year", "value"]].itertuples(index=False, name=None)
             )
-            warnings.warn(
+            warn_user(
                 f"{index} {measure!r}: {len(bad)} values outside the published range "
                 f"{low:g}–{high:g} left out ({shown})",
-                DroppedRowsWarning,
-                stacklevel=2,
+                DroppedRowsWarning
             )
         tidy = tidy.loc[~out, ["province", "year", "value"]]
         spread = tidy.groupby(["province", "year"])["value"].agg(["min", "max", "size"])
@@ -276,12 +274,11 @@ def province_year_frame(
         if not keep:
             raise ModelError(f"no year in which all of {', '.join(names)} cover most provinces")
         if left:
-            warnings.warn(
+            warn_user(
                 f"years left out ({', '.join(map(str, left))}): fewer than {min_coverage:.0%} "
                 "of provinces observed for at least one measure (scattered announcements are a "
                 "selected sample); pass years= to include them",
                 DroppedRowsWarning,
-                stacklevel=2,
             )
     else:
         keep = sorted(int(y) for y in years)
@@ -321,13 +318,12 @@ def _warn_if_incomparable(index: str, measure: str, years: Sequence[int]) -> Non
     if len(segments) < 2:
         return
     starts = sorted(seg.years[0] for seg in segments)[1:]
-    warnings.warn(
+    warn_user(
         f"{index} {measure!r}: the years {years[0]}–{years[-1]} span a change of the index's "
         f"scale or method in {', '.join(map(str, starts))}; values before and after are not "
         "comparable (year fixed effects absorb level shifts only): "
         + "; ".join(seg.label for seg in segments),
         IncomparableScaleWarning,
-        stacklevel=3,
     )
 
 
@@ -422,7 +418,12 @@ def index_change(
     start: str = "period_start",
     end: str = "period_end",
 ) -> pd.DataFrame:
-    """Add each plan's change in an index over its period: ``value[end] - value[start]``.
+    """Add each plan's index change over its period (``value[end] - value[start]``) or why not.
+
+    A plan whose years or province the panel lacks gets ``NA`` with its reason; the
+    other plans keep their values (nothing raises for the whole table). For index
+    measures straight from the ``indices`` table, scale breaks and conflicting
+    sources included, :func:`parstats.analysis.plan_index_changes` is the richer tool.
 
     Parameters
     ----------
@@ -436,38 +437,45 @@ def index_change(
     Returns
     -------
     pandas.DataFrame
-        ``plans`` with ``start_value``, ``end_value`` and ``change`` (NA where the panel
-        lacks the province or year; for ranks a negative change is an improvement).
+        ``plans`` with ``start_value``, ``end_value``, ``change`` (NA where a value is
+        missing; for ranks a negative change is an improvement) and ``reason`` (NA
+        when the change is there; otherwise why, e.g. ``"no data for 2025 in the
+        panel (years with data: 2010-2019)"``).
 
     Raises
     ------
     ModelError
-        A plan year that the panel has no data for at all.
+        A column of ``unit``, ``start``, ``end`` is not in ``plans``.
     """
     for c in (unit, start, end):
         if c not in plans.columns:
             raise ModelError(f"column {c!r} not in plans; available: {', '.join(plans.columns)}")
-    have = {int(c) for c in panel.columns if panel[c].notna().any()}
-    wanted = set(plans[start].dropna().astype(int)) | set(plans[end].dropna().astype(int))
-    missing = sorted(wanted - have)
-    if missing:
-        raise ModelError(
-            f"the index panel has no data for year(s) {', '.join(map(str, missing))}; years "
-            f"with data: {', '.join(map(str, sorted(have)))}"
-        )
-    lookup = {(u, int(y)): v for (u, y), v in panel.stack().items()}
+    have = sorted(int(c) for c in panel.columns if panel[c].notna().any())
+    span = f"{have[0]}-{have[-1]}" if have else "none"
+    lookup = {(u, int(y)): v for (u, y), v in panel.stack().items() if pd.notna(v)}
+    units = set(panel.index)
 
-    def value_at(col: str) -> np.ndarray:
-        return np.array(
-            [
-                lookup.get((u, int(y)), np.nan) if pd.notna(y) else np.nan
-                for u, y in zip(plans[unit], plans[col], strict=True)
-            ],
-            dtype=float,
-        )
+    rows = []
+    for u, s_year, e_year in zip(plans[unit], plans[start], plans[end], strict=True):
+        values, reasons = [], []
+        for y in (s_year, e_year):
+            if pd.isna(y):
+                values.append(np.nan)
+                reasons.append("the plan period is unknown")
+                continue
+            y = int(y)
+            if y not in have:
+                reasons.append(f"no data for {y} in the panel (years with data: {span})")
+            elif u not in units:
+                reasons.append(f"{u} is not in the panel")
+            elif (u, y) not in lookup:
+                reasons.append(f"no value for {u} in {y}")
+            values.append(float(lookup.get((u, y), np.nan)))
+        rows.append((values[0], values[1], "; ".join(dict.fromkeys(reasons)) or None))
 
     out = plans.copy()
-    out["start_value"] = value_at(start)
-    out["end_value"] = value_at(end)
+    out["start_value"] = np.array([r[0] for r in rows], dtype=float)
+    out["end_value"] = np.array([r[1] for r in rows], dtype=float)
     out["change"] = out["end_value"] - out["start_value"]
+    out["reason"] = pd.array([r[2] for r in rows], dtype="string")
     return out

@@ -21,6 +21,7 @@ from parstats.models._design import build_design, warn_small
 from parstats.models.ols import fit_ols
 from parstats.models.results import ModelResults
 from parstats.vocab import check
+from parstats.warn import warn_user
 
 RANK_METHODS: tuple[str, ...] = ("spearman", "kendall")
 
@@ -251,10 +252,9 @@ def bootstrap_ci(
             "observations to bootstrap this model"
         )
     if n_failed:
-        warnings.warn(
+        warn_user(
             f"bootstrap: {n_failed} of {B} resamples were singular and left out (N={n})",
-            SmallSampleWarning,
-            stacklevel=2,
+            SmallSampleWarning
         )
     beta_hat = float(np.linalg.lstsq(Z, y, rcond=None)[0][j])
     lo, hi = np.quantile(good, [(1 - level) / 2, (1 + level) / 2])
@@ -378,11 +378,10 @@ def rank_correlations(
                 }
             )
     if skipped:
-        warnings.warn(
+        warn_user(
             f"rank correlations: years left out with fewer than {min_n} provinces in both "
             f"panels: {', '.join(skipped)}",
-            DroppedRowsWarning,
-            stacklevel=2,
+            DroppedRowsWarning
         )
     if not rows:
         raise ModelError(
