@@ -42,7 +42,7 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -838,12 +838,16 @@ def _worker_init(pin: str | None = None, parent_pid: int | None = None) -> None:
         die_with_parent(parent_pid)
     # A forked worker leaves through os._exit (no atexit); its finalizers do run.
     Finalize(None, _stop_kernel, exitpriority=10)
-    _warm_kernel(pin)
+    try:
+        _warm_kernel(pin)
+    except Exception:  # noqa: BLE001 - a failed initializer would break the whole pool
+        _stop_kernel()  # the first report starts a kernel again, and fails alone if it cannot
 
 
 def _worker_run(job: ReportJob, inputs: InputSnapshot) -> ReportRecord:
-    km = _warm_kernel(inputs.location or None)
+    km = None
     try:
+        km = _warm_kernel(inputs.location or None)
         return run_one(job, inputs, km=km)
     except Exception as exc:  # noqa: BLE001 - one report must not stop the batch
         return ReportRecord(
@@ -851,7 +855,7 @@ def _worker_run(job: ReportJob, inputs: InputSnapshot) -> ReportRecord:
             cache_key(job, inputs), error=f"{type(exc).__name__}: {exc}",
         )
     finally:
-        if _kernel_alive(km):
+        if km is not None and _kernel_alive(km):
             _kernel_execute(km, RESET_CODE)
 
 
@@ -916,15 +920,52 @@ def _run_pool(
     progress: bool,
     on_done: Callable[[ReportRecord], None] | None,
 ) -> list[ReportRecord]:
-    """Run ``jobs`` in ``workers`` forked processes; stop them all if interrupted."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    """Run ``jobs`` in ``workers`` forked processes; stop them all if interrupted.
 
+    A worker that dies (killed, out of memory, a kernel that could not start) breaks
+    the whole pool, so every report it had not finished is run again, one at a time,
+    each in a fresh worker: only a report that kills its worker again fails, alone
+    (as ``parstats extract --workers`` does for documents).
+    """
     # fork: workers start with parstats and papermill already imported, and
     # a caller's script needs no ``if __name__ == "__main__"`` guard.
     import nbconvert  # noqa: F401
     import papermill  # noqa: F401
     from tqdm import tqdm
+
+    ran: list[ReportRecord] = []
+    died: list[ReportJob] = []
+    with tqdm(total=len(jobs), unit="report", disable=not progress, file=sys.stderr) as bar:
+
+        def finish(record: ReportRecord) -> None:
+            ran.append(record)
+            bar.update()
+            if on_done is not None:
+                on_done(record)
+
+        with contextlib.closing(_pool_results(jobs, inputs, workers)) as results:
+            for future, job in results:
+                if _worker_died(future):
+                    died.append(job)
+                else:
+                    finish(future.result())
+        for job in sorted(died, key=list(jobs).index):
+            with contextlib.closing(_pool_results([job], inputs, 1)) as results:
+                ((future, _),) = list(results)
+            finish(_outcome(future, job, inputs))
+    return ran
+
+
+def _pool_results(
+    jobs: Sequence[ReportJob], inputs: InputSnapshot, workers: int
+) -> Iterator[tuple[Any, ReportJob]]:
+    """Yield ``(future, job)`` as the jobs finish in a new pool of forked workers.
+
+    The pool is shut down at the end, and its workers stopped at once if the
+    caller is interrupted or closes the generator early (use ``contextlib.closing``).
+    """
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
 
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     pool = ProcessPoolExecutor(
@@ -933,21 +974,21 @@ def _run_pool(
         initializer=_worker_init,
         initargs=(inputs.location or None, os.getpid()),
     )
-    ran: list[ReportRecord] = []
     try:
-        with tqdm(total=len(jobs), unit="report", disable=not progress, file=sys.stderr) as bar:
-            futures = {pool.submit(_worker_run, job, inputs): job for job in jobs}
-            for future in as_completed(futures):
-                record = _outcome(future, futures[future], inputs)
-                ran.append(record)
-                bar.update()
-                if on_done is not None:
-                    on_done(record)
+        futures = {pool.submit(_worker_run, job, inputs): job for job in jobs}
+        for future in as_completed(futures):
+            yield future, futures[future]
     except BaseException:
         stop_workers(pool)
         raise
     pool.shutdown(wait=True)
-    return ran
+
+
+def _worker_died(future: Any) -> bool:
+    """Whether a finished future failed because its pool broke (a worker died)."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    return isinstance(future.exception(), BrokenProcessPool)
 
 
 def _outcome(future: Any, job: ReportJob, inputs: InputSnapshot) -> ReportRecord:

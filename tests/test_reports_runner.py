@@ -167,3 +167,34 @@ def test_the_kernel_does_not_import_a_parstats_folder_of_the_callers_folder(
     monkeypatch.chdir(other)
     result = reports.run_reports(reports.default_jobs(["Hưng Yên"], [2023]), progress=False)
     assert [r.status for r in result.ran] == ["ok"], result.ran[0].error
+
+
+def test_a_worker_that_dies_fails_only_its_own_report(project_home: Path, monkeypatch):
+    """A worker's death broke the whole pool: reports in flight beside it failed too.
+
+    Every report the broken pool had not finished runs again alone in a fresh worker;
+    only the one that kills its worker again fails, named as such.
+    """
+    import os
+    import signal
+
+    build_processed()
+    parent = os.getpid()
+    real_run_one = reports.run_one
+
+    def run_one(job, inputs, km=None):
+        if os.getpid() != parent and job.slug == "kien-giang":
+            os.kill(os.getpid(), signal.SIGKILL)  # out of memory, say: every time
+        return real_run_one(job, inputs, km=km)
+
+    monkeypatch.setattr(reports, "run_one", run_one)  # forked workers inherit it
+    jobs = [reports.plan_report("Kiên Giang", 2019), reports.plan_report("Hưng Yên", 2023),
+            reports.plan_report("Tây Ninh", 2023)]
+    result = reports.run_reports(jobs, workers=2, progress=False)
+    status = {r.slug: r.status for r in result.ran}
+    assert status == {"kien-giang": "failed", "hung-yen": "ok", "tay-ninh": "ok"}, result.ran
+    (failed,) = result.failed
+    assert "the worker process died" in failed.error
+    for slug in ("hung-yen", "tay-ninh"):
+        assert (project_home / "reports" / slug / "2023.html").exists()
+    assert not (project_home / "reports" / "kien-giang" / "2019.html").exists()
