@@ -463,9 +463,9 @@ _MAX_STARTS = 16
 
 
 def start_words(pattern: re.Pattern[str]) -> tuple[str, ...]:
-    """Return literal words one of which every match of ``pattern`` starts with.
+    r"""Return literal words one of which every match of ``pattern`` starts with.
 
-    Read from the parsed pattern: after zero-width anchors (``^``, ``\\b``), the
+    Read from the parsed pattern: after zero-width anchors (``^``, ``\b``), the
     literal run that opens it, or one per alternative of an opening group (a class
     of a few letters, ``[Pp]``, gives one word per letter). Empty for a
     case-insensitive pattern, one with a lookaround, or when some alternative opens
@@ -499,7 +499,7 @@ def _has_lookaround(items: list[tuple[Any, Any]]) -> bool:
 
 
 def _starts_of(items: list[tuple[Any, Any]]) -> tuple[str, ...] | None:
-    """The words a sequence's matches start with, or ``None`` (see :func:`start_words`)."""
+    """Return the words a sequence's matches start with, or ``None`` (see :func:`start_words`)."""
     i = 0
     while i < len(items) and items[i][0] is _sre_constants.AT:
         i += 1  # "^", "\b": zero width
@@ -519,7 +519,11 @@ def _starts_of(items: list[tuple[Any, Any]]) -> tuple[str, ...] | None:
             words.extend(found)
         return tuple(words)
     heads = [""]
-    if op is _sre_constants.IN and all(k is _sre_constants.LITERAL for k, _ in arg) and len(arg) <= 4:
+    if (
+        op is _sre_constants.IN
+        and all(k is _sre_constants.LITERAL for k, _ in arg)
+        and len(arg) <= 4
+    ):
         heads = [chr(c) for _, c in arg]
         i += 1
     run: list[str] = []
