@@ -504,7 +504,7 @@ def after_break(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
         return None
     if _has_lookaround(items):
         return None
-    return re.compile("\n(?:" + pattern.pattern[1:] + ")", pattern.flags)
+    return re.compile(r"\n(?:" + pattern.pattern[1:] + ")", pattern.flags)
 
 
 def _has_lookaround(items: list[tuple[Any, Any]]) -> bool:
