@@ -410,6 +410,11 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre_constants  # type: ignore[no-redef]
     import sre_parse as _sre_parser  # type: ignore[no-redef]
 
+try:  # the letters case-insensitive matching folds beyond lower case (Python 3.11+)
+    from re import _casefix  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    _casefix = None
+
 _MIN_WORD = 3
 
 
@@ -466,6 +471,8 @@ def _words_of_branches(branches: list[Any]) -> tuple[str, ...] | None:
 
 
 _MAX_STARTS = 16
+_MIN_START = 2
+_EXTRA_CASES = frozenset(_casefix._EXTRA_CASES) if _casefix is not None else None
 
 
 def start_words(pattern: re.Pattern[str]) -> tuple[str, ...]:
@@ -473,19 +480,28 @@ def start_words(pattern: re.Pattern[str]) -> tuple[str, ...]:
 
     Read from the parsed pattern: after zero-width anchors (``^``, ``\b``), the
     literal run that opens it, or one per alternative of an opening group (a class
-    of a few letters, ``[Pp]``, gives one word per letter). Empty for a
-    case-insensitive pattern, one with a lookaround, or when some alternative opens
-    with fewer than three literal characters (then the windows of :func:`_windows`
-    are searched).
+    of a few letters, ``[Pp]``, gives one word per letter). Lower case for a
+    case-insensitive pattern (they are looked for in the lower-cased text). Empty
+    for a pattern with a lookaround, when some alternative opens with fewer than
+    two literal characters, or, case-insensitive, when a word holds a letter that
+    matches more than its lower case (``i`` also matches ``ı``, ``s`` also ``ſ``):
+    then the windows of :func:`_windows` are searched.
     """
-    if pattern.flags & re.IGNORECASE:
-        return ()
     parsed = _sre_parser.parse(pattern.pattern, pattern.flags)
     if _has_lookaround(list(parsed)):
         return ()
     words = _starts_of(list(parsed))
-    if not words or len(words) > _MAX_STARTS or min(len(w) for w in words) < _MIN_WORD:
+    if not words or len(words) > _MAX_STARTS or min(len(w) for w in words) < _MIN_START:
         return ()
+    if pattern.flags & re.IGNORECASE:
+        lowered = tuple(w.lower() for w in words)
+        if (
+            _EXTRA_CASES is None
+            or any(len(w) != len(low) for w, low in zip(words, lowered, strict=True))
+            or any(ord(ch) in _EXTRA_CASES for w in lowered for ch in w)
+        ):
+            return ()
+        words = lowered
     return tuple(sorted(set(words)))
 
 
@@ -821,16 +837,20 @@ def _iter_windows(text: str, words: tuple[str, ...]) -> Iterator[tuple[int, int]
         yield current
 
 
-def _at_starts(rule: KindRule, text: str) -> tuple[re.Match[str] | None, int] | None:
+def _at_starts(
+    rule: KindRule, text: str, haystack: str | None = None
+) -> tuple[re.Match[str] | None, int] | None:
     """Return the first match of ``rule`` and the count (up to ``min_count``), or ``None``.
 
     Every match starts with one of ``rule.starts``: the pattern is tried only where
     one of them stands, in text order, each try after the last match's end (what
     ``finditer`` does). The same matches as a search of :func:`_windows`, as long as
     each is shorter than :data:`WINDOW_CHARS` (then it lies inside its word's
-    window); ``None`` when one is not (the caller searches the windows).
+    window); ``None`` when one is not (the caller searches the windows). The words
+    of a case-insensitive rule are found in ``haystack``, the lower-cased text
+    (as long as ``text``).
     """
-    find = text.find
+    find = (text if haystack is None else haystack).find
     starts: list[int] = []
     for word in rule.starts:
         at = find(word)
@@ -913,7 +933,12 @@ def _fire(rule: KindRule, view: KindView) -> KindEvidence | None:
     first: re.Match[str] | None = None
     need = rule.min_count
     if (rule.starts or rule.after_break) and not isinstance(windows, tuple):
-        found = _at_starts(rule, text) if rule.starts else _at_line_starts(rule, text)
+        if rule.starts:
+            found = _at_starts(rule, text, haystack if rule.folded else None)
+            if rule.folded and len(haystack) != len(text):
+                found = None  # lower case changed the length: offsets do not agree
+        else:
+            found = _at_line_starts(rule, text)
         if found is not None:
             first, count = found
             windows = ()

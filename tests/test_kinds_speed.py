@@ -51,9 +51,11 @@ def _rule(pattern: str, flags: int = 0, min_count: int = 1) -> KindRule:
         (r"\b(?:[Pp]hấn\s+đấu|[Mm]ục\s+tiêu)\b", 0, ("Mục", "Phấn", "mục", "phấn")),
         (r"^THÔNG TƯ\b", 0, ("THÔNG TƯ",)),
         (r"\bthi\s+hành", 0, ("thi",)),
-        (r"\bgiao\s+việc", re.IGNORECASE, ()),  # the case of the words is not fixed
-        (r"(?i:giao)\s+việc", 0, ()),
-        (r"\b(?:ab|Wayback)", 0, ()),  # one alternative too short
+        (r"\b(?:Đề\s+nghị|yêu\s+cầu)", re.IGNORECASE, ("yêu", "đề")),  # lower case
+        (r"\bgiao\s+việc", re.IGNORECASE, ()),  # "i" also matches "ı": not lower case alone
+        (r"\bSở\s+", re.IGNORECASE, ()),  # "s" also matches "ſ"
+        (r"(?i:giao)\s+việc", 0, ()),  # the case of the words is not fixed
+        (r"\b(?:a|Wayback)", 0, ()),  # one alternative too short
         (r"\bKế(?= hoạch)", 0, ()),  # a lookaround
         (r"\s*Điều", 0, ()),  # opens with a repeat, not a word
         (r"Kế hoạch|\d+", 0, ()),  # an alternative opens with no word
@@ -88,6 +90,10 @@ def _texts() -> list[str]:
         + "phấn đấu 90%; Mục tiêu cụ thể\nĐiều 3\n\n\nĐiều 4"
     )
     texts.append("XKế hoạch này " + "x" * 3000 + " Kế hoạch này")  # "\b" fails, then holds
+    # Case-insensitive cues in any case, and a text that lower case makes longer ("İ").
+    urge = "ĐỀ NGHỊ các sở khẩn trương triển khai. Yêu Cầu Ủy ban thực hiện ngay. "
+    texts.append("Nội dung.\n" * 200 + urge * 3)
+    texts.append("İİİ " + "Nội dung.\n" * 200 + urge * 3)
     return texts
 
 
@@ -126,6 +132,18 @@ def test_counts_and_first_match_as_finditer(min_count: int) -> None:
         assert found is not None
         assert found.count == min_count
         assert found.offset == matches[0].start()
+
+
+def test_case_insensitive_cue_in_a_text_lower_case_lengthens() -> None:
+    # "İ".lower() is two characters: the lower-cased text's offsets do not agree, so
+    # the windows are searched, and the offset still points at the words.
+    text = "İ" * 50 + " Văn bản.\n" * 300 + "Đề nghị các sở khẩn trương triển khai ngay.\n"
+    rule = _rule(r"\b(?:đề\s+nghị|yêu\s+cầu)\s+các\b[^\n]{0,40}\bkhẩn\s+trương", re.IGNORECASE)
+    assert rule.starts == ("yêu", "đề")
+    view = make_view(text)
+    found = _fire(rule, view)
+    assert found is not None and found == _fire(_slow(rule), view)
+    assert text[found.offset :].startswith("Đề nghị")
 
 
 def test_window_chars_is_the_fallbacks_bound(monkeypatch: pytest.MonkeyPatch) -> None:
