@@ -922,26 +922,27 @@ def _fire(rule: KindRule, view: KindView) -> KindEvidence | None:
     text = part.text
     if not text:
         return None
+    count = 0
+    first: re.Match[str] | None = None
+    need = rule.min_count
     windows: Iterable[tuple[int, int]] = ((0, len(text)),)
-    if rule.prefilter:
+    found: tuple[re.Match[str] | None, int] | None = None
+    if rule.after_break is not None and rule.where in ("head", "body"):
+        # Searched led by the line break, with no need of the speed-up words: a text
+        # without them has no match either.
+        found = _at_line_starts(rule, text)
+    if found is None and rule.prefilter:
         haystack = view.lowered(rule.where) if rule.folded else text
         if not any(word in haystack for word in rule.prefilter):
             return None
         if len(haystack) > 4 * WINDOW_CHARS:
             windows = _iter_windows(haystack, rule.prefilter)
-    count = 0
-    first: re.Match[str] | None = None
-    need = rule.min_count
-    if (rule.starts or rule.after_break) and not isinstance(windows, tuple):
-        if rule.starts:
-            found = _at_starts(rule, text, haystack if rule.folded else None)
-            if rule.folded and len(haystack) != len(text):
-                found = None  # lower case changed the length: offsets do not agree
-        else:
-            found = _at_line_starts(rule, text)
-        if found is not None:
-            first, count = found
-            windows = ()
+            if rule.starts and (not rule.folded or len(haystack) == len(text)):
+                # (Lower case that changes the length would move the offsets.)
+                found = _at_starts(rule, text, haystack if rule.folded else None)
+    if found is not None:
+        first, count = found
+        windows = ()
     finditer = rule.pattern.finditer
     for lo, hi in windows:
         for match in finditer(text, lo, hi):
