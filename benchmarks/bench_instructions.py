@@ -2,15 +2,17 @@
 
 Usage::
 
-    python benchmarks/bench_instructions.py [--docs 60] [--json FILE]
+    python benchmarks/bench_instructions.py [--docs 60] [--json FILE] [--repo DIR]
 
 Wall and CPU seconds on a shared 2-core machine drift by a third from minute to
 minute and by more between hosts, which hides a 5% change. This benchmark counts
 the instructions the targets stage (:func:`parstats.targets.extract_targets`
-with the metadata already read) executes on the first ``--docs`` documents of
-the corpus of ``bench_extract.py`` (same generator, same seed), under valgrind's
-``cachegrind`` tool: the count of a run that reads and decodes the corpus only is
-subtracted from that of a run that also extracts. The same code on the same
+with the metadata already read) and the kind decision (:func:`parstats.kinds.decide`,
+which ``parstats extract`` and ``build`` make on every document) execute on the
+first ``--docs`` documents of the corpus of ``bench_extract.py`` (same generator,
+same seed), under valgrind's ``cachegrind`` tool: the count of a run that reads,
+decodes and reads the metadata of the corpus only is subtracted from that of a run
+that also extracts (or also decides the kinds). The same code on the same
 corpus gives the same count to within a fraction of a percent on any x86-64 host.
 
 Needs ``valgrind`` on the PATH (Debian: ``apt-get install valgrind``); without it the
@@ -39,12 +41,17 @@ from pathlib import Path
 from parstats.extraction.metadata import extract_metadata
 from parstats.extraction import extract_targets
 from parstats.extraction.decode import decode_bytes
+from parstats.kinds import decide, default_rules
+default_rules()  # the cue table is read and checked once per process: not counted
 files = sorted(Path({folder!r}).glob("*.txt"))
 texts = [decode_bytes(f.read_bytes(), name=f.name).text for f in files]
 metas = [extract_metadata(t) for t in texts]
 if sys.argv[1] == "extract":
     for text, meta in zip(texts, metas):
         extract_targets(text, meta=meta)
+if sys.argv[1] == "kinds":
+    for text, meta in zip(texts, metas):
+        decide(text, meta)
 """
 _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
@@ -66,6 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=60, help="documents counted")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--repo", type=Path, default=REPO,
+        help="count the code of this checkout (e.g. an earlier commit exported with "
+        "git archive); default: this one",
+    )
     args = parser.parse_args(argv)
 
     valgrind = shutil.which("valgrind")
@@ -79,18 +91,22 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir()
         mb = make_corpus(folder, args.docs) / 1e6
         script = Path(tmp) / "child.py"
-        script.write_text(CHILD.format(repo=str(REPO), folder=str(folder)), encoding="utf-8")
+        child = CHILD.format(repo=str(args.repo.resolve()), folder=str(folder))
+        script.write_text(child, encoding="utf-8")
         base = instructions(valgrind, script, "read")
         total = instructions(valgrind, script, "extract")
+        kinds = instructions(valgrind, script, "kinds") - base
     work = total - base
     print(f"corpus: {args.docs} documents, {mb:.2f} MB (bench_extract.py's generator, seed 0)")
     print(f"targets stage: {work / 1e6:,.0f} M instructions, {work / 1e6 / mb:,.0f} M per MB "
           f"(reading, decoding and metadata: {base / 1e6:,.0f} M, not counted)")
+    print(f"kind decision: {kinds / 1e6:,.0f} M instructions, {kinds / 1e6 / mb:,.0f} M per MB")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({
             "docs": args.docs, "mb": mb, "targets_instructions": work,
             "instructions_per_mb": work / mb,
+            "kinds_instructions": kinds, "kinds_instructions_per_mb": kinds / mb,
         }, indent=2) + "\n")
     return 0
 

@@ -40,9 +40,10 @@ document costs well under a millisecond of the extractor's time.
 from __future__ import annotations
 
 import csv
+import heapq
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -164,6 +165,14 @@ class KindRule:
     folded
         Whether the prefilter words are lower case, to be looked for in the
         lower-cased text (case-insensitive patterns).
+    starts
+        Words one of which every match starts with (read from the pattern by
+        :func:`start_words`; empty when the pattern does not say): the matches
+        are then looked for only where one of them stands.
+    after_break
+        For a pattern that opens with ``^`` (a line's start): the same pattern led
+        by the line break instead (:func:`after_break`), which the engine finds
+        quickly; ``None`` otherwise.
     """
 
     id: str
@@ -176,6 +185,8 @@ class KindRule:
     line: int
     prefilter: tuple[str, ...] = ()
     folded: bool = False
+    starts: tuple[str, ...] = ()
+    after_break: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -381,6 +392,8 @@ def _rule(raw: Mapping[str, str | None], path: Path, line: int, seen: set[str]) 
     rule = KindRule(
         rule_id, kind, where, pattern, min_count, weight, example, line,
         prefilter=prefilter, folded=bool(pattern.flags & re.IGNORECASE),
+        starts=start_words(pattern),
+        after_break=after_break(pattern),
     )
     if _fire(rule, _view_of_example(example, where)) is None:
         raise InputError(
@@ -396,6 +409,11 @@ try:  # the regular-expression parser (``sre_parse`` before Python 3.11)
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _sre_constants  # type: ignore[no-redef]
     import sre_parse as _sre_parser  # type: ignore[no-redef]
+
+try:  # the letters case-insensitive matching folds beyond lower case (Python 3.11+)
+    from re import _casefix  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - Python 3.10
+    _casefix = None
 
 _MIN_WORD = 3
 
@@ -450,6 +468,113 @@ def _words_of_branches(branches: list[Any]) -> tuple[str, ...] | None:
             return None
         words.extend(found)
     return tuple(words)
+
+
+_MAX_STARTS = 16
+_MIN_START = 2
+_EXTRA_CASES = frozenset(_casefix._EXTRA_CASES) if _casefix is not None else None
+
+
+def start_words(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    r"""Return literal words one of which every match of ``pattern`` starts with.
+
+    Read from the parsed pattern: after zero-width anchors (``^``, ``\b``), the
+    literal run that opens it, or one per alternative of an opening group (a class
+    of a few letters, ``[Pp]``, gives one word per letter). Lower case for a
+    case-insensitive pattern (they are looked for in the lower-cased text). Empty
+    for a pattern with a lookaround, when some alternative opens with fewer than
+    two literal characters, or, case-insensitive, when a word holds a letter that
+    matches more than its lower case (``i`` also matches ``ı``, ``s`` also ``ſ``):
+    then the windows of :func:`_windows` are searched.
+    """
+    parsed = _sre_parser.parse(pattern.pattern, pattern.flags)
+    if _has_lookaround(list(parsed)):
+        return ()
+    words = _starts_of(list(parsed))
+    if not words or len(words) > _MAX_STARTS or min(len(w) for w in words) < _MIN_START:
+        return ()
+    if pattern.flags & re.IGNORECASE:
+        lowered = tuple(w.lower() for w in words)
+        if (
+            _EXTRA_CASES is None
+            or any(len(w) != len(low) for w, low in zip(words, lowered, strict=True))
+            or any(ord(ch) in _EXTRA_CASES for w in lowered for ch in w)
+        ):
+            return ()
+        words = lowered
+    return tuple(sorted(set(words)))
+
+
+def after_break(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    r"""Return ``pattern`` (``^...``, multiline) led by ``\n`` instead of ``^``, or ``None``.
+
+    A match of ``^REST`` at a line start after the text's first is a match of
+    ``\n(?:REST)`` one character earlier; led by a literal, it is searched much
+    faster. ``None`` when ``pattern`` does not open with ``^`` as its first item
+    (``^A|B`` does not), is not multiline, or holds a lookaround.
+    """
+    if not pattern.flags & re.MULTILINE or not pattern.pattern.startswith("^"):
+        return None
+    items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    if not items or items[0] != (_sre_constants.AT, _sre_constants.AT_BEGINNING):
+        return None
+    if _has_lookaround(items):
+        return None
+    return re.compile(r"\n(?:" + pattern.pattern[1:] + ")", pattern.flags)
+
+
+def _has_lookaround(items: list[tuple[Any, Any]]) -> bool:
+    for op, arg in items:
+        if op in (_sre_constants.ASSERT, _sre_constants.ASSERT_NOT):
+            return True
+        if op is _sre_constants.SUBPATTERN and _has_lookaround(list(arg[-1])):
+            return True
+        if op is _sre_constants.BRANCH and any(_has_lookaround(list(b)) for b in arg[1]):
+            return True
+        if op in (_sre_constants.MAX_REPEAT, _sre_constants.MIN_REPEAT) and _has_lookaround(
+            list(arg[2])
+        ):
+            return True
+    return False
+
+
+def _starts_of(items: list[tuple[Any, Any]]) -> tuple[str, ...] | None:
+    """Return the words a sequence's matches start with, or ``None`` (see :func:`start_words`)."""
+    i = 0
+    while i < len(items) and items[i][0] is _sre_constants.AT:
+        i += 1  # "^", "\b": zero width
+    if i == len(items):
+        return None
+    op, arg = items[i]
+    if op is _sre_constants.SUBPATTERN:
+        if arg[1] & re.IGNORECASE:
+            return None  # "(?i:...)": the words' case is not fixed
+        return _starts_of(list(arg[-1]))
+    if op is _sre_constants.BRANCH:
+        words: list[str] = []
+        for branch in arg[1]:
+            found = _starts_of(list(branch))
+            if not found:
+                return None
+            words.extend(found)
+        return tuple(words)
+    heads = [""]
+    if (
+        op is _sre_constants.IN
+        and all(k is _sre_constants.LITERAL for k, _ in arg)
+        and len(arg) <= 4
+    ):
+        heads = [chr(c) for _, c in arg]
+        i += 1
+    run: list[str] = []
+    for op, arg in items[i:]:
+        if op is not _sre_constants.LITERAL:
+            break
+        run.append(chr(arg))
+    tail = "".join(run)
+    if not tail:
+        return None
+    return tuple(h + tail for h in heads)
 
 
 @lru_cache(maxsize=1)
@@ -668,46 +793,167 @@ def _windows(text: str, words: tuple[str, ...]) -> list[tuple[int, int]]:
     search of the whole text finds, much faster on long texts. Stretches are
     merged and cut at line ends (so ``^`` and ``$`` keep their meaning).
     """
-    spans: list[tuple[int, int]] = []
-    for word in words:
-        at = text.find(word)
-        while at >= 0:
-            lo = text.rfind("\n", 0, max(0, at - WINDOW_CHARS)) + 1
-            hi = text.find("\n", at + len(word) + WINDOW_CHARS)
-            spans.append((lo, len(text) if hi < 0 else hi))
-            at = text.find(word, max(at + 1, spans[-1][1] - WINDOW_CHARS))
-    spans.sort()
-    merged: list[tuple[int, int]] = []
+    return list(_iter_windows(text, words))
+
+
+def _word_spans(text: str, word: str) -> Iterator[tuple[int, int]]:
+    """Yield the stretches around the occurrences of ``word``, in order (see :func:`_windows`).
+
+    An occurrence inside the last stretch, farther than :data:`WINDOW_CHARS` from its
+    end, is skipped: its stretch adds nothing.
+    """
+    find, rfind, size, n = text.find, text.rfind, len(word) + WINDOW_CHARS, len(text)
+    at = find(word)
+    while at >= 0:
+        lo = rfind("\n", 0, max(0, at - WINDOW_CHARS)) + 1
+        hi = find("\n", at + size)
+        if hi < 0:
+            hi = n
+        yield lo, hi
+        at = find(word, max(at + 1, hi - WINDOW_CHARS))
+
+
+def _iter_windows(text: str, words: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """Yield the merged stretches of :func:`_windows` one by one, in order.
+
+    Lazily: a caller that has found what it looks for in the first stretches stops
+    there, and the occurrences of the words further on are never looked for.
+    """
+    spans = (
+        _word_spans(text, words[0])
+        if len(words) == 1
+        else heapq.merge(*(_word_spans(text, word) for word in words))
+    )
+    current: tuple[int, int] | None = None
     for lo, hi in spans:
-        if merged and lo <= merged[-1][1] + 1:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        if current is not None and lo <= current[1] + 1:
+            if hi > current[1]:
+                current = (current[0], hi)
         else:
-            merged.append((lo, hi))
-    return merged
+            if current is not None:
+                yield current
+            current = (lo, hi)
+    if current is not None:
+        yield current
+
+
+def _at_starts(
+    rule: KindRule, text: str, haystack: str | None = None
+) -> tuple[re.Match[str] | None, int] | None:
+    """Return the first match of ``rule`` and the count (up to ``min_count``), or ``None``.
+
+    Every match starts with one of ``rule.starts``: the pattern is tried only where
+    one of them stands, in text order, each try after the last match's end (what
+    ``finditer`` does). The same matches as a search of :func:`_windows`, as long as
+    each is shorter than :data:`WINDOW_CHARS` (then it lies inside its word's
+    window); ``None`` when one is not (the caller searches the windows). The words
+    of a case-insensitive rule are found in ``haystack``, the lower-cased text
+    (as long as ``text``).
+    """
+    find = (text if haystack is None else haystack).find
+    starts: list[int] = []
+    for word in rule.starts:
+        at = find(word)
+        while at >= 0:
+            starts.append(at)
+            at = find(word, at + 1)
+    if len(rule.starts) > 1:
+        starts.sort()
+    match_at = rule.pattern.match
+    need = rule.min_count
+    first: re.Match[str] | None = None
+    count = 0
+    end = -1
+    for at in starts:
+        if at < end:
+            continue
+        match = match_at(text, at)
+        if match is None:
+            continue
+        if match.end() - at >= WINDOW_CHARS:
+            return None
+        if first is None:
+            first = match
+        count += 1
+        if count >= need:
+            break
+        end = max(match.end(), at + 1)
+    return first, count
+
+
+def _at_line_starts(rule: KindRule, text: str) -> tuple[re.Match[str] | None, int] | None:
+    """Return what :func:`_at_starts` returns, for a pattern that opens with ``^``.
+
+    The line starts where the pattern matches are found by ``rule.after_break``
+    (and the text's start by the pattern itself), in text order, each after the last
+    match's end. ``None`` when a match is empty or not shorter than
+    :data:`WINDOW_CHARS` (the caller searches the windows).
+    """
+    assert rule.after_break is not None
+    match_at, search = rule.pattern.match, rule.after_break.search
+    need = rule.min_count
+    first: re.Match[str] | None = None
+    count = 0
+    match = match_at(text, 0)
+    at = 0
+    while True:
+        if match is not None:
+            if match.end() <= at or match.end() - at >= WINDOW_CHARS:
+                return None
+            if first is None:
+                first = match
+            count += 1
+            if count >= need:
+                break
+            found = search(text, match.end() - 1)
+        else:
+            found = search(text, at)
+        if found is None:
+            break
+        at = found.start() + 1
+        match = match_at(text, at)
+        if match is None:
+            return None  # cannot be: the same pattern after the same line break
+    return first, count
 
 
 def _fire(rule: KindRule, view: KindView) -> KindEvidence | None:
     part = view.part(rule.where)
-    if not part.text:
+    text = part.text
+    if not text:
         return None
-    windows: list[tuple[int, int]] = [(0, len(part.text))]
-    if rule.prefilter:
-        haystack = view.lowered(rule.where) if rule.folded else part.text
+    count = 0
+    first: re.Match[str] | None = None
+    need = rule.min_count
+    windows: Iterable[tuple[int, int]] = ((0, len(text)),)
+    found: tuple[re.Match[str] | None, int] | None = None
+    if rule.after_break is not None and rule.where in ("head", "body"):
+        # Searched led by the line break, with no need of the speed-up words: a text
+        # without them has no match either.
+        found = _at_line_starts(rule, text)
+    if found is None and rule.prefilter:
+        haystack = view.lowered(rule.where) if rule.folded else text
         if not any(word in haystack for word in rule.prefilter):
             return None
         if len(haystack) > 4 * WINDOW_CHARS:
-            windows = _windows(haystack, rule.prefilter)
-    count = 0
-    first: re.Match[str] | None = None
+            windows = _iter_windows(haystack, rule.prefilter)
+            if rule.starts and (not rule.folded or len(haystack) == len(text)):
+                # (Lower case that changes the length would move the offsets.)
+                found = _at_starts(rule, text, haystack if rule.folded else None)
+    if found is not None:
+        first, count = found
+        windows = ()
+    finditer = rule.pattern.finditer
     for lo, hi in windows:
-        for match in rule.pattern.finditer(part.text, lo, hi):
-            first = first or match
+        for match in finditer(text, lo, hi):
+            if first is None:
+                first = match
             count += 1
-            if count >= rule.min_count:
+            if count >= need:
                 break
-        if count >= rule.min_count:
+        if count >= need:
             break
-    if first is None or count < rule.min_count:
+    if first is None or count < need:
         return None
     if part.offset is None:
         offset = None
