@@ -49,8 +49,9 @@ _BAR = re.compile(r"[ \t]*\|[ \t]*")
 _BAR_LINE = re.compile(r"^[ \t]*\|[ \t]*$", re.MULTILINE)  # a line that _BAR fullmatches
 # The end of a bar-only line: its bar, led by a literal the engine scans for quickly.
 _BAR_END = re.compile(r"\|[ \t]*$", re.MULTILINE)
-# A blank line: nothing but whitespace (what ``str.strip`` removes) between line breaks.
-_BLANK_LINE = re.compile(r"^[^\S\n]*$", re.MULTILINE)
+# A blank line (nothing but whitespace, what ``str.strip`` removes), from the line break
+# before it: a literal, which the engine scans for quickly.
+_BLANK_AFTER_BREAK = re.compile(r"\n[^\S\n]*$", re.MULTILINE)
 _MARKS = " \t*_"
 _INTEGER = re.compile(r"\d{1,3}")
 
@@ -123,9 +124,10 @@ def _blocks(text: str) -> list[list[Token]]:
         if pos < 0:
             break
         # The block's lines, split at once: up to the first blank line (or the end).
-        blank = _BLANK_LINE.search(text, pos)
-        # (A blank line follows the bar line: the line break before it ends the block.)
-        stop = blank.start() - 1 if blank is not None else size
+        # (The bar line is not blank: a blank line after it follows a line break, which
+        # ends the block.)
+        blank = _BLANK_AFTER_BREAK.search(text, pos)
+        stop = blank.start() if blank is not None else size
         tokens: list[Token] = []
         bars = 0
         cell_start = last_start = -1
