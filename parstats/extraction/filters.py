@@ -30,7 +30,8 @@ __all__ = [
     "activities",
 ]
 
-COMMITMENT = re.compile(NOT_TARGETS.alternation("commitment"))
+# Led by a lookahead of its phrases' first characters: most positions fail at once.
+COMMITMENT = rules.lead(NOT_TARGETS.alternation("commitment"))
 
 
 _PAST = re.compile(NOT_TARGETS.alternation("past"))

@@ -68,7 +68,13 @@ def indicator_of(
         inherited = None
     if number.backward and inherited is not None:
         return inherited[0], "indicator.previous>" + inherited[1]
-    rule = match_indicator_rule(extended, sentence=sentence, direction=direction)
+    # The clause to its end is often the number's own words (no number follows): those
+    # named no indicator above, and the rules read nothing else.
+    rule = (
+        None
+        if extended == primary or extended == secondary
+        else match_indicator_rule(extended, sentence=sentence, direction=direction)
+    )
     if rule is not None:
         return rule.code, "indicator.shared_predicate>" + rule.id
     colon = sentence.rfind(": ", 0, c.start)

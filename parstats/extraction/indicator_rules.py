@@ -14,6 +14,7 @@ Patterns are matched against lower-cased NFC text with diacritics.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -124,6 +125,27 @@ _RULES_FOR = {
 }
 
 
+def _anchor_index(rules: tuple[_Compiled, ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """Return each anchor word of ``rules`` once, with the places of the rules it anchors."""
+    index: dict[str, list[int]] = {}
+    for k, c in enumerate(rules):
+        for anchor in c.anchors or ():
+            index.setdefault(anchor, []).append(k)
+    return tuple((anchor, tuple(places)) for anchor, places in index.items())
+
+
+# Per direction: each anchor word with the rules it anchors, and the places of the
+# rules without anchors (always tried). One test per distinct word finds the rules
+# worth trying, in place of a test of every rule's words.
+_ANCHORS_FOR = {
+    direction: (
+        _anchor_index(rules),
+        tuple(k for k, c in enumerate(rules) if c.anchors is None),
+    )
+    for direction, rules in _RULES_FOR.items()
+}
+
+
 def match_indicator(words: str, *, sentence: str = "", direction: str = "attain") -> str | None:
     """Return the indicator code the words of a target name, or ``None``.
 
@@ -151,13 +173,21 @@ def match_indicator_rule(
     rules = _RULES_FOR.get(direction)
     if rules is None:
         rules = tuple(c for c in _RULES if c.rule.direction in (None, direction))
-    for c in rules:
-        if c.anchors is not None:
-            for anchor in c.anchors:
-                if anchor in words:
-                    break
-            else:
-                continue
+        tried: Iterable[_Compiled] = (
+            c for c in rules if c.anchors is None or any(a in words for a in c.anchors)
+        )
+    else:
+        # The rules one of whose anchor words the words hold (and those without
+        # anchors), in table order.
+        anchors, always = _ANCHORS_FOR[direction]
+        places = [p for anchor, p in anchors if anchor in words]
+        if not places and not always:
+            return None
+        if len(places) == 1 and not always:
+            tried = [rules[k] for k in places[0]]
+        else:
+            tried = [rules[k] for k in sorted(set(always).union(*places))]
+    for c in tried:
         if not c.pattern.search(words):
             continue
         if c.unless is not None and c.unless.search(words):

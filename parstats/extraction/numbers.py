@@ -85,6 +85,20 @@ _RANK_HINT = re.compile(rf"(?:{'|'.join(map(re.escape, _RANK_LAST))})\s+(?:từ\
 _may_rank = rules.any_in(_RANK_LAST)
 
 
+def _unit_lead() -> str:
+    """Return a lookahead of the characters a unit word of :data:`HINT` starts with ("" if unknown).
+
+    Caseless (a superset for the case-sensitive words): a digit followed by no unit
+    word ("2025", "Điều 3") fails at one character test, not at every word's.
+    """
+    after = rules.first_chars(UNITS.alternation("after"))
+    amount = rules.first_chars(UNITS.alternation("amount"), re.IGNORECASE)
+    if after is None or amount is None:
+        return ""
+    chars = "".join(sorted(set(after) | set(amount)))
+    return f"(?=(?i:[{re.escape(chars)}]))"
+
+
 # A cheap scan for lines worth reading: a digit that may start a target expression.
 # Only the first digit of a run is tried: a hint at a later digit ("95%" at the "5")
 # is one at the first too, and the engine rejects the others at the lookbehind.
@@ -93,7 +107,8 @@ HINT = re.compile(
     + "".join(
         f"(?<=[{w[0]}{w[0].upper()}]{re.escape(w[1:])} \\d)|" for w in (*_RANK_LAST, "từ")
     )
-    + rf"[\d.,]*\s*(?:{UNITS.alternation('after')}|(?i:{UNITS.alternation('amount')})\b))"
+    + rf"[\d.,]*\s*{_unit_lead()}"
+    + rf"(?:{UNITS.alternation('after')}|(?i:{UNITS.alternation('amount')})\b))"
 )
 
 

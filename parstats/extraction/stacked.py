@@ -47,8 +47,29 @@ _MIN_BARS = 8  # a block with fewer bar lines is a page's header layout, not a t
 _MAX_HEADER_TOKENS = 80  # the body starts within this many tokens of the block's start
 _BAR = re.compile(r"[ \t]*\|[ \t]*")
 _BAR_LINE = re.compile(r"^[ \t]*\|[ \t]*$", re.MULTILINE)  # a line that _BAR fullmatches
+# The end of a bar-only line: its bar, led by a literal the engine scans for quickly.
+_BAR_END = re.compile(r"\|[ \t]*$", re.MULTILINE)
+# A blank line (nothing but whitespace, what ``str.strip`` removes), from the line break
+# before it: a literal, which the engine scans for quickly.
+_BLANK_AFTER_BREAK = re.compile(r"\n[^\S\n]*$", re.MULTILINE)
 _MARKS = " \t*_"
 _INTEGER = re.compile(r"\d{1,3}")
+
+
+def _next_bar_line(text: str, pos: int) -> int:
+    """Return where the first bar-only line starting at or after ``pos`` starts (-1: none).
+
+    What ``_BAR_LINE.search(text, pos)`` finds (``pos`` a line's start), found from the
+    bars: a bar with nothing but spaces after it, then nothing but spaces before it.
+    """
+    m = _BAR_END.search(text, pos)
+    while m is not None:
+        bar = m.start()
+        start = text.rfind("\n", 0, bar) + 1
+        if start >= pos and not text[start:bar].strip(" \t"):
+            return start
+        m = _BAR_END.search(text, m.end())
+    return -1
 
 
 @dataclass(frozen=True)
@@ -95,47 +116,45 @@ def _blocks(text: str) -> list[list[Token]]:
     line ends it. Its tokens are the cells between consecutive bar lines.
     """
     out: list[list[Token]] = []
-    tokens: list[Token] | None = None
-    bars = 0
-    cell_start = -1
-    cell_end = -1
-    words: list[str] = []
     pos = 0
     size = len(text)
     while pos <= size:
-        if tokens is None:  # outside a block only a bar-only line matters: go to the next
-            m = _BAR_LINE.search(text, pos)
-            if m is None:
-                break
-            pos = m.start()
-        end = text.find("\n", pos)
-        if end < 0:
-            end = size
-        line = text[pos:end]
-        stripped = line.strip()
-        if _BAR.fullmatch(line):
-            if tokens is None:
-                tokens, bars = [], 0
+        # Outside a block only a bar-only line matters: go to the next.
+        pos = _next_bar_line(text, pos)
+        if pos < 0:
+            break
+        # The block's lines, split at once: up to the first blank line (or the end).
+        # (The bar line is not blank: a blank line after it follows a line break, which
+        # ends the block.)
+        blank = _BLANK_AFTER_BREAK.search(text, pos)
+        stop = blank.start() if blank is not None else size
+        tokens: list[Token] = []
+        bars = 0
+        cell_start = last_start = -1
+        last = ""  # the cell's last line so far (its end is the cell's), from last_start
+        words: list[str] = []
+        for line in text[pos:stop].split("\n"):
+            # What _BAR.fullmatch(line) asks, without the regex.
+            if "|" in line and line.strip(" \t") == "|":
+                if bars:
+                    tokens.append(
+                        Token(" ".join(words), cell_start, last_start + len(last.rstrip()))
+                        if words
+                        else Token("", pos, pos)
+                    )
+                bars += 1
+                words = []
             else:
-                tokens.append(
-                    Token(" ".join(words), cell_start, cell_end)
-                    if words
-                    else Token("", pos, pos)
-                )
-            bars += 1
-            words, cell_start, cell_end = [], -1, -1
-        elif not stripped:
-            if tokens is not None and bars >= _MIN_BARS:
-                out.append(tokens)
-            tokens, words = None, []
-        elif tokens is not None:
-            if not words:
-                cell_start = pos + len(line) - len(line.lstrip())
-            words.append(stripped)
-            cell_end = end - (len(line) - len(line.rstrip()))
-        pos = end + 1
-    if tokens is not None and bars >= _MIN_BARS:
-        out.append(tokens)
+                if not words:
+                    cell_start = pos + len(line) - len(line.lstrip())
+                words.append(line.strip())
+                last_start, last = pos, line
+            pos += len(line) + 1
+        if bars >= _MIN_BARS:
+            out.append(tokens)
+        if blank is None:
+            break
+        pos = blank.end() + 1  # the line after the blank one
     return out
 
 
@@ -228,9 +247,12 @@ def _spread(rows: list[list[str]], width: int) -> tuple[tuple[str, ...], ...]:
 
 def _enough_bars(text: str) -> bool:
     """Whether ``text`` holds the bar-only lines of one block at least (most tables have none)."""
-    for k, _ in enumerate(_BAR_LINE.finditer(text), start=1):
-        if k >= _MIN_BARS:
+    pos, found = 0, 0
+    while (pos := _next_bar_line(text, pos)) >= 0:
+        found += 1
+        if found >= _MIN_BARS:
             return True
+        pos += 1
     return False
 
 
