@@ -65,6 +65,15 @@ FIELDS: tuple[str, ...] = (
 REQUIRED_FIELDS: tuple[str, ...] = ("value", "unit", "comparator", "direction", "area", "kind")
 """Fields the targets table requires: an added row must give them, a fix cannot empty them."""
 
+
+def _closed_fields() -> dict[str, tuple[str, ...]]:
+    """Return the target fields with a closed vocabulary, and their values."""
+    from parstats.vocab import AREAS, COMPARATORS, DIRECTIONS, KINDS, LEVELS, UNITS
+
+    return {"unit": UNITS, "comparator": COMPARATORS, "direction": DIRECTIONS,
+            "level": LEVELS, "area": AREAS, "kind": KINDS}  # fmt: skip
+
+
 ACTIONS: tuple[str, ...] = ("keep", "drop", "fix", "add")
 
 KEY_COLUMNS: tuple[str, ...] = ("sha256", "doc", "page", "line", "quote", "value", "indicator")
@@ -281,7 +290,6 @@ def check_field(name: str, raw: Any) -> Any:
         With what was expected, if the cell is not a valid value of the field.
     """
     from parstats.catalogue import indicators
-    from parstats.vocab import AREAS, COMPARATORS, DIRECTIONS, KINDS, LEVELS, UNITS
 
     text = _text(raw)
     if text is None or text == NA_TEXT:
@@ -299,14 +307,7 @@ def check_field(name: str, raw: Any) -> Any:
         if not 1945 <= year <= 2100:
             raise ValueError("year must be between 1945 and 2100")
         return year
-    allowed = {
-        "unit": UNITS,
-        "comparator": COMPARATORS,
-        "direction": DIRECTIONS,
-        "level": LEVELS,
-        "area": AREAS,
-        "kind": KINDS,
-    }.get(name)
+    allowed = _closed_fields().get(name)
     if allowed is not None:
         if text not in allowed:
             raise ValueError(f"{name} must be one of {', '.join(allowed)}")
@@ -778,7 +779,6 @@ def _workbook(frame: pd.DataFrame) -> Any:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from parstats.catalogue import indicators
-    from parstats.vocab import AREAS, COMPARATORS, DIRECTIONS, KINDS, LEVELS, UNITS
 
     book = Workbook()
     sheet = book.active
@@ -795,16 +795,7 @@ def _workbook(frame: pd.DataFrame) -> Any:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, never a formula, whatever it starts with
     lists = book.create_sheet("lists")
-    vocab = {
-        "action": ACTIONS,
-        "unit": UNITS,
-        "comparator": COMPARATORS,
-        "direction": DIRECTIONS,
-        "level": LEVELS,
-        "area": AREAS,
-        "kind": KINDS,
-        "indicator": tuple(indicators()),
-    }
+    vocab = {"action": ACTIONS, **_closed_fields(), "indicator": tuple(indicators())}
     last = max(len(frame) + 200, 1000)
     for k, (name, values) in enumerate(vocab.items(), start=1):
         letter = get_column_letter(k)
