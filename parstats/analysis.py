@@ -684,6 +684,17 @@ class ModelOutcome:
         return self.summary_text()
 
 
+def _analysis_html(head: str, body: str, notes: Sequence[str]) -> str:
+    """Return an analysis as HTML: its head line (escaped), its body (HTML) and its notes."""
+    esc = html.escape
+    items = "".join(f"<li>{esc(n)}</li>" for n in notes)
+    return (
+        f'<div class="parstats-analysis"><p>{esc(head)}</p>{body}'
+        + (f"<ul>{items}</ul>" if items else "")
+        + "</div>"
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class AmbitionAnalysis:
     """Ambition of plans against the change of an index over their period.
@@ -737,17 +748,11 @@ class AmbitionAnalysis:
         return self.summary_text()
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
-        return (
-            '<div class="parstats-analysis">'
-            f"<p>Ambition ({esc(self.ambition)}) against {esc(self.outcome)}: "
-            f"N={self.nobs} of {self.n_plans} plans</p>"
-            + self.ols.html()
-            + self.ordered.html()
-            + (f"<ul>{notes}</ul>" if notes else "")
-            + "</div>"
+        head = (
+            f"Ambition ({self.ambition}) against {self.outcome}: "
+            f"N={self.nobs} of {self.n_plans} plans"
         )
+        return _analysis_html(head, self.ols.html() + self.ordered.html(), self.notes)
 
 
 def _plan_label(row: pd.Series) -> str:
@@ -1013,19 +1018,12 @@ class FamilyQuestion:
         return self.summary_text()
 
     def _repr_html_(self) -> str:
-        esc = html.escape
-        notes = "".join(f"<li>{esc(n)}</li>" for n in self.notes)
-        return (
-            '<div class="parstats-analysis">'
-            f"<p>Ambition in {esc(self.family_label)} ({esc(self.ambition)}) against "
-            f"{esc(self.index)} {esc(self.measure)} change: N={self.nobs} of {self.n_plans} "
-            "plans</p>"
-            + self.frame.to_html(index=False, na_rep="—", float_format=lambda v: f"{v:.2f}")
-            + self.ols.ols.html()
-            + self.wcr.html()
-            + (f"<ul>{notes}</ul>" if notes else "")
-            + "</div>"
+        head = (
+            f"Ambition in {self.family_label} ({self.ambition}) against {self.index} "
+            f"{self.measure} change: N={self.nobs} of {self.n_plans} plans"
         )
+        table = self.frame.to_html(index=False, na_rep="—", float_format=lambda v: f"{v:.2f}")
+        return _analysis_html(head, table + self.ols.ols.html() + self.wcr.html(), self.notes)
 
 
 def family_ambition_vs_index(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from parstats.errors import InputError
-from parstats.extraction import TARGET_COLUMNS
+from parstats.extraction.assemble import FIELD_COLUMNS
 from parstats.vn import nfc, parse_number
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,11 +25,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Evaluation", "GoldSpan", "SCORED_FIELDS", "evaluate", "locate_gold"]
 
-# The fields of a target the guideline defines, after its value (targets columns
-# ``value_high`` .. ``indicator``).
-SCORED_FIELDS: tuple[str, ...] = TARGET_COLUMNS[
-    TARGET_COLUMNS.index("value_high") : TARGET_COLUMNS.index("indicator") + 1
-]
+# The fields of a target the guideline defines, after its value.
+SCORED_FIELDS: tuple[str, ...] = FIELD_COLUMNS[1:]
 _NUMERIC_FIELDS = ("value_high", "year")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WS = re.compile(r"\s+")

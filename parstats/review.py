@@ -42,24 +42,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from parstats.errors import InputError, StaleCorrectionWarning
+from parstats.extraction.assemble import FIELD_COLUMNS
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
     from parstats.formats.document import ConvertedDocument
 
-FIELDS: tuple[str, ...] = (
-    "value",
-    "value_high",
-    "unit",
-    "comparator",
-    "direction",
-    "year",
-    "level",
-    "area",
-    "kind",
-    "indicator",
-)
+FIELDS: tuple[str, ...] = FIELD_COLUMNS
 """The fields of a target a reviewer can set (``docs/TARGETS.md``)."""
 
 REQUIRED_FIELDS: tuple[str, ...] = ("value", "unit", "comparator", "direction", "area", "kind")

@@ -22,6 +22,9 @@ import pandas as pd
 import pytest
 
 from parstats.evaluate import Evaluation, evaluate
+from parstats.extraction import extract_targets, targets_frame
+from parstats.extraction.assemble import FIELD_COLUMNS
+from parstats.extraction.decode import read_text
 from parstats.formats import EmptyDocumentError, convert, legacy
 from parstats.formats.ocr import tesseract_version
 from parstats.formats.office import libreoffice_version
@@ -33,8 +36,6 @@ from parstats.formats.samples import (
     portal_page,
     scan_pdf,
 )
-from parstats.targets import extract_targets, targets_frame
-from parstats.text import read_text
 
 REPO = Path(__file__).resolve().parents[1]
 PLANS = sorted((REPO / "data" / "raw" / "plans").glob("*.txt"))
@@ -229,18 +230,7 @@ def test_ocr_time_limit_reports_the_page(office_made, tmp_path):
         convert(scan, ocr=TesseractEngine(timeout=0.05), dpi=150)
 
 
-FIELDS = [
-    "value",
-    "value_high",
-    "unit",
-    "comparator",
-    "direction",
-    "year",
-    "level",
-    "area",
-    "kind",
-    "indicator",
-]
+FIELDS = list(FIELD_COLUMNS)
 
 
 def _targets(text: str) -> list[tuple]:

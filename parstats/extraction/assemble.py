@@ -18,15 +18,9 @@ from parstats.extraction.strings import collapse
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-__all__ = ["TARGET_COLUMNS", "RULE_FIELDS", "Target", "targets_frame", "assemble"]
+__all__ = ["FIELD_COLUMNS", "TARGET_COLUMNS", "RULE_FIELDS", "Target", "targets_frame", "assemble"]
 
-TARGET_COLUMNS: tuple[str, ...] = (
-    "doc",
-    "target_no",
-    "start",
-    "end",
-    "quote",
-    "sentence",
+FIELD_COLUMNS: tuple[str, ...] = (
     "value",
     "value_high",
     "unit",
@@ -37,6 +31,17 @@ TARGET_COLUMNS: tuple[str, ...] = (
     "area",
     "kind",
     "indicator",
+)
+"""The fields of a target (``docs/TARGETS.md``): what gold sets score and reviewers set."""
+
+TARGET_COLUMNS: tuple[str, ...] = (
+    "doc",
+    "target_no",
+    "start",
+    "end",
+    "quote",
+    "sentence",
+    *FIELD_COLUMNS,
     "heading",
     "rules",
     "area_source",
