@@ -398,14 +398,14 @@ def profile_html(province: str | Province, language: str = "both",
         "reports", Text("Reports by year", "Báo cáo theo năm"),
         (Html(f'<p class="ps-years">{year_links}</p>' + paragraph(
             Text("Shaded: a year with a plan in force. Other years: "
-                 "`parstats report --province ... --year ...` or `parstats reports --all`.",
-                 "Tô màu: năm có kế hoạch có hiệu lực. Các năm khác: `parstats report "
-                 "--province ... --year ...` hoặc `parstats reports --all`."),
+                 "“parstats report --province ... --year ...” or “parstats reports --all”.",
+                 "Tô màu: năm có kế hoạch có hiệu lực. Các năm khác: “parstats report "
+                 "--province ... --year ...” hoặc “parstats reports --all”."),
             lang, "ps-note").html()),) if links else (),
-        Text("no per-year report has been written for this province yet (`parstats report "
-             f"--province \"{p.name_vi}\" --year YYYY`, or `parstats reports --all`).",
-             "chưa có báo cáo theo năm nào của tỉnh (`parstats report --province ... --year "
-             "YYYY`, hoặc `parstats reports --all`)."),
+        Text("no per-year report has been written for this province yet (run “parstats report "
+             f"--province \"{p.name_vi}\" --year YYYY”, or “parstats reports --all”).",
+             "chưa có báo cáo theo năm nào của tỉnh (chạy “parstats report --province ... --year "
+             "YYYY”, hoặc “parstats reports --all”)."),
         lang,
     )
     tables = tuple(t for t in (plan_table, table) if t is not None and len(t))
