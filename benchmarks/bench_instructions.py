@@ -8,7 +8,9 @@ Wall and CPU seconds on a shared 2-core machine drift by a third from minute to
 minute and by more between hosts, which hides a 5% change. This benchmark counts
 the instructions the targets stage (:func:`parstats.targets.extract_targets`
 with the metadata already read) and the kind decision (:func:`parstats.kinds.decide`,
-which ``parstats extract`` and ``build`` make on every document) execute on the
+which ``parstats extract`` and ``build`` make on every document), and the whole of
+:func:`parstats.extract.extract_paths` in one process (reading, conversion, metadata,
+kinds, targets and the output frames: what ``bench_extract.py`` times), execute on the
 first ``--docs`` documents of the corpus of ``bench_extract.py`` (same generator,
 same seed), under valgrind's ``cachegrind`` tool: the count of a run that reads,
 decodes and reads the metadata of the corpus only is subtracted from that of a run
@@ -16,7 +18,7 @@ that also extracts (or also decides the kinds). The same code on the same
 corpus gives the same count to within a fraction of a percent on any x86-64 host.
 
 Needs ``valgrind`` on the PATH (Debian: ``apt-get install valgrind``); without it the
-benchmark says so and exits 0. Takes about a minute for 60 documents.
+benchmark says so and exits 0. Takes about two minutes for 60 documents.
 """
 
 from __future__ import annotations
@@ -52,6 +54,13 @@ if sys.argv[1] == "extract":
 if sys.argv[1] == "kinds":
     for text, meta in zip(texts, metas):
         decide(text, meta)
+if sys.argv[1] in ("warm", "paths"):
+    # End to end, as bench_extract.py times it: imports and one warm-up document are
+    # paid by both runs ("warm"); "paths" also extracts the whole folder in one process.
+    from parstats.extract import extract_paths
+    extract_paths([files[0]])
+    if sys.argv[1] == "paths":
+        extract_paths([Path({folder!r})], workers=1)
 """
 _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
@@ -96,17 +105,24 @@ def main(argv: list[str] | None = None) -> int:
         base = instructions(valgrind, script, "read")
         total = instructions(valgrind, script, "extract")
         kinds = instructions(valgrind, script, "kinds") - base
+        end_to_end = instructions(valgrind, script, "paths") - instructions(
+            valgrind, script, "warm"
+        )
     work = total - base
     print(f"corpus: {args.docs} documents, {mb:.2f} MB (bench_extract.py's generator, seed 0)")
     print(f"targets stage: {work / 1e6:,.0f} M instructions, {work / 1e6 / mb:,.0f} M per MB "
           f"(reading, decoding and metadata: {base / 1e6:,.0f} M, not counted)")
     print(f"kind decision: {kinds / 1e6:,.0f} M instructions, {kinds / 1e6 / mb:,.0f} M per MB")
+    print(f"end to end (extract_paths, one process, as bench_extract.py times it): "
+          f"{end_to_end / 1e6:,.0f} M instructions, {end_to_end / 1e6 / mb:,.0f} M per MB")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({
             "docs": args.docs, "mb": mb, "targets_instructions": work,
             "instructions_per_mb": work / mb,
             "kinds_instructions": kinds, "kinds_instructions_per_mb": kinds / mb,
+            "end_to_end_instructions": end_to_end,
+            "end_to_end_instructions_per_mb": end_to_end / mb,
         }, indent=2) + "\n")
     return 0
 
