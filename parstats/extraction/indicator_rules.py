@@ -14,7 +14,7 @@ Patterns are matched against lower-cased NFC text with diacritics.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -125,24 +125,36 @@ _RULES_FOR = {
 }
 
 
-def _anchor_index(rules: tuple[_Compiled, ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
-    """Return each anchor word of ``rules`` once, with the places of the rules it anchors."""
-    index: dict[str, list[int]] = {}
+def _candidates_function(rules: tuple[_Compiled, ...]) -> Callable[[str], Iterator[int]]:
+    """Return a generator of the places of the rules worth trying on some words, in order.
+
+    The rules whose anchor words the words hold (and those without anchors), in table
+    order. Generated as straight-line code: each anchor word is tested once, at the
+    first rule that needs it, and no later than the caller asks for that rule (the
+    first rule that matches usually comes before most anchor words are needed).
+    """
+    lines = ["def candidates(words):"]
+    tested: dict[str, str] = {}
     for k, c in enumerate(rules):
-        for anchor in c.anchors or ():
-            index.setdefault(anchor, []).append(k)
-    return tuple((anchor, tuple(places)) for anchor, places in index.items())
+        if c.anchors is None:
+            lines.append(f"    yield {k}")
+            continue
+        for anchor in c.anchors:
+            if anchor not in tested:
+                tested[anchor] = f"a{len(tested)}"
+                lines.append(f"    {tested[anchor]} = {anchor!r} in words")
+        lines.append(f"    if {' or '.join(tested[a] for a in c.anchors)}:")
+        lines.append(f"        yield {k}")
+    if len(lines) == 1:
+        lines.append("    yield from ()")
+    namespace: dict = {"__builtins__": {}}
+    exec("\n".join(lines), namespace)  # noqa: S102 - literals made by repr()
+    return namespace["candidates"]
 
 
-# Per direction: each anchor word with the rules it anchors, and the places of the
-# rules without anchors (always tried). One test per distinct word finds the rules
-# worth trying, in place of a test of every rule's words.
-_ANCHORS_FOR = {
-    direction: (
-        _anchor_index(rules),
-        tuple(k for k, c in enumerate(rules) if c.anchors is None),
-    )
-    for direction, rules in _RULES_FOR.items()
+# Per direction: the generator of the rules worth trying (:func:`_candidates_function`).
+_CANDIDATES_FOR = {
+    direction: _candidates_function(rules) for direction, rules in _RULES_FOR.items()
 }
 
 
@@ -177,16 +189,7 @@ def match_indicator_rule(
             c for c in rules if c.anchors is None or any(a in words for a in c.anchors)
         )
     else:
-        # The rules one of whose anchor words the words hold (and those without
-        # anchors), in table order.
-        anchors, always = _ANCHORS_FOR[direction]
-        places = [p for anchor, p in anchors if anchor in words]
-        if not places and not always:
-            return None
-        if len(places) == 1 and not always:
-            tried = [rules[k] for k in places[0]]
-        else:
-            tried = [rules[k] for k in sorted(set(always).union(*places))]
+        tried = map(rules.__getitem__, _CANDIDATES_FOR[direction](words))
     for c in tried:
         if not c.pattern.search(words):
             continue
