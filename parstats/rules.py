@@ -567,16 +567,152 @@ def _char_class(chars: str) -> str:
 
 @cache
 def lead(pattern: str, flags: int = 0) -> re.Pattern[str]:
-    """Compile ``pattern`` led by a lookahead of the characters its matches start with.
+    r"""Compile ``pattern`` so that the engine skips the positions no match can start at.
 
-    The lookahead lets the engine reject most positions at once instead of trying
-    every branch there. It is derived from the pattern, so a new phrase never falls
-    outside it.
+    The engine scans for a match's first character in a fast loop of its own when a
+    pattern starts with a character, a class, or alternatives that each start with a
+    character; ``pattern`` is compiled as it is if so. Else a leading ``\b`` of each
+    alternative is moved after the word character it stands before (``\bđến`` ->
+    ``đ(?<!\w.)ến``: the same matches), if that gives such a start. Else the pattern
+    is led by a lookahead of the characters its matches start with, which lets the
+    engine reject most positions at once instead of trying every branch there. Both
+    are derived from the pattern, so a new phrase never falls outside them.
     """
+    if _scans_fast(pattern, flags):
+        return re.compile(pattern, flags)
+    moved = _boundary_moved(pattern)
+    if moved is not None and _scans_fast(moved, flags):
+        return re.compile(moved, flags)
     chars = first_chars(pattern, flags)
     if chars is None:
         return re.compile(pattern, flags)
     return re.compile(f"(?={_char_class(chars)})(?:{pattern})", flags)
+
+
+def _scans_fast(pattern: str, flags: int) -> bool:
+    """Whether the engine finds ``pattern``'s start with its fast scan (a character prefix).
+
+    As ``re``'s compiler decides: the first item (inside groups) is a character or a
+    class, or alternatives that each start with a character; never with IGNORECASE.
+    """
+    if flags & re.IGNORECASE:
+        return False
+    items = list(_parse(pattern, flags))
+    while items and items[0][0] is _sre_c.SUBPATTERN:
+        sub_flags = items[0][1][1]
+        if sub_flags & re.IGNORECASE:
+            return False
+        items = list(items[0][1][3])
+    if not items:
+        return False
+    op, av = items[0]
+    if op is _sre_c.LITERAL or op is _sre_c.IN:
+        return True
+    if op is _sre_c.BRANCH:
+        return all(alt and alt[0][0] is _sre_c.LITERAL for alt in av[1])
+    return False
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _boundary_moved(pattern: str) -> str | None:
+    r"""Return ``pattern`` with each top-level ``\bX`` (X a word character) as ``X(?<!\w.)``.
+
+    ``\b`` before a word character holds where the character before is not one; after
+    the character, ``(?<!\w.)`` tests the same. ``None`` when nothing is moved or the
+    pattern is not plain enough to split into its alternatives safely.
+    """
+    body, wrapped = pattern, False
+    if pattern.startswith("(?:") and pattern.endswith(")"):
+        inner = pattern[3:-1]
+        if _split_alternatives(inner) is not None and _balanced(inner):
+            body, wrapped = inner, True
+    alternatives = _split_alternatives(body)
+    if alternatives is None:
+        return None
+    out, moved = [], False
+    for alt in alternatives:
+        if alt.startswith("\\b") and len(alt) > 2 and _WORD_CHAR.match(alt[2]):
+            alt = alt[2] + "(?<!\\w.)" + alt[3:]
+            moved = True
+        out.append(alt)
+    if not moved:
+        return None
+    joined = "|".join(out)
+    return f"(?:{joined})" if wrapped else joined
+
+
+def _balanced(text: str) -> bool:
+    """Whether the groups of a regex ``text`` close (escapes and classes skipped)."""
+    return _depths(text) is not None
+
+
+def _depths(text: str) -> list[int] | None:
+    """Return the group depth before each character of regex ``text`` (``None``: unbalanced)."""
+    depths, depth, i, in_class = [], 0, 0, False
+    while i < len(text):
+        ch = text[i]
+        step = 2 if ch == "\\" else 1
+        depths.extend([depth] * step)
+        if ch == "\\":
+            pass
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if text[i + 1 : i + 2] == "^":
+                depths.append(depth)
+                i += 1
+            if text[i + 1 : i + 2] == "]":
+                depths.append(depth)
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return None
+        i += step
+    return None if depth or in_class else depths[: len(text)]
+
+
+def _split_alternatives(text: str) -> list[str] | None:
+    """Split a regex at its top-level ``|`` (``None``: unbalanced)."""
+    depths = _depths(text)
+    if depths is None:
+        return None
+    out, start, i = [], 0, 0
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "|" and depths[i] == 0 and not _in_class(text, i):
+            out.append(text[start:i])
+            start = i + 1
+        i += 1
+    out.append(text[start:])
+    return out
+
+
+def _in_class(text: str, at: int) -> bool:
+    """Whether position ``at`` of regex ``text`` is inside a character class."""
+    i, in_class = 0, False
+    while i < at:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if text[i + 1 : i + 2] == "^":
+                i += 1
+            if text[i + 1 : i + 2] == "]":
+                i += 1
+        i += 1
+    return in_class
 
 
 _GAP = "\x00"  # an unknown stretch of text in an expanded match

@@ -63,7 +63,7 @@ _may_have_year_before = rules.any_in(rules.anchors_of([_YEAR_BEFORE_SOURCE]))
 
 
 # An item's closing deadline: "..., hoàn thành trong năm 2024.", "trước ngày 15/12/2025".
-_CLOSING_DEADLINE = re.compile(
+_CLOSING_DEADLINE = rules.lead(
     DEADLINES.alternation("closing")
     + r"\s+(?:năm|quý \w+/?\s*(?:năm)?)?\s*((?:19|20)\d{2})\b[^;\d]{0,20}$|"
     + DEADLINES.alternation("closing_date")

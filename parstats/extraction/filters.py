@@ -34,14 +34,14 @@ __all__ = [
 COMMITMENT = rules.lead(NOT_TARGETS.alternation("commitment"))
 
 
-_PAST = re.compile(NOT_TARGETS.alternation("past"))
+_PAST = rules.lead(NOT_TARGETS.alternation("past"))
 
 
 _may_be_past = rules.any_in(NOT_TARGETS.anchors("past"))
 
 
 # A place reported with its denominator: "xếp thứ 58/63", "đứng thứ 55/63".
-_RESULT_RANK = re.compile(rf"{NOT_TARGETS.alternation('result_rank')}\s+thứ\s+\d{{1,2}}/\d{{2}}\b")
+_RESULT_RANK = rules.lead(rf"{NOT_TARGETS.alternation('result_rank')}\s+thứ\s+\d{{1,2}}/\d{{2}}\b")
 
 
 # A sentence that quotes a central document's targets: "Theo Nghị quyết số 76/NQ-CP, ...".
@@ -157,14 +157,14 @@ _STATISTIC = re.compile(
     NOT_TARGETS.alternation("statistic") + r"\s+(?:khoảng\s+|gần\s+|hơn\s+|tới\s+)?$"
 )
 _PAST_AFTER = re.compile(r"[^.;]{0,60}?" + NOT_TARGETS.alternation("past_after"))
-_CITED_BEFORE = re.compile(NOT_TARGETS.alternation("cited_before"))
+_CITED_BEFORE = rules.lead(NOT_TARGETS.alternation("cited_before"))
 _NORM_AFTER = re.compile(r"\s*(?:của\s+)?" + NOT_TARGETS.alternation("norm_after"))
 _NORM_BEFORE = re.compile(
     NOT_TARGETS.alternation("norm_before")
     + r"\s*(?:khoảng\s+)?$"
 )
-_CONDITION = re.compile(NOT_TARGETS.alternation("condition"))
-_OPTION = re.compile(NOT_TARGETS.alternation("option"))
+_CONDITION = rules.lead(NOT_TARGETS.alternation("condition"))
+_OPTION = rules.lead(NOT_TARGETS.alternation("option"))
 _may_cite = rules.any_in(NOT_TARGETS.anchors("cited_before"))
 _may_condition = rules.any_in(NOT_TARGETS.anchors("condition"))
 _may_option = rules.any_in(NOT_TARGETS.anchors("option"))

@@ -79,7 +79,7 @@ _LIST_GAP = re.compile(r"^[\s,]*(?:và|,)?\s*$")
 
 
 # A leading "Đối với cấp xã, ..." names the tier of the whole sentence.
-_FOR_TIER = re.compile(
+_FOR_TIER = rules.lead(
     r"(?:^|[;:]\s*|[-+•]\s+)(?:riêng\s+)?(?:đối với|riêng|tại|ở)\s+([^,;:]{3,40}),"
 )
 

@@ -115,7 +115,7 @@ HINT = re.compile(
 RANK_CONTEXT = re.compile(rf"^.{{0,30}}?{UNITS.alternation('rank_after')}")
 
 
-RANK_BEFORE = re.compile(UNITS.alternation("rank_before"))
+RANK_BEFORE = rules.lead(UNITS.alternation("rank_before"))
 
 
 def candidates(sentence: str) -> list[Candidate]:

@@ -176,3 +176,31 @@ def test_parstats_rules_check_names_a_bad_row(lang: Path, capsys: pytest.Capture
     assert main(["rules", "check"]) == 2
     err = capsys.readouterr().err
     assert f"levels.csv, line {number}" in err and "does not fire" in err
+
+
+def test_lead_finds_what_the_plain_pattern_finds() -> None:
+    # lead() compiles a pattern for the engine's fast scan (as it is, with a leading \b
+    # moved after its word character, or led by a lookahead): the matches are the same.
+    assert rules._boundary_moved(r"(?:\bđến năm|phải)") == r"(?:đ(?<!\w.)ến năm|phải)"
+    assert rules._boundary_moved(r"(?:a[|(]b|\bc)") == r"(?:a[|(]b|c(?<!\w.))"
+    assert rules._boundary_moved(r"\b(?:x|y)") is None  # no word character after the \b
+    assert rules._split_alternatives(r"a[|(]b|c\|d|(e|f)g") == ["a[|(]b", r"c\|d", "(e|f)g"]
+    assert rules._scans_fast(r"(?:ab|cd)", 0) and not rules._scans_fast(r"\bab|cd", 0)
+    texts = [
+        "đến năm 2025 phải đạt", "xđến năm", "bảo đảm, phải.", "phảix phải", "đếnnăm",
+        "a", "", "Đến năm 2030", "chỉ tiêu; tối thiểu 80% trở lên", "đã đến năm",
+    ]
+    tables = ("not_targets", "levels", "comparators", "directions", "kind_cues", "deadline_cues")
+    for name in tables:
+        table = rules.table(name)
+        for where in table.spec.places:
+            if not table.select(where) or where in table.spec.literal:
+                continue
+            source = table.alternation(where)
+            plain, fast = re.compile(source), rules.lead(source)
+            for row in table.select(where):
+                for text in (*texts, row.example.lower()):
+                    for pos in (0, 1, 3):
+                        assert [m.span() for m in plain.finditer(text, pos)] == [
+                            m.span() for m in fast.finditer(text, pos)
+                        ], (name, where, text)
