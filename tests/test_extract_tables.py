@@ -175,3 +175,14 @@ def test_assembled_targets_are_whole_targets(records):
         assert target == Target(**vars(target)) and hash(target) == hash(Target(**vars(target)))
     with pytest.raises(AttributeError):
         targets[0].value = math.pi  # still frozen
+
+
+def test_rules_head_lists_the_fields_in_rule_order():
+    from parstats.extraction.assemble import _HEAD_FIELDS, RULE_FIELDS, _rules_head
+
+    found = {name: f"{name}.rule" for name in reversed(RULE_FIELDS)}
+    expected = ";".join(f"{name}={name}.rule" for name in RULE_FIELDS[:-2])
+    assert _HEAD_FIELDS == RULE_FIELDS[:-2]
+    assert _rules_head(found) == expected
+    del found["year"]  # a field without a rule is left out
+    assert _rules_head(found) == expected.replace(";year=year.rule", "")
