@@ -72,7 +72,7 @@ from parstats.vn import nfc
 from parstats.vocab import AREAS, COMPARATORS, DIRECTIONS, LEVELS, UNITS
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Mapping, Sequence
 
     import pandas as pd
 
@@ -204,7 +204,7 @@ def _median(values: Sequence[float]) -> float:
 def _isna(value: Any) -> bool:
     if value is None:
         return True
-    if isinstance(value, str | int):  # never missing: spares pandas' scalar test
+    if isinstance(value, (str, int)):  # never missing: spares pandas' scalar test
         return False
     import pandas as pd
 
@@ -385,32 +385,39 @@ def restatements(targets: pd.DataFrame) -> pd.DataFrame:
 
     rows = targets.loc[targets["kind"] == "target", ["doc", "target_no", *RESTATEMENT_KEY]]
     rows = rows.sort_values(["doc", "target_no"], kind="stable")
-    keys = zip(*(_plain(rows[name]) for name in RESTATEMENT_KEY), strict=True)
-    out = restated(rows["doc"].tolist(), rows["target_no"].tolist(), keys)
+    kinds = ["target"] * len(rows)
+    keys = [_plain(rows[name]) for name in RESTATEMENT_KEY]
+    out = restated(rows["doc"].tolist(), rows["target_no"].tolist(), kinds, keys)
     frame = pd.DataFrame(out, columns=["doc", "target_no", "restates_target_no"])
     return frame.astype({"doc": "string", "target_no": "Int64", "restates_target_no": "Int64"})
 
 
 def restated(
-    docs: Sequence[Any], numbers: Sequence[Any], keys: Iterable[tuple[Any, ...]]
+    docs: Sequence[Any],
+    numbers: Sequence[Any],
+    kinds: Sequence[Any],
+    keys: Sequence[Sequence[Any]],
 ) -> list[tuple[Any, int, int]]:
     """Return ``(doc, target_no, restates_target_no)`` of each restating target.
 
+    The rule of :func:`restatements`, on plain values.
+
     Parameters
     ----------
-    docs, numbers, keys
-        The ``kind == "target"`` rows in ``target_no`` order within each document: their
-        ``doc``, ``target_no`` and :data:`RESTATEMENT_KEY` values (missing ones
-        ``None``). The rule of :func:`restatements`, on plain values.
+    docs, numbers, kinds
+        Each target's ``doc``, ``target_no`` and ``kind``, in ``target_no`` order within
+        each document (only ``kind == "target"`` rows restate or are restated).
+    keys
+        The targets' :data:`RESTATEMENT_KEY` values, one sequence per column of the key
+        (missing values ``None``).
     """
     first: dict[tuple, int] = {}
     out = []
-    for doc, no, key in zip(docs, numbers, keys, strict=True):
-        if key[0] is None:
-            continue  # an unknown indicator is never the same commitment
-        full = (doc, *key)
+    for kind, no, full in zip(kinds, numbers, zip(docs, *keys, strict=True), strict=True):
+        if kind != "target" or full[1] is None:
+            continue  # full[1], the indicator (RESTATEMENT_KEY[0]): unknown is never the same
         if full in first:
-            out.append((doc, int(no), first[full]))
+            out.append((full[0], int(no), first[full]))
         else:
             first[full] = int(no)
     return out

@@ -770,9 +770,8 @@ def targets_table(records: Sequence[DocumentRecord], documents: pd.DataFrame) ->
     columns = _base_columns(lists)
     docs = lists["doc"]
     columns.update(_key_columns(docs, documents))
-    chosen = [i for i, kind in enumerate(lists["kind"]) if kind == "target"]
-    keys = zip(*([lists[name][i] for i in chosen] for name in RESTATEMENT_KEY), strict=True)
-    links = restated([docs[i] for i in chosen], [lists["target_no"][i] for i in chosen], keys)
+    keys = [lists[name] for name in RESTATEMENT_KEY]
+    links = restated(docs, lists["target_no"], lists["kind"], keys)
     columns["restates_target_no"] = _restates_column(docs, lists["target_no"], links)
     return _schema_frame(columns, "TARGETS_SCHEMA")
 

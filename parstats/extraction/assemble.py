@@ -297,11 +297,8 @@ TARGET_DTYPES: dict[str, str] = {
 
 def field_lists(targets: Sequence[Target], fields: Sequence[str]) -> list[list[object]]:
     """Return the values of ``fields`` of every target: one list per field, in order."""
-    if not targets:
-        return [[] for _ in fields]
-    # One C call per target (attrgetter) and one transposition (zip) instead of a
-    # Python-level getattr per cell.
-    return [list(column) for column in zip(*map(attrgetter(*fields), targets), strict=True)]
+    # One C-level pass per field (map with attrgetter) instead of a Python getattr per cell.
+    return [list(map(attrgetter(name), targets)) for name in fields]
 
 
 def column_array(values: Sequence[object], dtype: str) -> pd.api.extensions.ExtensionArray:
@@ -322,6 +319,8 @@ def column_array(values: Sequence[object], dtype: str) -> pd.api.extensions.Exte
         if dtype in ("Int64", "Float64"):
             numbers = pa.array(values, from_pandas=True)
             wanted = pa.int64() if dtype == "Int64" else pa.float64()
+            if numbers.type == pa.null():  # every value missing
+                numbers = pa.nulls(len(numbers), type=wanted)
             if numbers.type == wanted:
                 data = numbers.fill_null(0).to_numpy()
                 mask = numbers.is_null().to_numpy(zero_copy_only=False)
