@@ -51,6 +51,8 @@ TARGET_COLUMNS: tuple[str, ...] = (
 )
 
 
+# ``assemble`` makes targets without ``__init__`` (:func:`_target`): a ``__post_init__``
+# would not run there.
 @dataclass(frozen=True)
 class Target:
     """One target: a number the plan commits to, and what the text says about it.
