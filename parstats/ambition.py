@@ -62,6 +62,7 @@ plan period.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
@@ -201,12 +202,20 @@ def _median(values: Sequence[float]) -> float:
 
 
 def _isna(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, (str, int)):  # never missing: spares pandas' scalar test
+        return False
     import pandas as pd
 
-    return value is None or bool(pd.isna(value))
+    return bool(pd.isna(value))
 
 
 # --------------------------------------------------------------------------- keys and kinds
+
+
+_LEADING_NUMBER = re.compile(r"\s*(\d+)")
+_LEADING_YEAR = re.compile(r"\s*(\d{4})")
 
 
 def plan_id(
@@ -231,15 +240,11 @@ def plan_id(
     kind = "doc" if _isna(doc_type) or not str(doc_type).strip() else slugify(str(doc_type))
     number = None
     if not _isna(doc_number):
-        import re
-
-        found = re.match(r"\s*(\d+)", str(doc_number))
+        found = _LEADING_NUMBER.match(str(doc_number))
         number = found.group(1) if found else None
     year = None
     if not _isna(issued):
-        import re
-
-        found = re.match(r"\s*(\d{4})", str(issued))
+        found = _LEADING_YEAR.match(str(issued))
         year = found.group(1) if found else None
     if year is None and not _isna(period_start):
         year = str(int(period_start))
@@ -278,6 +283,51 @@ def document_kind(
     )
 
 
+KEY_INPUTS: tuple[str, ...] = ("doc", "province", "province_code", "issuer", "doc_type",
+                               "doc_number", "issued", "period_start", "period_end")  # fmt: skip
+"""The documents' columns :func:`plan_keys` reads."""
+
+
+def document_keys(columns: Mapping[str, Sequence[Any]]) -> tuple[list[str], list[str]]:
+    """Return the ``plan_id`` and ``doc_kind`` of documents given column by column.
+
+    Parameters
+    ----------
+    columns
+        The lists of :data:`KEY_INPUTS` (``doc`` and the metadata :func:`plan_id` and
+        :func:`document_kind` read), one value per document, each document once;
+        missing values are ``None`` or NA.
+
+    Returns
+    -------
+    tuple of list
+        The documents' unique plan ids (a collision broken as :func:`plan_keys` says)
+        and kinds, in the order given.
+    """
+    ids = [
+        plan_id(province, doc_type, doc_number, issued, start)
+        for province, doc_type, doc_number, issued, start in zip(
+            columns["province"], columns["doc_type"], columns["doc_number"], columns["issued"],
+            columns["period_start"], strict=True,
+        )
+    ]  # fmt: skip
+    seen: dict[str, int] = {}
+    for i in ids:
+        seen[i] = seen.get(i, 0) + 1
+    unique = [
+        i if seen[i] == 1 else f"{i}_{str(d).split('_')[-1][:8]}"
+        for i, d in zip(ids, columns["doc"], strict=True)
+    ]
+    kinds = [
+        document_kind(province, issuer, start, end)
+        for province, issuer, start, end in zip(
+            columns["province"], columns["issuer"], columns["period_start"],
+            columns["period_end"], strict=True,
+        )
+    ]  # fmt: skip
+    return unique, kinds
+
+
 def plan_keys(documents: pd.DataFrame) -> pd.DataFrame:
     """Return the keys researchers join on, one row per document.
 
@@ -288,25 +338,9 @@ def plan_keys(documents: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
-    cols = ["doc", "province", "province_code", "issuer", "doc_type", "doc_number", "issued",
-            "period_start", "period_end"]  # fmt: skip
-    docs = documents.reindex(columns=cols).drop_duplicates("doc").sort_values("doc")
+    docs = documents.reindex(columns=list(KEY_INPUTS)).drop_duplicates("doc").sort_values("doc")
     docs = docs.reset_index(drop=True)
-    ids = [
-        plan_id(r.province, r.doc_type, r.doc_number, r.issued, r.period_start)
-        for r in docs.itertuples(index=False)
-    ]
-    seen: dict[str, int] = {}
-    for i in ids:
-        seen[i] = seen.get(i, 0) + 1
-    unique = [
-        i if seen[i] == 1 else f"{i}_{str(d).split('_')[-1][:8]}"
-        for i, d in zip(ids, docs["doc"], strict=True)
-    ]
-    kinds = [
-        document_kind(r.province, r.issuer, r.period_start, r.period_end)
-        for r in docs.itertuples(index=False)
-    ]
+    unique, kinds = document_keys({name: docs[name].tolist() for name in KEY_INPUTS})
     out = pd.DataFrame(
         {
             "doc": docs["doc"].astype("string"),
@@ -351,24 +385,52 @@ def restatements(targets: pd.DataFrame) -> pd.DataFrame:
 
     rows = targets.loc[targets["kind"] == "target", ["doc", "target_no", *RESTATEMENT_KEY]]
     rows = rows.sort_values(["doc", "target_no"], kind="stable")
-    key = (
-        rows[list(RESTATEMENT_KEY)]
-        .astype(object)
-        .where(rows[list(RESTATEMENT_KEY)].notna(), "<NA>")
-    )
-    first: dict[tuple, int] = {}
-    out = []
-    for doc, no, k in zip(rows["doc"], rows["target_no"], key.itertuples(index=False, name=None),
-                          strict=True):  # fmt: skip
-        if _isna(k[0]) or k[0] == "<NA>":
-            continue  # an unknown indicator is never the same commitment
-        full = (doc, *k)
-        if full in first:
-            out.append((doc, int(no), first[full]))
-        else:
-            first[full] = int(no)
+    kinds = ["target"] * len(rows)
+    keys = [_plain(rows[name]) for name in RESTATEMENT_KEY]
+    out = restated(rows["doc"].tolist(), rows["target_no"].tolist(), kinds, keys)
     frame = pd.DataFrame(out, columns=["doc", "target_no", "restates_target_no"])
     return frame.astype({"doc": "string", "target_no": "Int64", "restates_target_no": "Int64"})
+
+
+def restated(
+    docs: Sequence[Any],
+    numbers: Sequence[Any],
+    kinds: Sequence[Any],
+    keys: Sequence[Sequence[Any]],
+) -> list[tuple[Any, int, int]]:
+    """Return ``(doc, target_no, restates_target_no)`` of each restating target.
+
+    The rule of :func:`restatements`, on plain values.
+
+    Parameters
+    ----------
+    docs, numbers, kinds
+        Each target's ``doc``, ``target_no`` and ``kind``, in ``target_no`` order within
+        each document (only ``kind == "target"`` rows restate or are restated).
+    keys
+        The targets' :data:`RESTATEMENT_KEY` values, one sequence per column of the key
+        (missing values ``None``).
+    """
+    first: dict[tuple, int] = {}
+    out = []
+    for kind, no, full in zip(kinds, numbers, zip(docs, *keys, strict=True), strict=True):
+        if kind != "target" or full[1] is None:
+            continue  # full[1], the indicator (RESTATEMENT_KEY[0]): unknown is never the same
+        if full in first:
+            out.append((full[0], int(no), first[full]))
+        else:
+            first[full] = int(no)
+    return out
+
+
+def _plain(column: pd.Series) -> list[Any]:
+    """Return the values of ``column`` as a list, each missing one (NA, NaN) ``None``."""
+    values = column.tolist()
+    missing = column.isna().to_numpy()
+    if missing.any():
+        for i in missing.nonzero()[0]:
+            values[i] = None
+    return values
 
 
 # --------------------------------------------------------------------------- national benchmarks

@@ -355,7 +355,7 @@ def extract_document(
     return ExtractedDocument(
         doc=record.doc,
         meta=record.meta,
-        targets=with_keys(base_targets([record]), documents),
+        targets=targets_table([record], documents),
         encoding=record.encoding,
         sha256=record.sha256,
         bytes=record.bytes,
@@ -562,7 +562,7 @@ def _collect(outcomes: Sequence[_Outcome], failures: Sequence[Failure]) -> Extra
     documents = documents_frame(records)
     return ExtractionResult(
         documents=documents,
-        targets=with_keys(base_targets(records), documents),
+        targets=targets_table(records, documents),
         failures=tuple(failed),
         docs=tuple(r.doc for r in records),
         texts={r.doc: r.converted for r in records if r.converted is not None},
@@ -640,12 +640,53 @@ TARGET_KEY_COLUMNS: tuple[str, ...] = (
 
 def documents_frame(records: Sequence[DocumentRecord]) -> pd.DataFrame:
     """Return the documents table for extracted documents, in their order, with plan keys."""
-    import pandas as pd
+    from parstats.ambition import document_keys
 
     if not records:
         return empty_frame("DOCUMENTS_SCHEMA")
-    frame = pd.DataFrame([document_row(r) for r in records])
-    return add_plan_keys(frame)
+    rows = [document_row(r) for r in records]
+    columns = {name: [row[name] for row in rows] for name in rows[0]}
+    _check_unique(columns["doc"], "documents")
+    columns["plan_id"], columns["doc_kind"] = document_keys(columns)
+    return _schema_frame(columns, "DOCUMENTS_SCHEMA")
+
+
+def _schema_frame(columns: Mapping[str, Any], schema_name: str) -> pd.DataFrame:
+    """Return the frame of the schema ``parstats.schema.<schema_name>`` with these columns.
+
+    Each column, a list of values or a pandas array, is made once with the schema's
+    dtype: what :func:`conform` gives for a frame of these columns, without the copies.
+    """
+    import pandas as pd
+
+    from parstats import schema as schemas
+    from parstats.extraction.assemble import column_array
+
+    schema = getattr(schemas, schema_name)
+    if set(columns) != set(schema.columns):
+        return conform(pd.DataFrame(columns), schema_name)  # names the columns amiss
+    made = {}
+    for name, column in schema.columns.items():
+        values, dtype = columns[name], _dtype(column.dtype)
+        made[name] = (
+            column_array(values, dtype)
+            if isinstance(values, list) or str(values.dtype) != dtype
+            else values
+        )
+    return pd.DataFrame(made, copy=False)
+
+
+def _dtype(dtype: object) -> str:
+    """Return the pandas dtype of a schema column (``string[pyarrow]`` is ``string``)."""
+    return "string" if str(dtype).startswith("string") else str(dtype)
+
+
+def _check_unique(docs: Sequence[Any], what: str) -> None:
+    """Refuse a table in which a document id is used twice (a key must name one document)."""
+    import pandas as pd
+
+    if len(set(docs)) != len(docs):
+        raise pd.errors.MergeError(f"document ids are not unique in the {what} table")
 
 
 def add_plan_keys(documents: pd.DataFrame) -> pd.DataFrame:
@@ -654,41 +695,115 @@ def add_plan_keys(documents: pd.DataFrame) -> pd.DataFrame:
     The keys are computed again from the other columns (any present are replaced),
     so the frame's order is kept and the result is laid out as the schema.
     """
-    from parstats.ambition import plan_keys
+    import pandas as pd
+
+    from parstats.ambition import KEY_INPUTS, document_keys
 
     frame = documents.drop(columns=[c for c in DOCUMENT_KEY_COLUMNS if c in documents])
-    keys = plan_keys(frame)[["doc", *DOCUMENT_KEY_COLUMNS]]
-    frame = frame.astype({"doc": "string"}).merge(keys, on="doc", how="left", validate="1:1")
+    frame = frame.astype({"doc": "string"}).reset_index(drop=True)
+    inputs = frame.reindex(columns=list(KEY_INPUTS))
+    columns = {name: inputs[name].tolist() for name in KEY_INPUTS}
+    _check_unique(columns["doc"], "documents")
+    ids, kinds = document_keys(columns)
+    frame["plan_id"] = pd.array(ids, dtype="string")
+    frame["doc_kind"] = pd.array(kinds, dtype="string")
     return conform(frame, "DOCUMENTS_SCHEMA")
+
+
+_MORE_DTYPES: dict[str, str] = {
+    "page": "Int64",
+    "line": "Int64",
+    "origin": "string",
+    "correction": "string",
+}
+"""The dtypes of :func:`base_targets`' columns after the extractor's (``TARGET_DTYPES``)."""
 
 
 def base_targets(records: Sequence[DocumentRecord]) -> pd.DataFrame:
     """Return all documents' targets as extracted, in document order then ``target_no``.
 
-    :func:`parstats.targets.targets_frame` lays out the extractor's columns; it is
-    called once for all documents, then ``doc``, ``target_no``, ``page`` and
-    ``line`` are set per document, ``origin`` is ``extracted``, and the columns an
-    extractor may not give (``confidence``, ``area_source``) are NA. The plan's
-    keys are added by :func:`with_keys`.
+    The columns of :func:`parstats.targets.targets_frame` (the extractor's, made for
+    all documents at once), with ``doc``, ``target_no``, ``page`` and ``line`` set per
+    document, ``origin`` ``extracted``, and the columns an extractor may not give
+    (``confidence``, ``area_source``) NA. The plan's keys are added by
+    :func:`with_keys`; :func:`targets_table` makes both at once.
     """
     import pandas as pd
 
-    from parstats.extraction import targets_frame
+    return pd.DataFrame(_base_columns(_target_lists(records)), copy=False)
+
+
+def _target_lists(records: Sequence[DocumentRecord]) -> dict[str, list[Any]]:
+    """Return the values of :func:`base_targets`' columns, one list per column."""
+    from parstats.extraction.assemble import _TARGET_FIELDS, field_lists
 
     targets = [t for r in records for t in r.targets]
-    frame = targets_frame("", targets)
-    frame["doc"] = pd.array([r.doc for r in records for _ in r.targets], dtype="string")
-    frame["target_no"] = pd.array(
-        [i for r in records for i in range(1, len(r.targets) + 1)], dtype="Int64"
-    )
-    frame["page"] = pd.array([p for r in records for p in r.pages], dtype="Int64")
-    frame["line"] = pd.array([n for r in records for n in r.lines], dtype="Int64")
-    for name, dtype in (("confidence", "Float64"), ("area_source", "string")):
-        if name not in frame:
-            frame[name] = pd.array([None] * len(frame), dtype=dtype)
-    frame["origin"] = pd.array(["extracted"] * len(frame), dtype="string")
-    frame["correction"] = pd.array([None] * len(frame), dtype="string")
-    return frame
+    lists: dict[str, list[Any]] = {
+        "doc": [r.doc for r in records for _ in r.targets],
+        "target_no": [i for r in records for i in range(1, len(r.targets) + 1)],
+    }
+    lists.update(zip(_TARGET_FIELDS, field_lists(targets, _TARGET_FIELDS), strict=True))
+    lists["page"] = [p for r in records for p in r.pages]
+    lists["line"] = [n for r in records for n in r.lines]
+    lists["origin"] = ["extracted"] * len(targets)
+    lists["correction"] = [None] * len(targets)
+    return lists
+
+
+def _base_columns(lists: Mapping[str, list[Any]]) -> dict[str, Any]:
+    """Return the columns of :func:`base_targets` (pandas arrays) from their values."""
+    from parstats.extraction.assemble import TARGET_DTYPES, column_array
+
+    dtypes = {**TARGET_DTYPES, **_MORE_DTYPES}
+    return {name: column_array(lists[name], dtype) for name, dtype in dtypes.items()}
+
+
+def targets_table(records: Sequence[DocumentRecord], documents: pd.DataFrame) -> pd.DataFrame:
+    """Return the targets table of ``records``: ``with_keys(base_targets(records), documents)``.
+
+    Made in one pass from the records' values (each column once, with its dtype);
+    the restatements (:func:`parstats.ambition.restated`) are found on the same values.
+    """
+    from parstats.ambition import RESTATEMENT_KEY, restated
+
+    lists = _target_lists(records)
+    columns = _base_columns(lists)
+    docs = lists["doc"]
+    columns.update(_key_columns(docs, documents))
+    keys = [lists[name] for name in RESTATEMENT_KEY]
+    links = restated(docs, lists["target_no"], lists["kind"], keys)
+    columns["restates_target_no"] = _restates_column(docs, lists["target_no"], links)
+    return _schema_frame(columns, "TARGETS_SCHEMA")
+
+
+def _key_columns(docs: Sequence[Any], documents: pd.DataFrame) -> dict[str, Any]:
+    """Return the plan keys (:data:`TARGET_KEY_COLUMNS`) of the targets of ``docs``.
+
+    A left join on ``doc`` without the cost of a merge: each target's row of
+    ``documents`` (none: NA), then each key taken from that row, with its dtype.
+    """
+    import numpy as np
+
+    doc_ids = documents["doc"].astype("string").tolist()
+    _check_unique(doc_ids, "documents")
+    row_of = {doc: i for i, doc in enumerate(doc_ids)}
+    rows = np.array([row_of.get(doc, -1) for doc in docs], dtype=np.intp)
+    return {name: documents[name].array.take(rows, allow_fill=True) for name in TARGET_KEY_COLUMNS}
+
+
+def _restates_column(
+    docs: Sequence[Any], numbers: Sequence[Any], links: Sequence[tuple[Any, int, int]]
+) -> Any:
+    """Return ``restates_target_no`` of each target from the restatements' links."""
+    import pandas as pd
+
+    if not links:
+        return pd.array([None] * len(docs), dtype="Int64")
+    pairs = list(zip(docs, numbers, strict=True))
+    if len(set(pairs)) != len(pairs):
+        raise pd.errors.MergeError("(doc, target_no) is not unique in the targets table")
+    first = {(doc, no): restates for doc, no, restates in links}
+    return pd.array([first.get(pair) for pair in pairs], dtype="Int64")
 
 
 def with_keys(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
@@ -706,14 +821,21 @@ def with_keys(targets: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
 
     drop = [c for c in (*TARGET_KEY_COLUMNS, "restates_target_no") if c in targets]
     frame = targets.drop(columns=drop).reset_index(drop=True)
-    keys = documents.loc[:, ["doc", *TARGET_KEY_COLUMNS]].astype({"doc": "string"})
-    frame = frame.astype({"doc": "string"}).merge(keys, on="doc", how="left", validate="m:1")
+    frame = frame.astype({"doc": "string"})
+    docs = frame["doc"].tolist()
+    columns = {name: frame[name].array for name in frame.columns}
+    columns.update(_key_columns(docs, documents))
     restated = restatements(frame)
-    if len(restated):
-        frame = frame.merge(restated, on=["doc", "target_no"], how="left", validate="1:1")
-    else:
-        frame["restates_target_no"] = pd.array([None] * len(frame), dtype="Int64")
-    return conform(frame, "TARGETS_SCHEMA")
+    links = list(
+        zip(
+            restated["doc"].tolist(),
+            restated["target_no"].tolist(),
+            restated["restates_target_no"].tolist(),
+            strict=True,
+        )
+    )
+    columns["restates_target_no"] = _restates_column(docs, frame["target_no"].tolist(), links)
+    return conform(pd.DataFrame(columns, copy=False), "TARGETS_SCHEMA")
 
 
 def count_targets(documents: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
