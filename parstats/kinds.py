@@ -217,6 +217,10 @@ class KindRule:
         For a pattern that opens with ``^`` (a line's start): the same pattern led
         by the line break instead (:func:`after_break`), which the engine finds
         quickly; ``None`` otherwise.
+    anchors
+        The start words carried on to the words that follow them in every match
+        (:func:`literal_starts`: ``Kế hoạch này`` for ``(?:Kế hoạch|Đề án) này``),
+        looked for instead of ``starts`` when there are any.
     """
 
     id: str
@@ -231,6 +235,7 @@ class KindRule:
     folded: bool = False
     starts: tuple[str, ...] = ()
     after_break: re.Pattern[str] | None = None
+    anchors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -438,6 +443,7 @@ def _rule(raw: Mapping[str, str | None], path: Path, line: int, seen: set[str]) 
         prefilter=prefilter, folded=bool(pattern.flags & re.IGNORECASE),
         starts=start_words(pattern),
         after_break=after_break(pattern),
+        anchors=literal_starts(pattern),
     )
     if _fire(rule, _view_of_example(example, where)) is None:
         raise InputError(
@@ -548,6 +554,44 @@ def start_words(pattern: re.Pattern[str]) -> tuple[str, ...]:
             return ()
         words = lowered
     return tuple(sorted(set(words)))
+
+
+def literal_starts(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    r"""Return the literal words every match of ``pattern`` starts with, carried on.
+
+    For a case-exact pattern that opens (after zero-width anchors) with a group of
+    literal alternatives followed by literal characters (``\b(?:Kế hoạch|Đề án) này``):
+    each alternative with what follows (``Kế hoạch này``, ``Đề án này``). Empty
+    otherwise (then :func:`start_words` serves).
+    """
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    if _has_lookaround(items):
+        return ()
+    i = 0
+    while i < len(items) and items[i][0] is _sre_constants.AT:
+        i += 1
+    if i == len(items):
+        return ()
+    op, arg = items[i]
+    if op is _sre_constants.SUBPATTERN and not arg[1] and len(arg[-1]) == 1:
+        op, arg = list(arg[-1])[0]
+    if op is not _sre_constants.BRANCH:
+        return ()
+    heads: list[str] = []
+    for branch in arg[1]:
+        if not branch or any(k is not _sre_constants.LITERAL for k, _ in branch):
+            return ()
+        heads.append("".join(chr(c) for _, c in branch))
+    tail: list[str] = []
+    for op, arg in items[i + 1 :]:
+        if op is not _sre_constants.LITERAL:
+            break
+        tail.append(chr(arg))
+    if not tail or len(heads) > _MAX_STARTS:
+        return ()
+    return tuple(sorted({h + "".join(tail) for h in heads}))
 
 
 def after_break(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -917,7 +961,7 @@ def _at_starts(
     found, the rest of the text is not read.
     """
     find = (text if haystack is None else haystack).find
-    needles = _needles(rule.starts)
+    needles = _needles(rule.anchors or rule.starts)
     match_at = rule.pattern.match
     need = rule.min_count
     first: re.Match[str] | None = None
@@ -928,14 +972,17 @@ def _at_starts(
     while lo < size:
         hi = lo + _STARTS_CHUNK
         starts: list[int] = []
-        for needle, back in needles:
-            # the places, in [lo, hi), of the words the needle ends (a superset)
-            stop = hi + back + len(needle) - 1
-            at = find(needle, lo + back, stop)
+        for needle, backs in needles:
+            # the candidates in [lo, hi): ``back`` before where the needle stands
+            first_back, last_back = backs[0], backs[-1]
+            stop = hi + last_back + len(needle) - 1
+            at = find(needle, lo + first_back, stop)
             while at >= 0:
-                starts.append(at - back)
+                for back in backs:
+                    if lo <= at - back < hi:
+                        starts.append(at - back)
                 at = find(needle, at + 1, stop)
-        if len(needles) > 1:
+        if len(needles) > 1 or len(needles[0][1]) > 1:
             starts.sort()
         for at in starts:
             if at < end:
@@ -956,26 +1003,39 @@ def _at_starts(
 
 
 @lru_cache(maxsize=256)
-def _needles(words: tuple[str, ...]) -> tuple[tuple[str, int], ...]:
-    """Return what :func:`_at_starts` looks for to find ``words``: ``(needle, back)`` pairs.
+def _needles(words: tuple[str, ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """Return what :func:`_at_starts` looks for to find ``words``: ``(needle, backs)`` pairs.
 
-    Each scan of the text for a word costs about the same, whatever the word: words
-    that differ only in their first letter (``Phấn``, ``phấn``, from ``[Pp]hấn``) are
-    found with one scan for what follows it (``hấn``, when at least :data:`_MIN_WORD`
-    characters: shorter ones stand in too many other words), the candidate then
-    standing one character back (``back``). The pattern, tried there, rejects the other
-    words the needle finds (``chấn``), so the matches are the same.
+    Each scan of the text for a word costs about the same, whatever the word, so the
+    words are found with as few scans as possible: words that all end alike
+    (``Kế hoạch này``, ``Đề án này``) with one scan for the ending (``" này"``), words
+    that differ only in their first letter (``Phấn``, ``phấn``, from ``[Pp]hấn``) with
+    one scan for what follows it (``hấn``); the candidates then stand ``backs``
+    characters before each place the needle is found. Needles have at least
+    :data:`_MIN_WORD` characters (shorter ones stand in too many other words). The
+    pattern, tried at a candidate, rejects the other words a needle finds (``chấn``),
+    so the matches are the same.
     """
+    ending = _common_ending(words)
+    if len(words) > 1 and len(ending) >= _MIN_WORD:
+        return ((ending, tuple(sorted({len(w) - len(ending) for w in words}))),)
     groups: dict[str, list[str]] = {}
     for word in words:
         groups.setdefault(word[1:], []).append(word)
-    out: list[tuple[str, int]] = []
+    out: list[tuple[str, tuple[int, ...]]] = []
     for tail, group in groups.items():
         if len(group) > 1 and len(tail) >= _MIN_WORD:
-            out.append((tail, 1))
+            out.append((tail, (1,)))
         else:
-            out.extend((word, 0) for word in group)
+            out.extend((word, (0,)) for word in group)
     return tuple(out)
+
+
+def _common_ending(words: tuple[str, ...]) -> str:
+    size = min(len(w) for w in words)
+    while size and len({w[len(w) - size :] for w in words}) > 1:
+        size -= 1
+    return words[0][len(words[0]) - size :] if size else ""
 
 
 def _at_line_starts(rule: KindRule, text: str) -> tuple[re.Match[str] | None, int] | None:
@@ -1027,9 +1087,13 @@ def _fire(rule: KindRule, view: KindView) -> KindEvidence | None:
     # The words of a case-insensitive rule are lower case: looked for in the lowered text.
     haystack = view.lowered(rule.where) if rule.folded and (rule.prefilter or rule.starts) else text
     led = rule.after_break is not None and rule.where in ("head", "body")
-    if rule.prefilter and (not led or len(rule.prefilter) == 1):
-        # A text without any of the speed-up words has no match: one quick scan (for a
-        # single word) rules it out; the search led by the line break beats several.
+    starts = bool(rule.starts) and (not rule.folded or len(haystack) == len(text))
+    short = len(haystack) <= 4 * WINDOW_CHARS
+    if rule.prefilter and (short or len(rule.prefilter) == 1 or not (led or starts)):
+        # A text without any of the speed-up words has no match: a scan for each rules
+        # it out. Worth it on a short part or for a single word; otherwise the search
+        # led by the line break, or the scans for the start words (which a match needs
+        # too), cost less than scans for words most texts hold ("chính").
         for word in rule.prefilter:
             if word in haystack:
                 break
@@ -1037,9 +1101,9 @@ def _fire(rule: KindRule, view: KindView) -> KindEvidence | None:
             return None
     if led:
         found = _at_line_starts(rule, text)
-    if found is None and rule.prefilter and len(haystack) > 4 * WINDOW_CHARS:
+    if found is None and rule.prefilter and not short:
         windows = _iter_windows(haystack, rule.prefilter)
-    if found is None and rule.starts and (not rule.folded or len(haystack) == len(text)):
+    if found is None and starts:
         # (Lower case that changes the length would move the offsets.)
         found = _at_starts(rule, text, haystack if rule.folded else None)
     if found is not None:
