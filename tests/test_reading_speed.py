@@ -107,3 +107,11 @@ def test_control_bytes_found_as_by_translate() -> None:
         data = bytes(rng.choice(b"ab \n\t\r\x0b\x0c\x00\x01\x1f\x7f\x80") for _ in range(20))
         expected = len(data.translate(None, decode._CONTROL_BYTES)) != len(data)
         assert decode._has_control_byte(data) == expected
+
+
+def test_years_are_the_year_patterns_matches() -> None:
+    extra = ["năm 2020năm 2021", "Năm 2020 năm2021 năm 2022", "ănăm 2020", "năm 2020", "ăm 2020"]
+    for text in _texts() + extra:
+        assert [m.span() for m in metadata._years(text)] == [
+            m.span() for m in metadata._YEAR.finditer(text)
+        ], text
