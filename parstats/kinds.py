@@ -47,9 +47,10 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 from parstats.errors import InputError
+from parstats.vn import nfc
 
 DocumentKindName = Literal[
     "plan",
@@ -122,6 +123,49 @@ _HEADING = re.compile(
     re.MULTILINE,
 )
 _SUBJECT = re.compile(r"^[ \t*#|_>]*(?P<word>V/v|Về[ \t]+việc)\b(?P<rest>[^\n]*)$", re.MULTILINE)
+
+
+def _led(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    r"""Return ``^REST`` (multiline) as ``\n(?:REST)``: the same matches after a line break.
+
+    Unlike :func:`after_break`, for the module's own patterns only, whose lookarounds
+    look ahead (the text after the line break is the same in both).
+    """
+    assert pattern.pattern.startswith("^") and pattern.flags & re.MULTILINE
+    return re.compile("\n(?:" + pattern.pattern[1:] + ")", pattern.flags)
+
+
+# A search for a pattern that opens with "^" tries every position of the text; led by
+# the line break it is a scan for a literal character, which the engine does quickly.
+_HEADING_LED = _led(_HEADING)
+_SUBJECT_LED = _led(_SUBJECT)
+
+
+def line_matches(
+    pattern: re.Pattern[str], led: re.Pattern[str], text: str
+) -> Iterator[re.Match[str]]:
+    r"""Yield the matches of ``pattern`` (``^REST``, multiline) in ``text``, as ``finditer``.
+
+    ``led`` is the same pattern led by the line break (``\n(?:REST)``): the line starts
+    where ``pattern`` matches are found by it, and ``pattern`` is matched there, each
+    search after the last match's end (as ``finditer`` goes on). A match cannot be empty
+    (``ValueError``: ``finditer`` would then move on by one character).
+    """
+    match = pattern.match(text, 0)
+    at = 0
+    while True:
+        if match is not None:
+            if match.end() == match.start():
+                raise ValueError(f"empty match of {pattern.pattern!r}")
+            yield match
+            at = match.end() - 1  # a line break ending the match may start the next one
+        found = led.search(text, at)
+        if found is None:
+            return
+        at = found.start() + 1
+        match = pattern.match(text, at)
+
+
 _ADDRESSEE = re.compile(r"Kính\s+gửi")
 _TITLE_STOP = re.compile(
     r"^\W*(?:Căn\s+cứ|Thực\s+hiện|Kính\s+gửi|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Ngày\s+\d|"
@@ -173,6 +217,10 @@ class KindRule:
         For a pattern that opens with ``^`` (a line's start): the same pattern led
         by the line break instead (:func:`after_break`), which the engine finds
         quickly; ``None`` otherwise.
+    anchors
+        The start words carried on to the words that follow them in every match
+        (:func:`literal_starts`: ``Kế hoạch này`` for ``(?:Kế hoạch|Đề án) này``),
+        looked for instead of ``starts`` when there are any.
     """
 
     id: str
@@ -187,6 +235,7 @@ class KindRule:
     folded: bool = False
     starts: tuple[str, ...] = ()
     after_break: re.Pattern[str] | None = None
+    anchors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -394,6 +443,7 @@ def _rule(raw: Mapping[str, str | None], path: Path, line: int, seen: set[str]) 
         prefilter=prefilter, folded=bool(pattern.flags & re.IGNORECASE),
         starts=start_words(pattern),
         after_break=after_break(pattern),
+        anchors=literal_starts(pattern),
     )
     if _fire(rule, _view_of_example(example, where)) is None:
         raise InputError(
@@ -471,6 +521,7 @@ def _words_of_branches(branches: list[Any]) -> tuple[str, ...] | None:
 
 
 _MAX_STARTS = 16
+_STARTS_CHUNK = 8192  # characters in which :func:`_at_starts` looks for the words at a time
 _MIN_START = 2
 _EXTRA_CASES = frozenset(_casefix._EXTRA_CASES) if _casefix is not None else None
 
@@ -503,6 +554,44 @@ def start_words(pattern: re.Pattern[str]) -> tuple[str, ...]:
             return ()
         words = lowered
     return tuple(sorted(set(words)))
+
+
+def literal_starts(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    r"""Return the literal words every match of ``pattern`` starts with, carried on.
+
+    For a case-exact pattern that opens (after zero-width anchors) with a group of
+    literal alternatives followed by literal characters (``\b(?:Kế hoạch|Đề án) này``):
+    each alternative with what follows (``Kế hoạch này``, ``Đề án này``). Empty
+    otherwise (then :func:`start_words` serves).
+    """
+    if pattern.flags & re.IGNORECASE:
+        return ()
+    items = list(_sre_parser.parse(pattern.pattern, pattern.flags))
+    if _has_lookaround(items):
+        return ()
+    i = 0
+    while i < len(items) and items[i][0] is _sre_constants.AT:
+        i += 1
+    if i == len(items):
+        return ()
+    op, arg = items[i]
+    if op is _sre_constants.SUBPATTERN and not arg[1] and len(arg[-1]) == 1:
+        op, arg = list(arg[-1])[0]
+    if op is not _sre_constants.BRANCH:
+        return ()
+    heads: list[str] = []
+    for branch in arg[1]:
+        if not branch or any(k is not _sre_constants.LITERAL for k, _ in branch):
+            return ()
+        heads.append("".join(chr(c) for _, c in branch))
+    tail: list[str] = []
+    for op, arg in items[i + 1 :]:
+        if op is not _sre_constants.LITERAL:
+            break
+        tail.append(chr(arg))
+    if not tail or len(heads) > _MAX_STARTS:
+        return ()
+    return tuple(sorted({h + "".join(tail) for h in heads}))
 
 
 def after_break(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
@@ -591,8 +680,7 @@ def nfc_text(text: str) -> str:
     return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
 
 
-@dataclass(frozen=True)
-class _Part:
+class _Part(NamedTuple):
     text: str
     offset: int | None  # where ``text`` starts in the document (None: from metadata)
     cleaned: bool = False  # offsets inside ``text`` do not map to the document
@@ -632,6 +720,7 @@ class KindView:
     body: str
     official: bool
     _lowered: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    _parts: dict[str, _Part] = field(default_factory=dict, compare=False, repr=False)
 
     def lowered(self, where: str) -> str:
         """Return the lower-cased text of ``where`` (computed once per view)."""
@@ -642,6 +731,12 @@ class KindView:
 
     def part(self, where: str) -> _Part:
         """Return the text a cue of ``where`` is matched against, with its offset."""
+        found = self._parts.get(where)
+        if found is None:
+            found = self._parts[where] = self._part(where)
+        return found
+
+    def _part(self, where: str) -> _Part:
         if where == "title":
             return _Part(self.title, self.title_offset, cleaned=True)
         if where == "symbol":
@@ -667,14 +762,14 @@ def find_title(text: str) -> tuple[str, int | None]:
     line; else ``("", None)``.
     """
     region = text[:TITLE_SEARCH_CHARS]
-    for match in _HEADING.finditer(region):
+    for match in line_matches(_HEADING, _HEADING_LED, region):
         rest = match.group("rest")
         if rest.rstrip(" *_|").endswith(":"):
             continue  # "QUYẾT ĐỊNH:", the enacting line
         if rest.strip(" *_|#") and not _starts_upper(rest):
             continue  # "Quyết định này ...": prose, not a heading
         return _title_block(region, match), match.start()
-    subject = _SUBJECT.search(region[:HEAD_CHARS])
+    subject = next(line_matches(_SUBJECT, _SUBJECT_LED, region[:HEAD_CHARS]), None)
     if subject is not None and _ADDRESSEE.search(region[:HEAD_CHARS]):
         return _clean(subject.group(0))[:_TITLE_MAX_CHARS], subject.start()
     return "", None
@@ -689,7 +784,7 @@ def _title_block(region: str, match: re.Match[str]) -> str:
     lines = [match.group(0)]
     size = len(match.group(0))
     seen_text = bool(_clean(match.group("rest")))
-    for raw in region[match.end() + 1 :].split("\n"):
+    for raw in _lines(region, match.end() + 1):
         line = _clean(raw)
         if not line:
             if seen_text:
@@ -703,9 +798,21 @@ def _title_block(region: str, match: re.Match[str]) -> str:
     return _clean(" ".join(lines))[:_TITLE_MAX_CHARS]
 
 
+def _lines(text: str, start: int = 0) -> Iterator[str]:
+    """Yield the lines of ``text[start:]`` one by one (as ``split`` at line breaks, lazily)."""
+    find = text.find
+    while True:
+        end = find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
 def _first_line(text: str) -> tuple[str, int]:
     pos = 0
-    for raw in text[:HEAD_CHARS].split("\n"):
+    for raw in _lines(text[:HEAD_CHARS]):
         stripped = raw.strip().strip("*|_ \t").strip()
         if stripped:
             return stripped, pos + raw.find(stripped[0])
@@ -726,7 +833,8 @@ def make_view(text: str, meta: Any = None) -> KindView:
         or no number of its own.
     """
     title, title_offset = find_title(text)
-    symbol_match = _find_symbol(text[:TITLE_SEARCH_CHARS])
+    region = text[:TITLE_SEARCH_CHARS]
+    symbol_match = _find_symbol(region)
     symbol = symbol_match.group("symbol") if symbol_match else ""
     symbol_offset = symbol_match.start("symbol") if symbol_match else None
     if not title and meta is not None:
@@ -747,7 +855,7 @@ def make_view(text: str, meta: Any = None) -> KindView:
         first_line_offset=first_offset,
         head=text[:HEAD_CHARS],
         body=text[:BODY_CHARS],
-        official=_MOTTO.search(text[:TITLE_SEARCH_CHARS]) is not None,
+        official=_MOTTO.search(region) is not None,
     )
 
 
@@ -848,37 +956,86 @@ def _at_starts(
     each is shorter than :data:`WINDOW_CHARS` (then it lies inside its word's
     window); ``None`` when one is not (the caller searches the windows). The words
     of a case-insensitive rule are found in ``haystack``, the lower-cased text
-    (as long as ``text``).
+    (as long as ``text``). The words are looked for one stretch of
+    :data:`_STARTS_CHUNK` characters after the other: once ``min_count`` matches are
+    found, the rest of the text is not read.
     """
     find = (text if haystack is None else haystack).find
-    starts: list[int] = []
-    for word in rule.starts:
-        at = find(word)
-        while at >= 0:
-            starts.append(at)
-            at = find(word, at + 1)
-    if len(rule.starts) > 1:
-        starts.sort()
+    needles = _needles(rule.anchors or rule.starts)
     match_at = rule.pattern.match
     need = rule.min_count
     first: re.Match[str] | None = None
     count = 0
     end = -1
-    for at in starts:
-        if at < end:
-            continue
-        match = match_at(text, at)
-        if match is None:
-            continue
-        if match.end() - at >= WINDOW_CHARS:
-            return None
-        if first is None:
-            first = match
-        count += 1
-        if count >= need:
-            break
-        end = max(match.end(), at + 1)
+    size = len(text)
+    lo = 0
+    while lo < size:
+        hi = lo + _STARTS_CHUNK
+        starts: list[int] = []
+        for needle, backs in needles:
+            # the candidates in [lo, hi): ``back`` before where the needle stands
+            first_back, last_back = backs[0], backs[-1]
+            stop = hi + last_back + len(needle) - 1
+            at = find(needle, lo + first_back, stop)
+            while at >= 0:
+                for back in backs:
+                    if lo <= at - back < hi:
+                        starts.append(at - back)
+                at = find(needle, at + 1, stop)
+        if len(needles) > 1 or len(needles[0][1]) > 1:
+            starts.sort()
+        for at in starts:
+            if at < end:
+                continue
+            match = match_at(text, at)
+            if match is None:
+                continue
+            if match.end() - at >= WINDOW_CHARS:
+                return None
+            if first is None:
+                first = match
+            count += 1
+            if count >= need:
+                return first, count
+            end = max(match.end(), at + 1)
+        lo = hi
     return first, count
+
+
+@lru_cache(maxsize=256)
+def _needles(words: tuple[str, ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """Return what :func:`_at_starts` looks for to find ``words``: ``(needle, backs)`` pairs.
+
+    Each scan of the text for a word costs about the same, whatever the word, so the
+    words are found with as few scans as possible: words that all end alike
+    (``Kế hoạch này``, ``Đề án này``) with one scan for the ending (``" này"``), words
+    that differ only in their first letter (``Phấn``, ``phấn``, from ``[Pp]hấn``) with
+    one scan for what follows it (``hấn``); the candidates then stand ``backs``
+    characters before each place the needle is found. Needles have at least
+    :data:`_MIN_WORD` characters (shorter ones stand in too many other words). The
+    pattern, tried at a candidate, rejects the other words a needle finds (``chấn``),
+    so the matches are the same.
+    """
+    ending = _common_ending(words)
+    if len(words) > 1 and len(ending) >= _MIN_WORD:
+        return ((ending, tuple(sorted({len(w) - len(ending) for w in words}))),)
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[1:], []).append(word)
+    out: list[tuple[str, tuple[int, ...]]] = []
+    for tail, group in groups.items():
+        if len(group) > 1 and len(tail) >= _MIN_WORD:
+            out.append((tail, (1,)))
+        else:
+            out.extend((word, (0,)) for word in group)
+    return tuple(out)
+
+
+def _common_ending(words: tuple[str, ...]) -> str:
+    size = min(len(w) for w in words)
+    while size and len({w[len(w) - size :] for w in words}) > 1:
+        size -= 1
+    return words[0][len(words[0]) - size :] if size else ""
 
 
 def _at_line_starts(rule: KindRule, text: str) -> tuple[re.Match[str] | None, int] | None:
@@ -927,19 +1084,28 @@ def _fire(rule: KindRule, view: KindView) -> KindEvidence | None:
     need = rule.min_count
     windows: Iterable[tuple[int, int]] = ((0, len(text)),)
     found: tuple[re.Match[str] | None, int] | None = None
-    if rule.after_break is not None and rule.where in ("head", "body"):
-        # Searched led by the line break, with no need of the speed-up words: a text
-        # without them has no match either.
-        found = _at_line_starts(rule, text)
-    if found is None and rule.prefilter:
-        haystack = view.lowered(rule.where) if rule.folded else text
-        if not any(word in haystack for word in rule.prefilter):
+    # The words of a case-insensitive rule are lower case: looked for in the lowered text.
+    haystack = view.lowered(rule.where) if rule.folded and (rule.prefilter or rule.starts) else text
+    led = rule.after_break is not None and rule.where in ("head", "body")
+    starts = bool(rule.starts) and (not rule.folded or len(haystack) == len(text))
+    short = len(haystack) <= 4 * WINDOW_CHARS
+    if rule.prefilter and (short or len(rule.prefilter) == 1 or not (led or starts)):
+        # A text without any of the speed-up words has no match: a scan for each rules
+        # it out. Worth it on a short part or for a single word; otherwise the search
+        # led by the line break, or the scans for the start words (which a match needs
+        # too), cost less than scans for words most texts hold ("chính").
+        for word in rule.prefilter:
+            if word in haystack:
+                break
+        else:
             return None
-        if len(haystack) > 4 * WINDOW_CHARS:
-            windows = _iter_windows(haystack, rule.prefilter)
-            if rule.starts and (not rule.folded or len(haystack) == len(text)):
-                # (Lower case that changes the length would move the offsets.)
-                found = _at_starts(rule, text, haystack if rule.folded else None)
+    if led:
+        found = _at_line_starts(rule, text)
+    if found is None and rule.prefilter and not short:
+        windows = _iter_windows(haystack, rule.prefilter)
+    if found is None and starts:
+        # (Lower case that changes the length would move the offsets.)
+        found = _at_starts(rule, text, haystack if rule.folded else None)
     if found is not None:
         first, count = found
         windows = ()
@@ -993,7 +1159,7 @@ def classify(
     >>> classify("# Có được cho mượn căn hộ không?\n\nNội dung chính").kind
     'article'
     """
-    text = nfc_text(text)
+    text = nfc(text)  # (free for the text the reader or the metadata stage normalised)
     rules = default_rules() if rules is None else rules
     if not text.strip():
         return DocumentKind("other", False, (), ("default.empty",))

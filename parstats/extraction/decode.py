@@ -152,7 +152,7 @@ def decode_bytes(data: bytes, *, name: str) -> DecodedText:
         # that the stages after this one need not check it again.
         text = nfc(text)
     # Clean bytes of an ASCII-compatible encoding prove clean text, faster than a scan.
-    if encoding not in _ASCII_COMPATIBLE or len(data.translate(None, _CONTROL_BYTES)) != len(data):
+    if encoding not in _ASCII_COMPATIBLE or _has_control_byte(data):
         _check_controls(text, name)
     return DecodedText(text=text, encoding=encoding, had_bom=had_bom, newline=newline)
 
@@ -271,6 +271,15 @@ def _newline_kind(text: str) -> Newline:
     if not kinds:
         return "none"
     return kinds[0] if len(kinds) == 1 else "mixed"  # type: ignore[return-value]
+
+
+def _has_control_byte(data: bytes) -> bool:
+    """Whether ``data`` holds a byte of :data:`_CONTROL_BYTES`.
+
+    One ``memchr`` per byte value (``in`` with an integer), each far faster than a
+    pass of ``translate`` over the data.
+    """
+    return any(byte in data for byte in _CONTROL_BYTES)
 
 
 def _check_controls(text: str, name: str) -> None:

@@ -19,13 +19,14 @@ from __future__ import annotations
 import re
 import warnings
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import date
 from functools import lru_cache
 
 from parstats import rules
 from parstats.errors import InputError, ParstatsWarning, UnknownProvinceError
+from parstats.kinds import line_matches
 from parstats.vn import fold, nfc
 
 NATIONAL = "national"
@@ -242,6 +243,19 @@ _NUMBER_LINE = re.compile(
     r"(?m)^[\s*_|]*Số\s*:?\s*(?P<num>[0-9][0-9A-Za-z.]*)?\s*"
     r"(?P<symbol>/\s*[A-ZĐa-z0-9][A-ZĐa-zđ0-9\-/.]*)"
 )
+# A search for a pattern that opens with "^" tries every position of the text; led by
+# the line break it is a scan for a literal character, which the engine does quickly
+# (``kinds.line_matches`` gives the same matches, in the same order).
+_NUMBER_AFTER_BREAK = re.compile("(?m)\n(?:" + _NUMBER_LINE.pattern.removeprefix("(?m)^") + ")")
+
+
+def _first_at_line_start(
+    pattern: re.Pattern[str], led: re.Pattern[str], text: str
+) -> re.Match[str] | None:
+    """Return ``pattern.search(text)`` for a pattern that opens with ``^`` (multi-line)."""
+    return next(line_matches(pattern, led, text), None)
+
+
 _ANNEX_NUMBER = re.compile(
     r"kèm\s+theo\s+(?:Quyết\s+định|Nghị\s+quyết|Chỉ\s+thị)\s+số\s*"
     r"(?P<num>[0-9][0-9A-Za-z.]*)?\s*(?P<symbol>/\s*[A-ZĐ][A-ZĐa-zđ0-9\-/.]*[A-ZĐa-zđ0-9])"
@@ -304,7 +318,7 @@ def find_doc_number(text: str) -> DocNumber | None:
     """
     head = text[:_HEADER_CHARS]
     match = (
-        _NUMBER_LINE.search(head)
+        _first_at_line_start(_NUMBER_LINE, _NUMBER_AFTER_BREAK, head)
         or _ANNEX_NUMBER.search(text[:_HEADINGS_CHARS])
         or _news_lead(text)
     )
@@ -475,6 +489,9 @@ _NUMERIC_DATE = re.compile(
 _PLACE_DATE = re.compile(
     r"(?m)^[ \t*_|]*(?P<place>[^\W\d_][^\n,;:]{1,40}?)\s*,\s*ngày\b"
 )
+_PLACE_DATE_AFTER_BREAK = re.compile(
+    "(?m)\n(?:" + _PLACE_DATE.pattern.removeprefix("(?m)^") + ")"
+)
 
 
 @dataclass(frozen=True)
@@ -515,12 +532,12 @@ def find_place_date(text: str) -> PlaceDate:
     "Căn cứ" preamble are never used).
     """
     head = text[:_HEADER_CHARS]
-    for match in _PLACE_DATE.finditer(head):
+    for match in line_matches(_PLACE_DATE, _PLACE_DATE_AFTER_BREAK, head):
         at = match.end() - len("ngày")
         date_match = _DATE.match(head, at) or _NUMERIC_DATE.match(head, at)
         if date_match:
             return PlaceDate(place=match.group("place").strip(), issued=_date_text(date_match))
-    first_heading = _HEADING_LINE.search(head)
+    first_heading = _first_at_line_start(_HEADING_LINE, _HEADING_AFTER_BREAK, head)
     before = head[: first_heading.start()] if first_heading else ""
     date_match = _DATE.search(before)
     return PlaceDate(place=None, issued=_date_text(date_match) if date_match else None)
@@ -529,7 +546,10 @@ def find_place_date(text: str) -> PlaceDate:
 _PERIOD = re.compile(
     r"(?:giai\s+đoạn\s+|kỳ\s+)?(?P<a>(?:19|20)\d\d)\s*[-–—]\s*(?P<b>(?:19|20)\d\d)"
 )
-_YEAR = re.compile(r"năm\s+(?P<y>(?:19|20)\d\d)\b", re.IGNORECASE)
+# "năm" in any case. Written letter by letter (each class holds what ignoring case
+# matches: nothing else lower-cases to n, ă or m): a pattern that opens with a class of
+# two letters is scanned for quickly, one that ignores case is tried at every position.
+_YEAR = re.compile(r"[Nn][Ăă][Mm]\s+(?P<y>(?:19|20)\d\d)\b")
 # A year after these words is a reference or a horizon, not the plan's own year.
 _NOT_OWN_YEAR = ("đến", "từ", "sau", "trước", "với", "tới", "đoạn")
 
@@ -586,6 +606,27 @@ def period_from_title(title: str) -> Period | None:
     return min(found, key=lambda f: f[0])[1] if found else None
 
 
+def _years(text: str) -> Iterator[re.Match[str]]:
+    """Yield the matches of :data:`_YEAR` in ``text``, as ``finditer`` does.
+
+    A scan for a class of letters costs the regex engine far more than ``str.find``
+    costs a scan for a word. A text without "Ă" and "ăM" writes every "năm" of a match
+    with "ăm" (after N or n): the matches are then tried only where "ăm" stands.
+    """
+    if "Ă" in text or "ăM" in text:
+        yield from _YEAR.finditer(text)
+        return
+    match_at, find = _YEAR.match, text.find
+    at = find("ăm", 1)
+    while at >= 0:
+        match = match_at(text, at - 1)
+        if match is None:
+            at = find("ăm", at + 1)
+            continue
+        yield match
+        at = find("ăm", match.end() + 1)
+
+
 def own_year_from_body(text: str) -> int | None:
     """Return the year a title-less plan is about: its most frequent stand-alone "năm YYYY".
 
@@ -594,7 +635,7 @@ def own_year_from_body(text: str) -> int | None:
     """
     dates = {m.start("year") for m in _DATE.finditer(text)}
     counts: Counter[int] = Counter()
-    for match in _YEAR.finditer(text):
+    for match in _years(text):
         if match.start("y") in dates:
             continue
         prefix = _word_before(text, match.start())
@@ -639,7 +680,14 @@ def type_from_body(text: str) -> str | None:
 def _header_block(text: str) -> str:
     """Return the lines before the first heading or number line (the issuer block)."""
     head = text[:_HEADER_CHARS]
-    stops = [m.start() for m in (_HEADING_LINE.search(head), _NUMBER_LINE.search(head)) if m]
+    stops = [
+        m.start()
+        for m in (
+            _first_at_line_start(_HEADING_LINE, _HEADING_AFTER_BREAK, head),
+            _first_at_line_start(_NUMBER_LINE, _NUMBER_AFTER_BREAK, head),
+        )
+        if m
+    ]
     end = min(stops) if stops else 0
     block = head[:end]
     motto = re.search(r"CỘNG\s+HÒA|CỘNG\s+HOÀ", block)

@@ -186,7 +186,7 @@ def _text(data: bytes, name: str) -> ConvertedDocument:
     text = decoded.text
     starts: tuple[int, ...] = ()
     if "\f" in text:  # pdftotext and some exports mark pages with form feeds
-        starts = (0, *(i + 1 for i, ch in enumerate(text) if ch == "\f" and i + 1 < len(text)))
+        starts = (0, *_after_each(text, "\f"))
     return ConvertedDocument(
         path=name,
         text=text,
@@ -195,3 +195,14 @@ def _text(data: bytes, name: str) -> ConvertedDocument:
         conversion="parstats.text",
         encoding=decoded.encoding,
     )
+
+
+def _after_each(text: str, mark: str) -> list[int]:
+    """Return the offset after each ``mark`` (one character) that is not the text's last."""
+    out: list[int] = []
+    find, last = text.find, len(text) - 1
+    at = find(mark)
+    while 0 <= at < last:
+        out.append(at + 1)
+        at = find(mark, at + 1)
+    return out

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Literal
 
 __all__ = [
@@ -24,6 +26,7 @@ CONVERTED_FORMATS: tuple[str, ...] = (
     "html",
     "txt",
 )
+_ONE = 1
 PageMethod = Literal["text", "ocr", "none"]
 PageStatus = Literal["ok", "empty", "unreadable", "timeout", "failed"]
 
@@ -115,16 +118,20 @@ class ConvertedDocument:
     pages: tuple[PageInfo, ...] = ()
     warnings: tuple[str, ...] = ()
     encoding: str = "unicode"
-    _line_starts: tuple[int, ...] = field(default=(), init=False, repr=False, compare=False)
+    _lines: list[tuple[int, ...]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
 
-    def __post_init__(self) -> None:
-        starts = [0]
-        find = self.text.find
-        at = find("\n")
-        while at >= 0:
-            starts.append(at + 1)
-            at = find("\n", at + 1)
-        object.__setattr__(self, "_line_starts", tuple(starts))
+    @property
+    def _line_starts(self) -> tuple[int, ...]:
+        """The offset where each line starts, computed on first use (once)."""
+        if not self._lines:
+            # One pass in C: each line starts one past the end of the one before
+            # (``accumulate`` sums the lengths of the lines and their line breaks).
+            lengths = map(len, self.text.split("\n"))
+            starts = tuple(accumulate(map(_ONE.__add__, lengths), initial=0))
+            self._lines.append(starts[:-1])
+        return self._lines[0]
 
     @property
     def page_count(self) -> int | None:
@@ -151,6 +158,31 @@ class ConvertedDocument:
     def location(self, offset: int) -> Location:
         """Return the page and line of character ``offset``."""
         return Location(self.page_of(offset), self.line_of(offset))
+
+    def locations(self, offsets: Iterable[int]) -> list[Location]:
+        """Return the page and line of each character offset (as :meth:`location`).
+
+        The lines are counted between the offsets in text order (a count of line
+        breaks, in C), not looked up in a table of every line's start.
+        """
+        offsets = list(offsets)
+        for offset in offsets:
+            self._check(offset)
+        count, pages = self.text.count, self.page_starts
+        if pages:
+            out: list[Location] = []
+            for offset in offsets:
+                page = bisect_right(pages, offset)
+                # the line on its page: the line breaks between the page's start and it
+                out.append(Location(page, count("\n", pages[page - 1], offset) + 1))
+            return out
+        line_at: dict[int, int] = {}
+        line, before = 1, 0
+        for offset in sorted(set(offsets)):
+            line += count("\n", before, offset)
+            line_at[offset] = line
+            before = offset
+        return [Location(None, line_at[offset]) for offset in offsets]
 
     def page_text(self, page: int) -> str:
         """Return the text of 1-based ``page`` (without the line break that ends it)."""

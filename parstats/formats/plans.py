@@ -91,4 +91,4 @@ def provenance(document: ConvertedDocument) -> Provenance:
 
 def locations(document: ConvertedDocument, starts: Iterable[int]) -> list[Location]:
     """Return the page (``None`` if unpaged) and line of each target start offset."""
-    return [document.location(int(s)) for s in starts]
+    return document.locations(int(s) for s in starts)
