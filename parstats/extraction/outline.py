@@ -126,6 +126,7 @@ class Outline:
     depths: tuple[int, ...]
     heads: tuple[int, ...]
     _cache: dict[int, Node] = field(default_factory=dict, repr=False, compare=False)
+    _headings: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
     def node_at(self, pos: int) -> int:
         """Return the index of the node whose section contains view position ``pos``."""
@@ -196,6 +197,13 @@ class Outline:
 
     def heading(self, index: int, width: int = 60) -> str:
         """Return the heading path as ``" > "``-joined short titles."""
+        if width == 60:
+            # The path of a node is its parent's and its own label: built once per
+            # node, from the parent's (every sentence of a section asks for it).
+            found = self._headings.get(index)
+            if found is None:
+                found = self._headings[index] = self._heading(index)
+            return found
         parts = []
         for node in self.path(index):
             if not node.title:
@@ -205,6 +213,20 @@ class Outline:
                 label = label[: width - 1].rstrip() + "…"
             parts.append(label)
         return " > ".join(parts)
+
+
+    def _heading(self, index: int) -> str:
+        """Return :meth:`heading` (``width`` 60) from the parent's."""
+        if index <= 0:
+            return ""
+        above = self.heading(self.parents[index])
+        node = self.node(index)
+        if not node.title:
+            return above  # an item that is itself the target ("+ 90% ...") adds nothing
+        label = f"{node.marker} {node.title}".strip()
+        if len(label) > 60:
+            label = label[:59].rstrip() + "…"
+        return f"{above} > {label}" if above else label
 
 
 @cache
