@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from parstats.extraction.numbers import HINT
-from parstats.extraction.sentences import _hint_search, _number_starts
+from parstats.extraction.sentences import (
+    _BOUNDARY_SOURCE,
+    BOUNDARY,
+    _hint_search,
+    _number_starts,
+)
 
 
 def _hint_lines(text: str, search) -> list[tuple[int, int]]:
@@ -46,3 +53,22 @@ def test_number_starts_are_the_first_digits_of_runs() -> None:
 def test_number_starts_leave_other_digits_to_the_regex(text: str) -> None:
     # A non-ASCII decimal digit (``\d`` matches it) may be there: no shortcut.
     assert _number_starts(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a; b: c trong đó d, trong số đó, e",
+        "xtrong đó; ttrong đó trong đóa trong đó5 :\n: x",
+        "trong đó",
+        "đạt 90%: trong số đó 10%",
+    ],
+)
+def test_boundary_matches_its_source_pattern(text: str) -> None:
+    source = re.compile(_BOUNDARY_SOURCE)
+    assert BOUNDARY.pattern != source.pattern  # rewritten for speed
+    for lo in range(len(text)):
+        for hi in range(lo, len(text) + 1):
+            assert [m.span() for m in BOUNDARY.finditer(text, lo, hi)] == [
+                m.span() for m in source.finditer(text, lo, hi)
+            ]

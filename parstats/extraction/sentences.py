@@ -40,12 +40,15 @@ __all__ = [
     "scopes",
 ]
 
-# Clause boundaries inside a sentence ("; ", ": ", "trong đó"); the lookahead of their
-# first characters and the words every boundary holds are derived from the pattern.
+# Clause boundaries inside a sentence ("; ", ": ", "trong đó"); the words every boundary
+# holds are derived from the pattern.
 _BOUNDARY_SOURCE = r";|:\s|\btrong (?:số )?đó\b,?"
 
 
-BOUNDARY = rules.lead(_BOUNDARY_SOURCE)
+# Compiled with the "\b" before "trong" written as a lookbehind after its "t" (the same
+# matches): every branch then starts with a literal character, which the engine scans
+# for quickly, about twice as fast as behind a leading lookahead (:func:`rules.lead`).
+BOUNDARY = re.compile(_BOUNDARY_SOURCE.replace(r"\btrong", r"t(?<!\wt)rong"))
 
 
 # Whether a text holds what every BOUNDARY match needs (else none is sought).
