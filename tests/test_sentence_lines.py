@@ -9,6 +9,7 @@ import pytest
 from parstats.extraction.numbers import HINT
 from parstats.extraction.sentences import (
     _BOUNDARY_SOURCE,
+    _SENTENCE_END,
     BOUNDARY,
     _hint_search,
     _number_starts,
@@ -72,3 +73,14 @@ def test_boundary_matches_its_source_pattern(text: str) -> None:
             assert [m.span() for m in BOUNDARY.finditer(text, lo, hi)] == [
                 m.span() for m in source.finditer(text, lo, hi)
             ]
+
+
+@pytest.mark.parametrize(
+    "text", ["Câu một. Câu hai! Câu ba? 3. x\nDòng. a.b  c!\td?", "năm 2021. theo đó, ... . ", ""]
+)
+def test_sentence_end_matches_the_class_pattern(text: str) -> None:
+    by_class = re.compile(r"[.!?][^\S\n]+(?=\S)|\n")
+    for lo in range(len(text) + 1):
+        assert [m.span() for m in _SENTENCE_END.finditer(text, lo)] == [
+            m.span() for m in by_class.finditer(text, lo)
+        ]
