@@ -404,6 +404,10 @@ def parse_view(text: str) -> ParseView:
                 joined = False
             elif logical_length <= _MAX_BARE_MARKER and bare:
                 joined = True
+            elif last in ".:;!?":
+                # After a sentence's end nothing continues (every test of ``_joins_rest``
+                # and the lower-case one below say so).
+                joined = False
             else:
                 lead = line[0]
                 if (
@@ -411,7 +415,11 @@ def parse_view(text: str) -> ParseView:
                     and line[1:2] not in ")."
                     and (lead != "o" or line[1] not in " \t")
                 ):
-                    joined = last not in ".:;!?"
+                    joined = True
+                elif lead in "-+•–*o" and line[1:2].isspace():
+                    # A bullet item (``_opens_with_marker``), unless it is "2021\n- 2025",
+                    # a period broken before its dash.
+                    joined = last.isdigit() and _YEAR_DASH.match(line) is not None
                 else:
                     joined = _joins_rest(head, logical_length, last, line, gap_blank)
                     if joined is None:
