@@ -15,7 +15,7 @@ from functools import partial
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-import numpy as np
+import numpy as np  # (the extraction's outputs are pandas frames: NumPy is loaded anyway)
 
 from parstats import rules
 from parstats.extraction.doc import Number, PlanDoc, Sentence
