@@ -58,7 +58,7 @@ _YEAR_CUES_SOURCE = (
     rf"(?:{_DEADLINES.alternation('heading')}\s+năm|^năm)\s+((?:19|20)\d{{2}})\b"
     rf"|{_DEADLINES.alternation('heading_period')}\s+(?:19|20)\d{{2}}\s*[-–]\s*((?:19|20)\d{{2}})\b"
 )
-_YEAR_CUES = re.compile(_YEAR_CUES_SOURCE)
+_YEAR_CUES = rules.lead(_YEAR_CUES_SOURCE)
 _may_have_year_cue = rules.any_in(rules.anchors_of([_YEAR_CUES_SOURCE]))
 
 
@@ -282,6 +282,10 @@ AREA_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Each area's pattern with the test of its words (``w1 in title or ...``, no generator).
+_AREA_TESTS = tuple(
+    (area, pattern, rules.any_in(AREA_WORDS[area])) for area, pattern in AREA_TITLES
+)
 # A title without any area word names no area: one cheap search before the patterns.
 _ANY_AREA_WORD = re.compile(
     "|".join(re.escape(w) for w in dict.fromkeys(w for ws in AREA_WORDS.values() for w in ws))
@@ -304,9 +308,7 @@ def area_of_title(title: str) -> str | None:
     # Each area whose words the title holds is tried on its own (a few short
     # searches); the combined scan below runs only for a title naming several.
     found = {
-        area
-        for area, pattern in AREA_TITLES
-        if any(word in title for word in AREA_WORDS[area]) and pattern.search(title)
+        area for area, pattern, has_word in _AREA_TESTS if has_word(title) and pattern.search(title)
     }
     if len(found) <= 1:
         # No area, or one: the combined scan, which finds the leftmost name of any
