@@ -185,3 +185,18 @@ def test_deadline_opener_not_joined(text: str, needle: str, year: int | None) ->
     outline = build_outline(view)
     assert view.count("\n") >= 1
     assert outline.nodes[outline.node_at(view.index(needle))].year == year
+
+
+def test_heading_path_cached_from_the_parent_is_the_walked_path() -> None:
+    # Asked deepest first (the parents' paths are built on the way), and again.
+    outline = build_outline(parse_view(TEXT).text)
+    for index in [*reversed(range(len(outline.markers))), *range(len(outline.markers))]:
+        labels = []
+        for node in outline.path(index):
+            if node.title:
+                label = f"{node.marker} {node.title}".strip()
+                labels.append(label if len(label) <= 60 else label[:59].rstrip() + "…")
+        assert outline.heading(index) == " > ".join(labels)
+        assert outline.heading(index, width=200) == " > ".join(
+            f"{n.marker} {n.title}".strip() for n in outline.path(index) if n.title
+        )

@@ -58,7 +58,7 @@ _YEAR_CUES_SOURCE = (
     rf"(?:{_DEADLINES.alternation('heading')}\s+năm|^năm)\s+((?:19|20)\d{{2}})\b"
     rf"|{_DEADLINES.alternation('heading_period')}\s+(?:19|20)\d{{2}}\s*[-–]\s*((?:19|20)\d{{2}})\b"
 )
-_YEAR_CUES = re.compile(_YEAR_CUES_SOURCE)
+_YEAR_CUES = rules.lead(_YEAR_CUES_SOURCE)
 _may_have_year_cue = rules.any_in(rules.anchors_of([_YEAR_CUES_SOURCE]))
 
 
@@ -126,6 +126,7 @@ class Outline:
     depths: tuple[int, ...]
     heads: tuple[int, ...]
     _cache: dict[int, Node] = field(default_factory=dict, repr=False, compare=False)
+    _headings: dict[int, str] = field(default_factory=dict, repr=False, compare=False)
 
     def node_at(self, pos: int) -> int:
         """Return the index of the node whose section contains view position ``pos``."""
@@ -196,6 +197,13 @@ class Outline:
 
     def heading(self, index: int, width: int = 60) -> str:
         """Return the heading path as ``" > "``-joined short titles."""
+        if width == 60:
+            # The path of a node is its parent's and its own label: built once per
+            # node, from the parent's (every sentence of a section asks for it).
+            found = self._headings.get(index)
+            if found is None:
+                found = self._headings[index] = self._heading(index)
+            return found
         parts = []
         for node in self.path(index):
             if not node.title:
@@ -205,6 +213,20 @@ class Outline:
                 label = label[: width - 1].rstrip() + "…"
             parts.append(label)
         return " > ".join(parts)
+
+
+    def _heading(self, index: int) -> str:
+        """Return :meth:`heading` (``width`` 60) from the parent's."""
+        if index <= 0:
+            return ""
+        above = self.heading(self.parents[index])
+        node = self.node(index)
+        if not node.title:
+            return above  # an item that is itself the target ("+ 90% ...") adds nothing
+        label = f"{node.marker} {node.title}".strip()
+        if len(label) > 60:
+            label = label[:59].rstrip() + "…"
+        return f"{above} > {label}" if above else label
 
 
 @cache
@@ -260,6 +282,10 @@ AREA_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Each area's pattern with the test of its words (``w1 in title or ...``, no generator).
+_AREA_TESTS = tuple(
+    (area, pattern, rules.any_in(AREA_WORDS[area])) for area, pattern in AREA_TITLES
+)
 # A title without any area word names no area: one cheap search before the patterns.
 _ANY_AREA_WORD = re.compile(
     "|".join(re.escape(w) for w in dict.fromkeys(w for ws in AREA_WORDS.values() for w in ws))
@@ -282,9 +308,7 @@ def area_of_title(title: str) -> str | None:
     # Each area whose words the title holds is tried on its own (a few short
     # searches); the combined scan below runs only for a title naming several.
     found = {
-        area
-        for area, pattern in AREA_TITLES
-        if any(word in title for word in AREA_WORDS[area]) and pattern.search(title)
+        area for area, pattern, has_word in _AREA_TESTS if has_word(title) and pattern.search(title)
     }
     if len(found) <= 1:
         # No area, or one: the combined scan, which finds the leftmost name of any

@@ -9,9 +9,13 @@ words on its other side, and its clause to the end.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from functools import partial
 from itertools import pairwise
 from typing import TYPE_CHECKING
+
+import numpy as np  # (the extraction's outputs are pandas frames: NumPy is loaded anyway)
 
 from parstats import rules
 from parstats.extraction.doc import Number, PlanDoc, Sentence
@@ -36,19 +40,73 @@ __all__ = [
     "scopes",
 ]
 
-# Clause boundaries inside a sentence ("; ", ": ", "trong đó"); the lookahead of their
-# first characters and the words every boundary holds are derived from the pattern.
+# Clause boundaries inside a sentence ("; ", ": ", "trong đó"); the words every boundary
+# holds are derived from the pattern.
 _BOUNDARY_SOURCE = r";|:\s|\btrong (?:số )?đó\b,?"
 
 
-BOUNDARY = rules.lead(_BOUNDARY_SOURCE)
+# Compiled with the "\b" before "trong" written as a lookbehind after its "t" (the same
+# matches): every branch then starts with a literal character, which the engine scans
+# for quickly, about twice as fast as behind a leading lookahead (:func:`rules.lead`).
+BOUNDARY = re.compile(_BOUNDARY_SOURCE.replace(r"\btrong", r"t(?<!\wt)rong"))
 
 
 # Whether a text holds what every BOUNDARY match needs (else none is sought).
 may_have_boundary = rules.any_in(rules.anchors_of([_BOUNDARY_SOURCE]))
 
 
-_SENTENCE_END = re.compile(r"[.!?][^\S\n]+(?=\S)|\n")
+# A sentence's end: ". ", "! ", "? " before more text, or the line's end. (Each branch
+# starts with a literal character, not a class, so the engine scans for the four
+# quickly instead of trying the pattern at every position: half the work.)
+_SENTENCE_END = re.compile(r"\.[^\S\n]+(?=\S)|![^\S\n]+(?=\S)|\?[^\S\n]+(?=\S)|\n")
+
+
+def _number_starts(text: str) -> list[int] | None:
+    r"""Return where the runs of ASCII digits of ``text`` start, or ``None``.
+
+    ``None`` when the text may hold a decimal digit that is not ASCII (``\d`` matches
+    those too; Unicode has none in U+0080..U+065F nor in U+1C5A..U+A61F, where
+    Vietnamese letters and punctuation are) or a character outside the Basic
+    Multilingual Plane: the caller then scans the text with the regex engine.
+    """
+    codes = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype="<u2")
+    if len(codes) != len(text) or (
+        len(codes) and (codes.max() >= 0xA620 or ((codes >= 0x660) & (codes < 0x1C5A)).any())
+    ):
+        return None
+    digits = (codes - 48) < 10  # (unsigned: below "0" wraps round to a large number)
+    found = (np.flatnonzero(digits[1:] > digits[:-1]) + 1).tolist()
+    if len(digits) and digits[0]:
+        found.insert(0, 0)
+    return found
+
+
+def _hint_search(vtext: str) -> Callable[[int], re.Match[str] | None]:
+    r"""Return ``search(pos)``, the same as ``HINT.search(vtext, pos)`` for increasing ``pos``.
+
+    A hint starts at the first digit of a number (``\d(?<!\d\d)``): it is sought at
+    those only, found with NumPy, instead of at every character. The regex engine
+    tries a character class at each position of a text ten times slower than this
+    (the scan was most of the work of the component).
+    """
+    starts = _number_starts(vtext)
+    if starts is None:
+        return partial(HINT.search, vtext)
+    match = HINT.match
+    n = len(starts)
+    k = 0
+
+    def search(pos: int) -> re.Match[str] | None:
+        nonlocal k
+        k = bisect_left(starts, pos, k)
+        while k < n:
+            m = match(vtext, starts[k])
+            if m is not None:
+                return m
+            k += 1
+        return None
+
+    return search
 
 
 def lines_to_read(vtext: str, view: ParseView, tables: Tables) -> Iterator[tuple[int, int]]:
@@ -60,19 +118,20 @@ def lines_to_read(vtext: str, view: ParseView, tables: Tables) -> Iterator[tuple
     rows: list[int] = []
     if tables.any:
         rows = sorted({vtext.rfind("\n", 0, view.to_view(p)) + 1 for p in tables.unit_rows()})
+    search = _hint_search(vtext)
     if not rows:
         # Most plans: the lines with a hint only.
-        m = HINT.search(vtext)
+        m = search(0)
         while m is not None:
             line_start = vtext.rfind("\n", 0, m.start()) + 1
             line_end = vtext.find("\n", m.end())
             if line_end < 0:
                 line_end = len(vtext)
             yield line_start, line_end
-            m = HINT.search(vtext, line_end)
+            m = search(line_end)
         return
     k = 0
-    m = HINT.search(vtext)
+    m = search(0)
     while m is not None or k < len(rows):
         hint_start = vtext.rfind("\n", 0, m.start()) + 1 if m is not None else len(vtext) + 1
         if k < len(rows) and rows[k] < hint_start:
@@ -90,7 +149,7 @@ def lines_to_read(vtext: str, view: ParseView, tables: Tables) -> Iterator[tuple
         # hint that runs over the line's end ("95\n%") goes on with spaces and a unit
         # word only, where no hint (which starts with a digit) can begin.
         if m is not None and m.start() <= line_end:
-            m = HINT.search(vtext, line_end)
+            m = search(line_end)
 
 
 def split_sentences(text: str, lo: int, hi: int) -> list[tuple[int, int]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 __all__ = [
     "ParseView",
@@ -65,6 +65,7 @@ _EMPHASIS = re.compile(r"[*|]+|_{2,}")
 # "2021\n- 2025", "05\n- 06%/năm": a period or a range broken before its dash.
 _YEAR_DASH = re.compile(r"[-–]\s*(?:\d{4}\b|\d{1,3}(?:[.,]\d+)?\s*%)")
 _CONTENT = re.compile(r"[,;\d%]")
+
 
 
 @dataclass(frozen=True)
@@ -158,40 +159,6 @@ def _is_upper_line(line: str) -> bool:
     return line.upper() == line and line.lower() != line
 
 
-@dataclass(slots=True)
-class _Logical:
-    """What the join decision needs to know about the logical line being built."""
-
-    head: str = ""  # its first physical line, up to 80 characters
-    length: int = 0
-    last: str = ""  # its last character
-    # Whether every physical line is a title line is asked rarely: the lines wait
-    # in ``_unchecked`` until it is.
-    _upper: bool = True
-    _unchecked: list[str] = field(default_factory=list)
-
-    def start(self, line: str) -> None:
-        self.head = line[:80]
-        self.length = len(line)
-        self.last = line[-1:]
-        self._upper = True
-        self._unchecked = [line]
-
-    def extend(self, line: str) -> None:
-        self.length += 1 + len(line)
-        self.last = line[-1:]
-        if self._upper:
-            self._unchecked.append(line)
-
-    @property
-    def upper(self) -> bool:
-        """All its physical lines are title lines (see :func:`_is_upper_line`)."""
-        if self._unchecked:
-            self._upper = self._upper and all(map(_is_upper_line, self._unchecked))
-            self._unchecked = []
-        return self._upper
-
-
 def _marker(line: str) -> re.Match[str] | None:
     """Match a heading marker at the start of ``line`` (cheap tests first: most lines have none)."""
     head = line[0]
@@ -218,36 +185,35 @@ def _opens_with_marker(line: str) -> bool:
     return _marker(line) is not None
 
 
-def _joins(prev: _Logical, nxt: str, gap_blank: bool) -> bool:
-    """Decide whether ``nxt`` continues the logical line ``prev`` (a hard wrap)."""
-    if prev.length <= _MAX_BARE_MARKER and _is_bare_marker(prev.head):
-        # "**1.\nGiai đoạn 2025 - 2030**": a marker alone on its line; its title follows.
-        return True
-    head = nxt[0]
-    if head.islower() and nxt[1:2] not in ")." and not nxt.startswith(("o ", "o\t")):
-        # The most common line, a wrapped sentence going on in lower case, settled
-        # first: no marker opens it ("a)" aside) nor "Đến năm", so the tests below
-        # come to this.
-        return prev.last not in ".:;!?"
+def _joins_rest(head: str, length: int, last: str, nxt: str, gap_blank: bool) -> bool | None:
+    """Decide whether ``nxt`` continues a logical line (a hard wrap), or ``None``: its case decides.
+
+    The tests of the join decision after the two that :func:`parse_view` makes itself
+    (a bare marker alone on its line has its title after it; a wrapped sentence going
+    on in lower case continues unless the line ended a sentence). The logical line is
+    given by its first physical line ``head`` (up to 80 characters), ``length`` and
+    ``last`` character. ``None``: the line continues a logical line of title lines
+    (all letters upper case) if it is one too, and any other logical line unless that
+    is a short title (:func:`_is_short_title`).
+    """
+    lead = nxt[0]
     if _opens_with_marker(nxt):
         # "2021\n- 2025": a period broken before its dash, not a list item.
-        return prev.last.isdigit() and bool(_YEAR_DASH.match(nxt))
-    if prev.last in ".:;!?":
+        return last.isdigit() and bool(_YEAR_DASH.match(nxt))
+    if last in ".:;!?":
         return False
-    if head in "ĐTNG" and _DEADLINE_OPENER.match(nxt):
+    if lead in "ĐTNG" and _DEADLINE_OPENER.match(nxt):
         # A capitalised "Đến năm 2025, ..." opens a sentence (or heads the items below
         # it): it does not continue a title line such as "d) Xây dựng đội ngũ ...".
         return False
-    if head.islower() or head.isdigit() or head in ",.;:)%":
+    if lead.islower() or lead.isdigit() or lead in ",.;:)%":
         # "d) Cải cách chế độ công vụ", a blank line, then "100% cơ quan ...": a title
         # line and the paragraph under it, not one wrapped sentence.
-        return not (gap_blank and head.isdigit() and _is_short_title(prev))
+        return not (gap_blank and lead.isdigit() and _is_short_title(head, length))
     if gap_blank:
         return False
-    if prev.upper:
-        return _is_upper_line(nxt)
     # "11. Sở Khoa học và Công nghệ" then "Chủ trì, ...": a short title line.
-    return not _is_short_title(prev)
+    return None
 
 
 _MAX_BARE_MARKER = 6
@@ -261,13 +227,14 @@ def _is_bare_marker(line: str) -> bool:
     return marker is not None and marker.end() == len(line)
 
 
-def _is_short_title(line: _Logical) -> bool:
-    """Tell whether ``line`` is short and opened by a heading marker, with no comma or number.
+def _is_short_title(head: str, length: int) -> bool:
+    """Tell whether a logical line is short and opened by a heading marker, with no comma or number.
 
+    ``head`` is its first physical line (up to 80 characters), ``length`` its length.
     A line with a comma or a number is running text, wrapped early by its indent.
     """
-    marker = _marker(line.head)
-    return bool(marker) and line.length < 60 and not _CONTENT.search(line.head, marker.end())
+    marker = _marker(head)
+    return bool(marker) and length < 60 and not _CONTENT.search(head, marker.end())
 
 
 _ARTICLE_WORDS = ("Điều", "Chương", "Phần", "Mục", "PHỤ LỤC", "Phụ lục")
@@ -361,17 +328,25 @@ def parse_view(text: str) -> ParseView:
     footer_match, related_match = _FOOTER.match, _RELATED.match
     late = len(text) // 4
     length = 0
-    logical = _Logical()
+    # The logical line being built, as the join decision needs it (see ``_joins``): its
+    # first physical line (up to 80 characters), length, last character, whether its
+    # first line is a bare marker, and its physical lines whose case is not yet known.
+    head = last = ""
+    logical_length = 0
+    bare = False
+    upper: bool | None = None
+    unchecked: list[str] = []
     have_line = False
     gap_blank = False
     hard_break = False
     pos = 0
     source_end = -1  # the source offset just after the last view character
     table_row = False
-    # Where the next "*", "|" and "__" are (-1: not looked for yet): only a line that
-    # holds one needs cleaning, and a search of the text finds them faster than a test
-    # of every line. Each is looked for again once the lines have passed it.
-    next_star = next_pipe = next_underscores = -1
+    # Where the next "*", "|" and "__" are (-1: not looked for yet), and the nearest of
+    # the three: only a line that holds one needs cleaning, and a search of the text
+    # finds them faster than a test of every line. Each is looked for again once the
+    # lines have passed it.
+    next_star = next_pipe = next_underscores = next_mark = -1
     raws = text.split("\n")
     furniture = page_furniture(raws) if _PAGE_HINT.search(text) is not None else frozenset()
     tab_rows = table_rows(raws) if "\t" in text else frozenset()
@@ -395,62 +370,112 @@ def parse_view(text: str) -> ParseView:
                 # Late in the page, a list of other articles ends the document.
                 break
             hard_break = True
-        else:
-            # A table row ("| ... |", or cells separated by tabs as a PDF's text gives
-            # them) is a line of its own: it neither continues nor is continued.
-            is_row = first == "|" or index in tab_rows
-            if is_row or table_row:
-                hard_break = True
-            table_row = is_row
+            pos = end + 1
+            continue
+        # A table row ("| ... |", or cells separated by tabs as a PDF's text gives
+        # them) is a line of its own: it neither continues nor is continued.
+        is_row = first == "|" or (tab_rows and index in tab_rows)
+        if is_row or table_row:
+            hard_break = True
+        table_row = is_row
+        if next_mark < pos:
             if next_star < pos:
                 next_star = _find_from(text, "*", pos)
             if next_pipe < pos:
                 next_pipe = _find_from(text, "|", pos)
             if next_underscores < pos:
                 next_underscores = _find_from(text, "__", pos)
-            if next_star < end or next_pipe < end or next_underscores < end:
-                pieces = _clean_line(text, pos, end)
-                line = "".join([p for p, _ in pieces]) if len(pieces) != 1 else pieces[0][0]
+            next_mark = min(next_star, next_pipe, next_underscores)
+        if next_mark < end:
+            pieces = _clean_line(text, pos, end)
+            if not pieces:
+                gap_blank = hard_break = False
+                pos = end + 1
+                continue
+            line = "".join([p for p, _ in pieces]) if len(pieces) != 1 else pieces[0][0]
+        else:
+            pieces = None  # a plain line: one piece, ``stripped``
+            line = stripped
+        if have_line:
+            # Whether the line continues the logical line (a hard wrap): ``_joins``,
+            # with its most common case (a wrapped sentence going on in lower case)
+            # settled here.
+            if hard_break:
+                joined = False
+            elif logical_length <= _MAX_BARE_MARKER and bare:
+                joined = True
+            elif last in ".:;!?":
+                # After a sentence's end nothing continues (every test of ``_joins_rest``
+                # and the lower-case one below say so).
+                joined = False
             else:
-                pieces = None  # a plain line: one piece, ``stripped``
-                line = stripped
-            if line:
-                # A segment that continues the previous one in the source (the
-                # separator replacing the line's own "\n", a line with no indent) adds
-                # no segment start: the map stays short.
-                if have_line:
-                    joined = not hard_break and _joins(logical, line, gap_blank)
-                    add_part(" " if joined else "\n")
-                    if source_end != pos - 1:
-                        add_view_start(length)
-                        add_source_start(pos - 1)
-                    length += 1
-                    source_end = pos
-                    if joined:
-                        logical.extend(line)
-                    else:
-                        logical.start(line)
+                lead = line[0]
+                if (
+                    lead.islower()
+                    and line[1:2] not in ")."
+                    and (lead != "o" or line[1] not in " \t")
+                ):
+                    joined = True
+                elif lead in "-+•–*o" and line[1:2].isspace():
+                    # A bullet item (``_opens_with_marker``), unless it is "2021\n- 2025",
+                    # a period broken before its dash.
+                    joined = last.isdigit() and _YEAR_DASH.match(line) is not None
                 else:
-                    logical.start(line)
-                if pieces is None:
-                    off = end - len(raw.lstrip())  # where ``stripped`` starts
-                    add_part(line)
-                    if off != source_end:
-                        add_view_start(length)
-                        add_source_start(off)
-                    length += len(line)
-                    source_end = off + len(line)
-                else:
-                    for piece, off in pieces:
-                        add_part(piece)
-                        if off != source_end:
-                            add_view_start(length)
-                            add_source_start(off)
-                        length += len(piece)
-                        source_end = off + len(piece)
-                have_line = True
-            gap_blank = False
-            hard_break = False
+                    joined = _joins_rest(head, logical_length, last, line, gap_blank)
+                    if joined is None:
+                        # The case of the logical line decides.
+                        if upper is None or (upper and unchecked):
+                            upper = all(map(_is_upper_line, unchecked))
+                            unchecked = []
+                        joined = _is_upper_line(line) if upper else not _is_short_title(
+                            head, logical_length
+                        )
+            # A segment that continues the previous one in the source (the separator
+            # replacing the line's own "\n", a line with no indent) adds no segment
+            # start: the map stays short.
+            if source_end != pos - 1:
+                add_view_start(length)
+                add_source_start(pos - 1)
+            length += 1
+            source_end = pos
+            if joined:
+                add_part(" ")
+                logical_length += 1 + len(line)
+                if upper is not False:
+                    unchecked.append(line)
+            else:
+                add_part("\n")
+                head = line[:80]
+                logical_length = len(line)
+                bare = logical_length <= _MAX_BARE_MARKER and _is_bare_marker(line)
+                upper = None
+                unchecked = [line]
+        else:
+            head = line[:80]
+            logical_length = len(line)
+            bare = logical_length <= _MAX_BARE_MARKER and _is_bare_marker(line)
+            upper = None
+            unchecked = [line]
+            have_line = True
+        last = line[-1]
+        if pieces is None:
+            off = pos if stripped is raw else end - len(raw.lstrip())  # where it starts
+            add_part(line)
+            if off != source_end:
+                add_view_start(length)
+                add_source_start(off)
+            length += len(line)
+            source_end = off + len(line)
+        else:
+            for piece, off in pieces:
+                add_part(piece)
+                if off != source_end:
+                    add_view_start(length)
+                    add_source_start(off)
+                length += len(piece)
+                source_end = off + len(piece)
+        gap_blank = False
+        hard_break = False
         pos = end + 1
     return ParseView(
         text="".join(parts),
