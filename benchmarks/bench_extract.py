@@ -20,6 +20,14 @@ between runs but imported code and compiled patterns): every run is printed,
 and the verdict uses the median, not the best run. Peak memory is the
 maximum resident set size of this process and of its workers
 (``resource.getrusage``).
+
+``--against REV`` also gives the ratio to an earlier version of the code (a git
+revision, exported with ``git archive``): the same corpus is extracted by the two
+versions in turns (old, new, new, old, ...), each run in a fresh child process
+that imports one version, warms up on one document and reports its CPU seconds.
+The host's drift then falls on both alike; the median of the per-pair ratios
+(old CPU / new CPU) is the speed-up, which the absolute figure cannot show when the
+host itself changes speed by a third.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ import random
 import re
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -126,6 +135,73 @@ def stage_times(folder: Path, sample: int) -> dict[str, float]:
     return out
 
 
+# One timed run of one version of the code, in a child process (``--against``).
+CHILD = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+import parstats
+from parstats.extract import extract_paths
+folder = Path(sys.argv[2])
+extract_paths([next(folder.glob("*.txt"))])
+cpu = time.process_time()
+result = extract_paths([folder], workers=1)
+print(json.dumps({"cpu": time.process_time() - cpu, "targets": len(result.targets),
+                  "code": parstats.__file__}))
+"""
+
+
+def export(rev: str, into: Path) -> Path:
+    """Write the tree of git revision ``rev`` of this repository into ``into``; return it."""
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", rev], capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        raise SystemExit(f"--against {rev}: git archive failed: {archive.stderr.decode()[-500:]}")
+    into.mkdir(parents=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive.stdout, check=True)
+    return into
+
+
+def child_run(code: Path, folder: Path) -> dict[str, float]:
+    """Extract ``folder`` once with the code of checkout ``code``; return CPU seconds, targets."""
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, str(code), str(folder)],
+        capture_output=True, text=True, check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"run of {code} failed:\n{done.stderr[-2000:]}")
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    if not out["code"].startswith(str(code)):
+        raise SystemExit(f"the run meant for {code} imported {out['code']}")
+    return out
+
+
+def compare(rev: str, folder: Path, mb: float, pairs: int) -> dict[str, object]:
+    """Time this code against revision ``rev`` in alternating child runs; print and return."""
+    with tempfile.TemporaryDirectory(prefix="parstats-against-") as tmp:
+        return _compare(rev, export(rev, Path(tmp) / "code"), folder, mb, pairs)
+
+
+def _compare(rev: str, old: Path, folder: Path, mb: float, pairs: int) -> dict[str, object]:
+    ratios, rows = [], {}
+    for k in range(pairs):
+        order = [("old", old), ("new", REPO)] if k % 2 == 0 else [("new", REPO), ("old", old)]
+        cpu = {}
+        for name, code in order:
+            out = child_run(code, folder)
+            cpu[name] = out["cpu"]
+            rows[name] = out["targets"]
+        ratios.append(cpu["old"] / cpu["new"])
+        print(f"pair {k + 1}: {rev} {mb / cpu['old']:5.2f}, this code {mb / cpu['new']:5.2f} "
+              f"MB/s per CPU second: ratio {ratios[-1]:.2f}")
+    ratio = statistics.median(ratios)
+    print(f"this code against {rev}: median ratio {ratio:.2f} x (pairs {min(ratios):.2f}-"
+          f"{max(ratios):.2f}); targets {rows['new']} against {rows['old']}")
+    return {"against": rev, "ratios": ratios, "median_ratio": ratio,
+            "targets_new": rows["new"], "targets_old": rows["old"]}
+
+
 def peak_rss_mb() -> dict[str, float]:
     """Peak resident memory of this process and of its (finished) workers, in MB."""
     scale = 1 / 1024 if sys.platform != "darwin" else 1 / 1024 / 1024
@@ -144,6 +220,11 @@ def main(argv: list[str] | None = None) -> int:
         "--repeat", type=int, default=3, help="single-process runs (the median is judged)"
     )
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--against", metavar="REV",
+        help="also time an earlier git revision in alternating runs and print the ratio",
+    )
+    parser.add_argument("--pairs", type=int, default=4, help="alternating pairs for --against")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="parstats-bench-") as tmp:
@@ -176,6 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         stages = stage_times(folder, args.sample)
         print("stages (MB/s, one process): "
               + ", ".join(f"{k} {v:.1f}" for k, v in stages.items()))
+        against = (
+            compare(args.against, folder, mb, max(1, args.pairs)) if args.against else None
+        )
 
     memory = peak_rss_mb()
     print(f"peak memory: {memory['self']:.0f} MB (this process), "
@@ -191,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
             "single_runs_mb_per_cpu_s": per_cpu,
             "workers_mb_s": mb / multi_s,
             "stages_mb_s": stages, "peak_rss_mb": memory,
-            "targets": rows, "failures": failed,
+            "targets": rows, "failures": failed, "against": against,
         }, indent=2) + "\n")
     return 0 if failed == 0 and rows == rows_w else 1
 
