@@ -37,6 +37,16 @@ __all__ = [
 # The words that may stand between a tier and its number: "cấp tỉnh đạt tối thiểu 90%".
 _LEAD_QUALIFIER = re.compile(rf"\s*(?:đạt|là|:)?\s*{COMPARATORS.alternation('lead')}?\s*$")
 
+# Every character a _LEAD_QUALIFIER match can hold: none starts before the last other
+# character, so its search starts after it (the same match, without trying each position).
+_QUALIFIER_WORDS = rules.expansions(rf"(?:đạt|là|:)?{COMPARATORS.alternation('lead')}?")
+_QUALIFIER_CHARS = (
+    "".join(sorted(set("".join(_QUALIFIER_WORDS))))
+    + "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # what \s matches
+    if _QUALIFIER_WORDS is not None
+    else None
+)
+
 
 _WORD = re.compile(r"\w")
 
@@ -235,7 +245,8 @@ def _lead_words(pre: str) -> str:
         # does not start the number's clause.
         cut = word + 3
     lead = pre[cut + 1 :]
-    lead = lead[: _LEAD_QUALIFIER.search(lead).start()]
+    start = len(lead.rstrip(_QUALIFIER_CHARS)) if _QUALIFIER_CHARS is not None else 0
+    lead = lead[: _LEAD_QUALIFIER.search(lead, start).start()]
     return lead[_LEAD_PREPOSITION.match(lead).end() :].strip()
 
 

@@ -85,3 +85,19 @@ def test_for_tier_after_the_start_finds_what_for_tier_finds(text, stop):
     assert (found and (found.span(), found.group(1))) == (
         expected and (expected.span(), expected.group(1))
     )
+
+
+_QUALIFIER_PIECES = [
+    "cấp tỉnh", "đạt", "là", ":", "tối thiểu", "ít nhất", "không dưới", "trên", "tối đa",
+    "không quá", "dưới", "từ", "≥", "≤", " ", "\u00a0", "\t", "nh", "x", "90", "%",
+]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_QUALIFIER_PIECES), max_size=12).map("".join))
+def test_lead_qualifier_search_from_its_last_other_character(text):
+    assert level._QUALIFIER_CHARS is not None
+    start = len(text.rstrip(level._QUALIFIER_CHARS))
+    assert level._LEAD_QUALIFIER.search(text, start).span() == (
+        level._LEAD_QUALIFIER.search(text).span()
+    )
