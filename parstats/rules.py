@@ -58,7 +58,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -587,6 +587,68 @@ def lead(pattern: str, flags: int = 0) -> re.Pattern[str]:
     if chars is None:
         return re.compile(pattern, flags)
     return re.compile(f"(?={_char_class(chars)})(?:{pattern})", flags)
+
+
+@cache
+def word_starts(pattern: str, flags: int = 0) -> re.Pattern[str] | None:
+    r"""Return a fast pattern that finds every position a match of ``pattern`` may start at.
+
+    For a ``pattern`` that starts with ``\b`` and whose matches are few literal texts
+    (:func:`expansions`, lookarounds left out) each starting with a word character: those
+    texts as a tree of their shared beginnings, at a word start (``c(?<!\w.)(?:ác|ấp)``),
+    which the engine scans for in its fast loop of first characters. A pattern whose
+    alternatives sit in named groups or start with an optional word gets no such scan of
+    its own; :func:`finditer` runs it only where this one matches. ``None`` when no such
+    pattern can be derived (then run ``pattern`` alone).
+    """
+    if flags & re.IGNORECASE:
+        return None
+    items = list(_parse(pattern, flags))
+    if not items or items[0] != (_sre_c.AT, _sre_c.AT_BOUNDARY):
+        return None
+    texts = expansions(pattern, flags)
+    if not texts or not all(_WORD_CHAR.match(text) for text in texts):
+        return None
+    by_first: dict[str, list[str]] = {}
+    for text in texts:
+        by_first.setdefault(text[0], []).append(text[1:])
+    branches = [f"{re.escape(c)}(?<!\\w.){_tree(rests)}" for c, rests in sorted(by_first.items())]
+    return re.compile("|".join(branches), flags)
+
+
+def _tree(texts: list[str]) -> str:
+    """Return a regex matching the start of any text that begins with one of ``texts``."""
+    if "" in texts:
+        return ""  # a shorter text is found: what follows it does not matter
+    by_first: dict[str, list[str]] = {}
+    for text in texts:
+        by_first.setdefault(text[0], []).append(text[1:])
+    alternatives = [re.escape(first) + _tree(rests) for first, rests in sorted(by_first.items())]
+    return alternatives[0] if len(alternatives) == 1 else "(?:" + "|".join(alternatives) + ")"
+
+
+def finditer(
+    pattern: re.Pattern[str], starts: re.Pattern[str] | None, text: str
+) -> Iterator[re.Match[str]]:
+    """Return ``pattern.finditer(text)``, trying ``pattern`` only where ``starts`` matches.
+
+    ``starts`` is :func:`word_starts` of ``pattern`` (``None``: ``pattern`` alone). The
+    matches are the same: ``starts`` finds every position a match may start at, and the
+    search goes on after each match, as :meth:`re.Pattern.finditer` does.
+    """
+    if starts is None:
+        yield from pattern.finditer(text)
+        return
+    pos = 0
+    search, match = starts.search, pattern.match
+    while (hit := search(text, pos)) is not None:
+        at = hit.start()
+        m = match(text, at)
+        if m is None:
+            pos = at + 1
+        else:
+            yield m
+            pos = m.end()  # never empty: every match holds its first word
 
 
 def _scans_fast(pattern: str, flags: int) -> bool:

@@ -102,10 +102,21 @@ def _in_article(doc: PlanDoc, node: int) -> bool:
     return found
 
 
-def _sentence_features(doc: PlanDoc, sentence: Sentence) -> tuple[int, int, int]:
-    """Return the features a sentence's numbers share: goals section, commitment word, article."""
+def _sentence_features(
+    doc: PlanDoc, sentence: Sentence, par: int | None = None
+) -> tuple[int, int, int, int]:
+    """Return the features a sentence's numbers share.
+
+    Whether the document is laid out by PAR areas (``par``, its document's, computed here
+    when ``None``), goals section, commitment word, article.
+    """
+    if par is None:
+        from parstats.extraction.area import is_par_document
+
+        par = int(is_par_document(doc)[0])
     goals = doc.extra.setdefault("goals", {})
     return (
+        par,
         int(goals_rule(doc.outline, sentence.node, goals) is not None),
         int(COMMITMENT.search(sentence.low) is not None),
         int(_in_article(doc, sentence.node)),
@@ -113,15 +124,13 @@ def _sentence_features(doc: PlanDoc, sentence: Sentence) -> tuple[int, int, int]
 
 
 def features(
-    doc: PlanDoc, number: Number, shared: tuple[int, int, int] | None = None
+    doc: PlanDoc, number: Number, shared: tuple[int, int, int, int] | None = None
 ) -> tuple[int, ...]:
     """Return the features of a kept number, in :data:`FEATURES` order.
 
     ``shared`` is what its sentence gives every number of it (:func:`_sentence_features`),
     computed here when ``None``.
     """
-    from parstats.extraction.area import is_par_document
-
     c = number.cand
     found = number.rules
     source = number.parent if number.attached and number.parent is not None else number
@@ -142,7 +151,6 @@ def features(
         int(found.get("level", "level.default") != "level.default"),
         int(source.codes[0] is not None),
         int(source.area_source == "heading" and source.area != "overall"),
-        int(is_par_document(doc)[0]),
         *shared,
     )
 
@@ -161,14 +169,19 @@ def probability(model: Model, x: tuple[int, ...]) -> float:
 )
 def confidence(doc: PlanDoc) -> None:
     """Give every kept number the probability that it is a true target."""
+    from parstats.extraction.area import is_par_document
+
     model = load_model()
+    par = None  # whether the document is laid out by PAR areas: once, for all its numbers
     known: dict[tuple[int, ...], float] = {}  # the same features give the same probability
     for sentence in doc.sentences:
         shared = None
         for number in sentence.numbers:
             if number.rejected is None:
                 if shared is None:
-                    shared = _sentence_features(doc, sentence)
+                    if par is None:
+                        par = int(is_par_document(doc)[0])
+                    shared = _sentence_features(doc, sentence, par)
                 x = features(doc, number, shared)
                 p = known.get(x)
                 if p is None:

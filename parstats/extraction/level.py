@@ -8,7 +8,7 @@ resolvers of :data:`LEVEL_CHAIN` are tried in order and the first answer wins (s
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from parstats import rules
@@ -36,6 +36,16 @@ __all__ = [
 
 # The words that may stand between a tier and its number: "cấp tỉnh đạt tối thiểu 90%".
 _LEAD_QUALIFIER = re.compile(rf"\s*(?:đạt|là|:)?\s*{COMPARATORS.alternation('lead')}?\s*$")
+
+# Every character a _LEAD_QUALIFIER match can hold: none starts before the last other
+# character, so its search starts after it (the same match, without trying each position).
+_QUALIFIER_WORDS = rules.expansions(rf"(?:đạt|là|:)?{COMPARATORS.alternation('lead')}?")
+_QUALIFIER_CHARS = (
+    "".join(sorted(set("".join(_QUALIFIER_WORDS))))
+    + "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # what \s matches
+    if _QUALIFIER_WORDS is not None
+    else None
+)
 
 
 _WORD = re.compile(r"\w")
@@ -83,22 +93,40 @@ _FOR_TIER = rules.lead(
     r"(?:^|[;:]\s*|[-+•]\s+)(?:riêng\s+)?(?:đối với|riêng|tại|ở)\s+([^,;:]{3,40}),"
 )
 
+# The same after the text's start: led by one class (``[-+•]\s+`` as ``[-+•](?=\s)\s*``,
+# the same matches, as no word that follows starts with a space), which the engine finds
+# in its fast scan; ``_FOR_TIER`` is tried at the start only.
+_FOR_TIER_AFTER = re.compile(
+    r"[;:\-+•](?:(?<=[;:])|(?=\s))\s*(?:riêng\s+)?(?:đối với|riêng|tại|ở)\s+([^,;:]{3,40}),"
+)
+
 
 # Tiers of government: the words that name each (levels.csv), one named group per level.
 def _group(level: str) -> str:
     return level.replace("+", "_")
 
 
-def _tier_pattern(values: tuple[str, ...] | None = None) -> re.Pattern[str]:
-    # The lookahead lets the engine skip quickly to word starts that can begin a mention.
-    return rules.lead(r"\b(?:" + LEVELS.grouped("name", _group, values) + ")")
+def _tier_source(values: tuple[str, ...] | None = None) -> str:
+    return r"\b(?:" + LEVELS.grouped("name", _group, values) + ")"
 
 
-TIER = _tier_pattern()
+# The lookahead lets the engine skip quickly to word starts that can begin a mention.
+TIER = rules.lead(_tier_source())
 
 
 # One tier per mention: "cấp huyện và cấp xã" is two.
-SINGLE_TIER = _tier_pattern(("province", "district", "commune"))
+SINGLE_TIER = rules.lead(_tier_source(("province", "district", "commune")))
+
+
+# The first words of the mentions: the engine finds them in its fast scan, which TIER's
+# named groups and optional first words deny it; TIER runs only where they stand.
+_TIER_STARTS = rules.word_starts(_tier_source())
+_SINGLE_TIER_STARTS = rules.word_starts(_tier_source(("province", "district", "commune")))
+
+
+def _tiers(text: str) -> Iterator[re.Match[str]]:
+    """Return the TIER mentions of ``text``, as ``TIER.finditer(text)``."""
+    return rules.finditer(TIER, _TIER_STARTS, text)
 
 
 # Whether a text holds one of the words every TIER mention has (else it names no tier).
@@ -132,7 +160,7 @@ def _named(scope: str, backward: bool) -> tuple[str, str] | None:
     """Return :func:`level_named` and the id of the ``levels.csv`` row of its nearest mention."""
     if not may_name_tier(scope):
         return None
-    mentions = [(m.start(), m.end(), m.lastgroup) for m in TIER.finditer(scope)]
+    mentions = [(m.start(), m.end(), m.lastgroup) for m in _tiers(scope)]
     if not mentions:
         return None
     if backward:
@@ -199,7 +227,7 @@ def _ends_with_tier(text: str) -> bool:
     if not may_name_tier(text):
         return False
     last = None
-    for last in TIER.finditer(text):  # noqa: B007 - the last mention is wanted
+    for last in _tiers(text):  # noqa: B007 - the last mention is wanted
         pass
     return last is not None and not text[last.end() :].strip()
 
@@ -217,7 +245,8 @@ def _lead_words(pre: str) -> str:
         # does not start the number's clause.
         cut = word + 3
     lead = pre[cut + 1 :]
-    lead = lead[: _LEAD_QUALIFIER.search(lead).start()]
+    start = len(lead.rstrip(_QUALIFIER_CHARS)) if _QUALIFIER_CHARS is not None else 0
+    lead = lead[: _LEAD_QUALIFIER.search(lead, start).start()]
     return lead[_LEAD_PREPOSITION.match(lead).end() :].strip()
 
 
@@ -251,9 +280,12 @@ def respective_levels(sentence: str, readings: list[Number]) -> dict[int, str]:
             continue
         stop = BOUNDARY.search(sentence, after)
         scope = sentence[after : stop.start() if stop else len(sentence)]
-        tiers = [m.lastgroup or "all" for m in TIER.finditer(scope)]
+        tiers = [m.lastgroup or "all" for m in _tiers(scope)]
         if len(tiers) != len(members):
-            tiers = [m.lastgroup or "all" for m in SINGLE_TIER.finditer(scope)]
+            tiers = [
+                m.lastgroup or "all"
+                for m in rules.finditer(SINGLE_TIER, _SINGLE_TIER_STARTS, scope)
+            ]
         if len(tiers) == len(members):
             for k, group_name in zip(members, tiers, strict=True):
                 order = TIER_SETS[group_name]
@@ -311,8 +343,10 @@ def _own_words(number: Number, sentence: str) -> tuple[str, str] | None:
 def _for_tier(number: Number, sentence: str) -> tuple[str, str] | None:
     """Read a leading "Đối với cấp xã, ...": the tier of the whole sentence."""
     if "đối với" in sentence or "riêng" in sentence or "tại" in sentence:
-        found = None
-        for m in _FOR_TIER.finditer(sentence, 0, number.cand.start):
+        stop = number.cand.start
+        # As the last of _FOR_TIER.finditer(sentence, 0, stop): "^" holds at 0 only.
+        found = _FOR_TIER.match(sentence, 0, stop)
+        for m in _FOR_TIER_AFTER.finditer(sentence, found.end() if found else 0, stop):
             found = m
         if found is not None:
             named = _named(found.group(1), False)
