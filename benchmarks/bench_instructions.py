@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -66,11 +67,18 @@ _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
 
 def instructions(valgrind: str, script: Path, mode: str) -> int:
-    """Run ``script mode`` under cachegrind and return the instructions it executed."""
+    """Run ``script mode`` under cachegrind and return the instructions it executed.
+
+    One BLAS/OpenMP thread and a fixed hash seed: NumPy's idle OpenBLAS threads spin
+    while valgrind counts (counts of the same code differed by up to 80 M), and string
+    hashing varies set and dict layouts from run to run.
+    """
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+           "PYTHONHASHSEED": "0"}
     done = subprocess.run(
         [valgrind, "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
          sys.executable, str(script), mode],
-        capture_output=True, text=True, check=False,
+        capture_output=True, text=True, check=False, env=env,
     )
     found = _REFS.search(done.stderr)
     if done.returncode != 0 or found is None:
