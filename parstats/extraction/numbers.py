@@ -99,6 +99,26 @@ def _unit_lead() -> str:
     return f"(?=(?i:[{re.escape(chars)}]))"
 
 
+def _by_first_letter(pattern: str) -> str:
+    r"""Return ``pattern`` (plain words) as alternatives grouped by their first letter.
+
+    ``(?:tấn|ha|triệu usd)`` -> ``(?:t(?:ấn|riệu\ usd)|h(?:a))``: the engine tries one
+    letter per group instead of every word (caseless words are not skipped at their
+    first letter otherwise). Words of one first letter keep their order, and words of
+    different first letters never match at one place: the same matches. ``pattern``
+    as it is where its words cannot be listed.
+    """
+    texts = rules.expansions(pattern)
+    if texts is None or any(not t or t[0].lower() != t[0] for t in texts):
+        return pattern
+    groups: dict[str, list[str]] = {}
+    for text in texts:
+        groups.setdefault(text[0], []).append(re.escape(text[1:]))
+    return "(?:" + "|".join(
+        f"{re.escape(first)}(?:{'|'.join(rest)})" for first, rest in groups.items()
+    ) + ")"
+
+
 # A cheap scan for lines worth reading: a digit that may start a target expression.
 # Only the first digit of a run is tried: a hint at a later digit ("95%" at the "5")
 # is one at the first too, and the engine rejects the others at the lookbehind.
@@ -108,7 +128,7 @@ HINT = re.compile(
         f"(?<=[{w[0]}{w[0].upper()}]{re.escape(w[1:])} \\d)|" for w in (*_RANK_LAST, "từ")
     )
     + rf"[\d.,]*\s*{_unit_lead()}"
-    + rf"(?:{UNITS.alternation('after')}|(?i:{UNITS.alternation('amount')})\b))"
+    + rf"(?:{UNITS.alternation('after')}|(?i:{_by_first_letter(UNITS.alternation('amount'))})\b))"
 )
 
 

@@ -179,10 +179,17 @@ def _body(tokens: list[Token]) -> tuple[int, int] | None:
     can also be cut in a few wide "rows", never in narrower ones.
     """
     limit = min(len(tokens), _MAX_HEADER_TOKENS)
-    starts = [k for k in range(limit) if k == 0 or tokens[k - 1].empty]
+    empty = [t.empty for t in tokens]  # read once, not at every width and start tried
+    starts = [k for k in range(limit) if k == 0 or empty[k - 1]]
+    n = len(tokens)
     for width in range(2, MAX_WIDTH + 1):
         for start in starts:
-            if _fits(tokens, start, width):
+            # What _fits(tokens, start, width) says, from the flags read once.
+            if (
+                (n - start + 1) // (width + 1) >= 2
+                and (n - start) % (width + 1) in (0, width)
+                and all(empty[start + width :: width + 1])
+            ):
                 return start, width
     return None
 

@@ -59,6 +59,11 @@ _UNIT_HEADER_CELL = re.compile(
 )
 
 
+# Two bars on one line: a ``|`` table's header of a unit column and a value column has
+# them (a tab table has tabs). Led by a literal, which the engine scans for quickly.
+_TWO_BARS = re.compile(r"\|[^\n|]*\|")
+
+
 _CELL_UNITS = UNITS.mapping("unit_cell")
 
 
@@ -445,6 +450,8 @@ class Tables:
         And of every value cell of a table written one cell per line (:meth:`stacked`).
         """
         out = [c.start for c in self.stacked()] if "\n|" in self.text else []
+        if "\t" not in self.text and _TWO_BARS.search(self.text) is None:
+            return out  # no row of two cells: no unit column (the bars of stacked tables)
         if _UNIT_HEADER_CELL.search(self.text) is None and not _UNIT_HEADER_CELL.match(
             "\n" + self.text[:200]
         ):

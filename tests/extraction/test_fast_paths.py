@@ -98,3 +98,42 @@ def test_indicator_rule_index_picks_the_first_rule_of_the_plain_loop(words, dire
     assert indicator_rules.match_indicator_rule(
         words, sentence=sentence, direction=direction
     ) == _plain_rule(words, sentence, direction)
+
+
+_TABLE_PIECES = ["|", "| Chỉ tiêu | Đơn vị tính | Năm 2026 |", "| Tỷ lệ | % | 80 |",
+                 "| ĐVT | 2030", "|ĐVT|2030", "Đơn vị tính", "\tĐơn vị tính\tNăm 2026",
+                 "Tỷ lệ\t%\t60", "| Hạng | 20 |", "a", "", " ", "Tấn", "26.120"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TABLE_PIECES), max_size=24).map("\n".join))
+def test_unit_rows_quick_test_skips_only_texts_without_unit_rows(text):
+    # The two-bars quick test is a necessary condition: without it, the same rows.
+    from parstats.extraction import tables
+
+    fast = tables.Tables(text).unit_rows()
+    saved = tables._TWO_BARS
+    tables._TWO_BARS = re.compile("")  # matches every text: the quick test never skips
+    try:
+        plain = tables.Tables(text).unit_rows()
+    finally:
+        tables._TWO_BARS = saved
+    assert fast == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "x", "**", "7"]), min_size=0, max_size=60))
+def test_body_answers_what_fits_answers(cells):
+    tokens = [stacked.Token(c, 0, 0) for c in cells]
+    limit = min(len(tokens), stacked._MAX_HEADER_TOKENS)
+    starts = [k for k in range(limit) if k == 0 or tokens[k - 1].empty]
+    plain = next(
+        (
+            (start, width)
+            for width in range(2, stacked.MAX_WIDTH + 1)
+            for start in starts
+            if stacked._fits(tokens, start, width)
+        ),
+        None,
+    )
+    assert stacked._body(tokens) == plain
