@@ -711,12 +711,15 @@ def _balanced(text: str) -> bool:
 
 
 def _depths(text: str) -> list[int] | None:
-    """Return the group depth before each character of regex ``text`` (``None``: unbalanced)."""
+    """Return the group depth before each character of regex ``text`` (``None``: unbalanced).
+
+    A character inside a character class (after its ``[``) gets ``-1``.
+    """
     depths, depth, i, in_class = [], 0, 0, False
     while i < len(text):
         ch = text[i]
         step = 2 if ch == "\\" else 1
-        depths.extend([depth] * step)
+        depths.extend([-1 if in_class else depth] * step)
         if ch == "\\":
             pass
         elif in_class:
@@ -749,32 +752,12 @@ def _split_alternatives(text: str) -> list[str] | None:
         if text[i] == "\\":
             i += 2
             continue
-        if text[i] == "|" and depths[i] == 0 and not _in_class(text, i):
+        if text[i] == "|" and depths[i] == 0:  # (not inside a class: -1 there)
             out.append(text[start:i])
             start = i + 1
         i += 1
     out.append(text[start:])
     return out
-
-
-def _in_class(text: str, at: int) -> bool:
-    """Whether position ``at`` of regex ``text`` is inside a character class."""
-    i, in_class = 0, False
-    while i < at:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-            if text[i + 1 : i + 2] == "^":
-                i += 1
-            if text[i + 1 : i + 2] == "]":
-                i += 1
-        i += 1
-    return in_class
 
 
 _GAP = "\x00"  # an unknown stretch of text in an expanded match
