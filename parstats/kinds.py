@@ -125,20 +125,32 @@ _HEADING = re.compile(
 _SUBJECT = re.compile(r"^[ \t*#|_>]*(?P<word>V/v|Về[ \t]+việc)\b(?P<rest>[^\n]*)$", re.MULTILINE)
 
 
-def _led(pattern: re.Pattern[str]) -> re.Pattern[str]:
+def led_by_break(pattern: re.Pattern[str]) -> re.Pattern[str]:
     r"""Return ``^REST`` (multiline) as ``\n(?:REST)``: the same matches after a line break.
 
-    Unlike :func:`after_break`, for the module's own patterns only, whose lookarounds
-    look ahead (the text after the line break is the same in both).
+    For the project's own patterns, whose lookarounds (if any) look ahead: the text
+    after the line break is the same in both. :func:`after_break` checks a pattern
+    from a table first. ``^`` may be written after an inline ``(?m)``.
+
+    Raises
+    ------
+    ValueError
+        If ``pattern`` does not open with ``^`` in multi-line mode.
     """
-    assert pattern.pattern.startswith("^") and pattern.flags & re.MULTILINE
-    return re.compile("\n(?:" + pattern.pattern[1:] + ")", pattern.flags)
+    source = pattern.pattern
+    if source.startswith("(?m)^"):
+        rest = source.removeprefix("(?m)^")
+    elif source.startswith("^") and pattern.flags & re.MULTILINE:
+        rest = source[1:]
+    else:
+        raise ValueError(f"not a multi-line pattern opening with '^': {source!r}")
+    return re.compile(r"\n(?:" + rest + ")", pattern.flags)
 
 
 # A search for a pattern that opens with "^" tries every position of the text; led by
 # the line break it is a scan for a literal character, which the engine does quickly.
-_HEADING_LED = _led(_HEADING)
-_SUBJECT_LED = _led(_SUBJECT)
+_HEADING_LED = led_by_break(_HEADING)
+_SUBJECT_LED = led_by_break(_SUBJECT)
 
 
 def line_matches(
@@ -609,7 +621,7 @@ def after_break(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
         return None
     if _has_lookaround(items):
         return None
-    return re.compile(r"\n(?:" + pattern.pattern[1:] + ")", pattern.flags)
+    return led_by_break(pattern)
 
 
 def _has_lookaround(items: list[tuple[Any, Any]]) -> bool:

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from parstats import rules
 from parstats.errors import InputError, ParstatsWarning, UnknownProvinceError
-from parstats.kinds import line_matches
+from parstats.kinds import led_by_break, line_matches
 from parstats.vn import fold, nfc
 
 NATIONAL = "national"
@@ -246,7 +246,7 @@ _NUMBER_LINE = re.compile(
 # A search for a pattern that opens with "^" tries every position of the text; led by
 # the line break it is a scan for a literal character, which the engine does quickly
 # (``kinds.line_matches`` gives the same matches, in the same order).
-_NUMBER_AFTER_BREAK = re.compile("(?m)\n(?:" + _NUMBER_LINE.pattern.removeprefix("(?m)^") + ")")
+_NUMBER_AFTER_BREAK = led_by_break(_NUMBER_LINE)
 
 
 def _first_at_line_start(
@@ -375,7 +375,7 @@ _HEADING_LINE = re.compile(
 )
 # The same after a line break: a literal first character, which the engine scans for
 # quickly (``^`` in multi-line mode is tried at every position). Headings are one line.
-_HEADING_AFTER_BREAK = re.compile("(?m)\n" + _HEADING_LINE.pattern.removeprefix("(?m)^"))
+_HEADING_AFTER_BREAK = led_by_break(_HEADING_LINE)
 _TITLE_STOP = re.compile(
     r"^(?:\(|\*\(|Căn\s+cứ|CĂN\s+CỨ|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|"
     r"[IVX]+\.\s|CHỦ\s+TỊCH|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|Điều\s+\d)"
@@ -489,9 +489,7 @@ _NUMERIC_DATE = re.compile(
 _PLACE_DATE = re.compile(
     r"(?m)^[ \t*_|]*(?P<place>[^\W\d_][^\n,;:]{1,40}?)\s*,\s*ngày\b"
 )
-_PLACE_DATE_AFTER_BREAK = re.compile(
-    "(?m)\n(?:" + _PLACE_DATE.pattern.removeprefix("(?m)^") + ")"
-)
+_PLACE_DATE_AFTER_BREAK = led_by_break(_PLACE_DATE)
 
 
 @dataclass(frozen=True)
